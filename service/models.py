@@ -1,0 +1,146 @@
+"""Tables: units, members, users and tokens, review cycles, documents and their revisions."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .db import Base
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, stored as UTC."""
+    return datetime.now(timezone.utc)
+
+
+UNIT_KINDS = {
+    "dang_bo": "Đảng bộ",
+    "dang_bo_co_so": "Đảng bộ cơ sở",
+    "chi_bo_co_so": "Chi bộ cơ sở",
+    "dang_bo_bo_phan": "Đảng bộ bộ phận",
+    "chi_bo": "Chi bộ",
+}
+MEMBER_STATUSES = {"active": "Đang sinh hoạt", "exempted": "Miễn công tác và sinh hoạt đảng",
+                   "suspended": "Đình chỉ sinh hoạt đảng"}
+ROLES = {"member": "Đảng viên", "secretary": "Bí thư chi bộ", "office": "Văn phòng cấp ủy",
+         "admin": "Quản trị"}
+
+
+class Unit(Base):
+    """A party organisation; units form a tree (đảng bộ → đảng bộ cơ sở → chi bộ)."""
+
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("units.id"), index=True)
+    place: Mapped[str] = mapped_column(String(100), default="")
+    parent: Mapped[Optional["Unit"]] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list["Unit"]] = relationship(back_populates="parent")
+    members: Mapped[list["Member"]] = relationship(back_populates="unit")
+
+    @property
+    def kind_label(self) -> str:
+        """The kind as users read it."""
+        return UNIT_KINDS.get(self.kind, self.kind)
+
+
+class Member(Base):
+    """A party member (đảng viên), attached to the chi bộ where they are active."""
+
+    __tablename__ = "members"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    birth_date: Mapped[Optional[date]] = mapped_column(Date)
+    admitted_on: Mapped[Optional[date]] = mapped_column(Date)  # ngày vào Đảng
+    official: Mapped[bool] = mapped_column(Boolean, default=True)  # chính thức / dự bị
+    leader: Mapped[bool] = mapped_column(Boolean, default=False)  # giữ chức vụ lãnh đạo, quản lý
+    in_political_system: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    position: Mapped[str] = mapped_column(String(200), default="")  # chức vụ chính quyền
+    party_post: Mapped[str] = mapped_column(String(200), default="")
+    union_post: Mapped[str] = mapped_column(String(200), default="")
+    work_unit: Mapped[str] = mapped_column(String(200), default="")
+    unit: Mapped[Unit] = relationship(back_populates="members")
+
+
+class User(Base):
+    """A login; linked to a member (their own documents) and/or a unit (what they manage)."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("units.id"))
+    member_id: Mapped[Optional[int]] = mapped_column(ForeignKey("members.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    unit: Mapped[Optional[Unit]] = relationship()
+    member: Mapped[Optional[Member]] = relationship()
+
+
+class ApiToken(Base):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    user: Mapped[User] = relationship()
+
+
+class ReviewCycle(Base):
+    """One unit's review for a year (quarter is for the quarterly ratings of QĐ 366)."""
+
+    __tablename__ = "review_cycles"
+    __table_args__ = (UniqueConstraint("unit_id", "year", "quarter"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    quarter: Mapped[int] = mapped_column(Integer, default=0)  # 0 = the whole year
+    unit: Mapped[Unit] = relationship()
+
+
+DOCUMENT_STATUSES = {"draft": "Bản nháp", "submitted": "Đã nộp"}
+
+
+class Document(Base):
+    """One filled-in document of a kind, about a member or a unit, in a cycle."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("kind_code", "cycle_id", "subject_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind_code: Mapped[str] = mapped_column(String(40))
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("review_cycles.id"), index=True)
+    member_id: Mapped[Optional[int]] = mapped_column(ForeignKey("members.id"), index=True)
+    subject_unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("units.id"))
+    subject_key: Mapped[str] = mapped_column(String(40))  # "member:<id>" or "unit:<id>": one document per subject
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    cycle: Mapped[ReviewCycle] = relationship()
+    member: Mapped[Optional[Member]] = relationship()
+    revisions: Mapped[list["DocumentRevision"]] = relationship(
+        back_populates="document", order_by="DocumentRevision.number")
+
+
+class DocumentRevision(Base):
+    """An immutable saved state: saving adds a revision and never rewrites an old one."""
+
+    __tablename__ = "document_revisions"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    saved_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    document: Mapped[Document] = relationship(back_populates="revisions")
