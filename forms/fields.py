@@ -88,7 +88,7 @@ class VnDateField(ContextMixin, Field):
     def _value(self) -> str:
         if self.raw and self.data is None:
             return self.raw
-        return self.data.isoformat() if self.data else ""
+        return text.short_date(self.data) if self.data else ""
 
     def process_data(self, value) -> None:
         self.data = parse_date(value) if isinstance(value, str) and value else value

@@ -1,0 +1,56 @@
+"""Who may see what: members their own documents, secretaries their chi bộ, offices their subtree."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .errors import NotFound
+from .models import Document, Member, Unit, User
+
+
+def subtree_ids(session: Session, root_id: int) -> set[int]:
+    """The unit and every unit below it."""
+    ids, frontier = {root_id}, [root_id]
+    while frontier:
+        children = session.scalars(select(Unit.id).where(Unit.parent_id.in_(frontier))).all()
+        frontier = [c for c in children if c not in ids]
+        ids.update(frontier)
+    return ids
+
+
+def visible_unit_ids(session: Session, user: User) -> set[int]:
+    """Units whose members and documents the user may see."""
+    if user.role == "admin":
+        return set(session.scalars(select(Unit.id)).all())
+    if user.role == "secretary" and user.unit_id:
+        return {user.unit_id}
+    if user.role == "office" and user.unit_id:
+        return subtree_ids(session, user.unit_id)
+    return set()
+
+
+def can_see_member(session: Session, user: User, member: Member) -> bool:
+    """A member sees only themself; managers see members of their units."""
+    if user.member_id == member.id:
+        return True
+    return member.unit_id in visible_unit_ids(session, user)
+
+
+def member_for(session: Session, user: User, member_id: int) -> Member:
+    """The member, or NotFound when missing or not visible (indistinguishable on purpose)."""
+    member = session.get(Member, member_id)
+    if member is None or not can_see_member(session, user, member):
+        raise NotFound("Không tìm thấy đảng viên.")
+    return member
+
+
+def document_for(session: Session, user: User, document_id: int) -> Document:
+    """The document, or NotFound when missing or not the user's to see."""
+    doc = session.get(Document, document_id)
+    if doc is None:
+        raise NotFound("Không tìm thấy văn bản.")
+    if doc.member is not None and can_see_member(session, user, doc.member):
+        return doc
+    if doc.member is None and doc.cycle.unit_id in visible_unit_ids(session, user):
+        return doc
+    raise NotFound("Không tìm thấy văn bản.")

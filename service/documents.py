@@ -1,0 +1,99 @@
+"""Documents of a review cycle: opening one with what the system knows, and saving revisions."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import text
+from .catalog import DocumentKind, personal_review_kind
+from .models import Document, DocumentRevision, Member, ReviewCycle, Unit, User, utcnow
+from .regimes import regime_for_year
+
+
+def member_subject(member: Member) -> str:
+    """Which personal form a member writes: leader, member, or member outside the political system."""
+    if member.leader:
+        return "leader"
+    return "member" if member.in_political_system else "member_outside"
+
+
+def cycle_for(session: Session, unit: Unit, year: int, quarter: int = 0) -> ReviewCycle:
+    """The unit's review cycle of the year, created on first use."""
+    regime_for_year(year)  # refuses unsupported years before anything is written
+    cycle = session.scalar(select(ReviewCycle).where(
+        ReviewCycle.unit_id == unit.id, ReviewCycle.year == year, ReviewCycle.quarter == quarter))
+    if cycle is None:
+        cycle = ReviewCycle(unit_id=unit.id, year=year, quarter=quarter)
+        session.add(cycle)
+        session.flush()
+    return cycle
+
+
+def header_facts(unit: Unit, year: int, default_place: str) -> dict[str, Any]:
+    """The Party header of a document issued at this unit: superior body, issuing body, place, date."""
+    superior = unit.parent.name if unit.parent else ""
+    today = date.today()
+    signed = today if today.year in (year, year + 1) else date(year, 12, 15)
+    return {"year": year, "superior_body": superior.upper(), "issuing_body": unit.name.upper(),
+            "place": unit.place or default_place, "signed_on": signed.isoformat()}
+
+
+def member_facts(member: Member, year: int, default_place: str) -> dict[str, Any]:
+    """What the system knows about a member, to pre-fill their forms."""
+    facts = header_facts(member.unit, year, default_place)
+    facts.update({
+        "full_name": member.full_name,
+        "birth_date": member.birth_date.isoformat() if member.birth_date else "",
+        "work_unit": member.work_unit, "chi_bo": member.unit.name,
+        "party_post": member.party_post, "government_post": member.position, "union_post": member.union_post,
+    })
+    return facts
+
+
+def open_personal_review(session: Session, member: Member, year: int, default_place: str) -> Document:
+    """The member's self-review of the year, created pre-filled on first open."""
+    kind = personal_review_kind(regime_for_year(year), member_subject(member))
+    return open_document(session, kind, member.unit, year, member=member,
+                         facts=member_facts(member, year, default_place))
+
+
+def open_document(session: Session, kind: DocumentKind, unit: Unit, year: int, *, member: Member | None = None,
+                  facts: dict[str, Any] | None = None) -> Document:
+    """The document of this kind about this subject in the unit's cycle, created on first open."""
+    cycle = cycle_for(session, unit, year)
+    key = f"member:{member.id}" if member else f"unit:{unit.id}"
+    doc = session.scalar(select(Document).where(
+        Document.kind_code == kind.code, Document.cycle_id == cycle.id, Document.subject_key == key))
+    if doc is None:
+        fields = {f["name"] for f in kind.form_class().describe()}
+        initial = {k: v for k, v in (facts or {}).items() if k in fields}
+        doc = Document(kind_code=kind.code, cycle_id=cycle.id, member_id=member.id if member else None,
+                       subject_unit_id=None if member else unit.id, subject_key=key, data=initial)
+        session.add(doc)
+        session.flush()
+    return doc
+
+
+def save_revision(session: Session, doc: Document, data: dict[str, Any], user: User | None, *,
+                  status: str = "draft", note: str = "") -> DocumentRevision:
+    """Store new content as a new revision; earlier revisions stay untouched."""
+    data = text.clean_data(data)
+    doc.revision += 1
+    doc.data = dict(data)
+    doc.status = status
+    doc.updated_at = utcnow()
+    rev = DocumentRevision(document_id=doc.id, number=doc.revision, data=dict(data), status=status, note=note,
+                           saved_by_id=user.id if user else None)
+    session.add(rev)
+    session.flush()
+    return rev
+
+
+def documents_of_member(session: Session, member: Member) -> list[Document]:
+    """Every document about a member, newest cycle first."""
+    rows = session.scalars(select(Document).join(ReviewCycle).where(Document.member_id == member.id)
+                           .order_by(ReviewCycle.year.desc(), Document.kind_code)).all()
+    return list(rows)

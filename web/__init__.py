@@ -1,0 +1,19 @@
+"""The web layer: thin blueprints over service/ and forms/."""
+from __future__ import annotations
+
+from flask import Flask
+
+from . import api, auth, cli, database, errors, health, pages, pdf
+
+
+def init_app(app: Flask) -> None:
+    """Bind extensions and register every blueprint."""
+    database.init_app(app)
+    pdf.init_app(app)
+    auth.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)

@@ -1,0 +1,106 @@
+"""JSON API v1 for integrations and batch use; bearer-token auth; the same service calls as the pages."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, g, jsonify, request
+from sqlalchemy import func, select
+
+import forms
+from service import access, accounts, output
+from service.catalog import all_kinds, get_kind
+from service.errors import InvalidInput
+from service.models import Member, Unit
+
+from .auth import csrf
+from .database import session
+from .downloads import send_output
+from .errors import respond
+from .pdf import converter
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+
+def token_required(view):
+    """401 without a valid `Authorization: Bearer …`; sets g.api_user."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        user = accounts.user_for_token(session(), token.strip()) if scheme.lower() == "bearer" and token else None
+        if user is None:
+            resp = respond(401, "Thiếu hoặc sai mã truy cập: gửi tiêu đề Authorization: Bearer <token>.")
+            resp[0].headers["WWW-Authenticate"] = "Bearer"
+            return resp
+        g.api_user = user
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput("Nội dung yêu cầu phải là một đối tượng JSON (Content-Type: application/json).")
+    return body
+
+
+@bp.get("/kinds")
+@token_required
+def kinds():
+    """Every document kind with its fields."""
+    return jsonify([{
+        "code": k.code, "title": k.title, "form_code": k.form_code, "regime": k.regime.code,
+        "regulation": k.regime.regulation, "guide": k.regime.guide, "subject": k.subject,
+        "fields": k.form_class().describe(),
+    } for k in all_kinds()])
+
+
+@bp.get("/units")
+@token_required
+def units():
+    """The units the token's user may see, with their member counts."""
+    db = session()
+    ids = access.visible_unit_ids(db, g.api_user)
+    counts = dict(db.execute(select(Member.unit_id, func.count()).where(Member.unit_id.in_(ids))
+                             .group_by(Member.unit_id)).all()) if ids else {}
+    rows = db.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.id)).all() if ids else []
+    return jsonify([{"id": u.id, "name": u.name, "kind": u.kind, "kind_label": u.kind_label,
+                     "parent_id": u.parent_id, "member_count": counts.get(u.id, 0)} for u in rows])
+
+
+def _format() -> str:
+    fmt = request.args.get("format", "pdf")
+    if fmt not in output.MIMETYPES:
+        raise InvalidInput("Tham số format phải là docx hoặc pdf.", {"format": ["Chỉ nhận docx hoặc pdf."]})
+    return fmt
+
+
+@bp.post("/kinds/<code>/render")
+@token_required
+def render_kind(code: str):
+    """Render a kind from a JSON object of field values; 422 lists every bad field."""
+    kind = get_kind(code)
+    fmt = _format()
+    data = kind.form_class().from_json(_json_body(), kind=kind).check()
+    return send_output(output.produce(kind, forms.context_for(kind, data), fmt, converter()))
+
+
+@bp.get("/documents/<int:doc_id>")
+@token_required
+def document(doc_id: int):
+    """A saved document's data, if the token's user may see it (404 otherwise)."""
+    doc = access.document_for(session(), g.api_user, doc_id)
+    return jsonify({"id": doc.id, "kind": doc.kind_code, "year": doc.cycle.year, "status": doc.status,
+                    "revision": doc.revision, "member_id": doc.member_id, "data": doc.data})
+
+
+@bp.get("/documents/<int:doc_id>/file")
+@token_required
+def document_file(doc_id: int):
+    """A saved document as DOCX or PDF; 422 when it is not complete yet."""
+    doc = access.document_for(session(), g.api_user, doc_id)
+    kind = get_kind(doc.kind_code)
+    fmt = _format()
+    data = kind.form_class().from_json(doc.data, kind=kind).check()
+    return send_output(output.produce(kind, forms.context_for(kind, data), fmt, converter()))

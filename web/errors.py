@@ -1,0 +1,64 @@
+"""Typed service errors mapped once to responses: JSON for the API, a page for people."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from service.errors import InvalidInput, ServiceError
+
+log = logging.getLogger(__name__)
+
+HTTP_MESSAGES = {400: "Yêu cầu không hợp lệ.", 401: "Cần đăng nhập hoặc mã truy cập (token).",
+                 403: "Không có quyền.", 404: "Không tìm thấy.", 405: "Phương thức không được hỗ trợ.",
+                 413: "Tệp hoặc dữ liệu gửi lên quá lớn.", 500: "Lỗi máy chủ. Vui lòng thử lại sau."}
+
+
+def wants_json() -> bool:
+    """API paths and clients asking for JSON get JSON."""
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def respond(status: int, message: str, fields: dict | None = None):
+    """One error shape for both audiences."""
+    if wants_json():
+        body = {"error": message}
+        if fields:
+            body["fields"] = fields
+        return jsonify(body), status
+    return render_template("error.html", status=status, message=message, fields=fields or {}), status
+
+
+def _rollback() -> None:
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+
+    @app.errorhandler(ServiceError)
+    def _service(exc: ServiceError):
+        _rollback()
+        fields = exc.fields if isinstance(exc, InvalidInput) else None
+        if exc.status >= 500:
+            log.error("%s: %s (%s)", exc.__class__.__name__, exc.message, exc.detail)
+        return respond(exc.status, exc.message, fields)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError):
+        return respond(400, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang "
+                            "và gửi lại (nội dung đã lưu trước đó không bị mất).")
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        return respond(exc.code or 500, HTTP_MESSAGES.get(exc.code or 500, exc.description or ""))
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        _rollback()
+        log.exception("unexpected error")
+        return respond(500, HTTP_MESSAGES[500])

@@ -1,0 +1,134 @@
+"""Pages for people: home, a document's form (drafts kept), downloads, revision history."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+import forms
+from service import access, documents, output
+from service.catalog import get_kind
+from service.errors import InvalidInput
+from service.models import DOCUMENT_STATUSES, Member, Unit
+from service.regimes import FIRST_YEAR, regime_for_year
+
+from .auth import current
+from .database import session
+from .downloads import send_output
+from .pdf import converter
+
+bp = Blueprint("pages", __name__)
+
+
+def review_years() -> list[int]:
+    """Years a user can open, newest first."""
+    return list(range(date.today().year, FIRST_YEAR - 1, -1))
+
+
+@bp.get("/")
+@login_required
+def home():
+    """The user's own documents and, for managers, the members of their units."""
+    user, db = current(), session()
+    unit_ids = access.visible_unit_ids(db, user)
+    units = db.scalars(select(Unit).where(Unit.id.in_(unit_ids)).order_by(Unit.id)).all() if unit_ids else []
+    own = documents.documents_of_member(db, user.member) if user.member else []
+    return render_template("home.html", user=user, units=units, own=own, years=review_years(),
+                           kind_of=get_kind, statuses=DOCUMENT_STATUSES, regime_for_year=regime_for_year)
+
+
+def _open_review(member: Member, year: int):
+    regime_for_year(year)
+    doc = documents.open_personal_review(session(), member, year, current_app.config["SETTINGS"].default_place)
+    session().commit()
+    return redirect(url_for("pages.edit", doc_id=doc.id))
+
+
+@bp.get("/reviews/<int:year>")
+@login_required
+def my_review(year: int):
+    """The logged-in member's self-review of the year."""
+    user = current()
+    if user.member is None:
+        flash("Tài khoản này không gắn với đảng viên nào nên không có bản kiểm điểm cá nhân.", "error")
+        return redirect(url_for("pages.home"))
+    return _open_review(user.member, year)
+
+
+@bp.get("/members/<int:member_id>/reviews/<int:year>")
+@login_required
+def member_review(member_id: int, year: int):
+    """A member's self-review, opened by someone allowed to see it."""
+    return _open_review(access.member_for(session(), current(), member_id), year)
+
+
+def _form_for(doc, formdata=None, *, draft: bool = False):
+    kind = get_kind(doc.kind_code)
+    form_cls = kind.form_class()
+    if formdata is None:
+        return kind, form_cls(data=doc.data, kind=kind)
+    formdata = MultiDict(formdata)
+    formdata.setlist("year", [str(doc.cycle.year)])  # the cycle fixes the year, whatever was posted
+    return kind, form_cls(formdata, kind=kind, draft=draft)
+
+
+@bp.route("/documents/<int:doc_id>", methods=["GET", "POST"])
+@login_required
+def edit(doc_id: int):
+    """Fill in a document; 'Lưu nháp' keeps incomplete work, 'Lưu và kiểm tra' checks it all."""
+    db = session()
+    doc = access.document_for(db, current(), doc_id)
+    if request.method == "GET":
+        kind, form = _form_for(doc)
+        if request.args.get("check"):
+            form = kind.form_class()(MultiDict(_as_formdata(doc.data)), kind=kind)
+            form.validate()
+        return _page(doc, kind, form)
+    final = request.form.get("action") == "check"
+    kind, form = _form_for(doc, request.form, draft=not final)
+    if not form.validate():
+        flash("Chưa lưu: có mục chưa hợp lệ, xem thông báo đỏ dưới từng mục. Nội dung bạn vừa nhập vẫn còn "
+              "trên trang; bản đã lưu trước đó không bị thay đổi.", "error")
+        return _page(doc, kind, form), 422
+    documents.save_revision(db, doc, form.json_data(), current(), status="submitted" if final else "draft")
+    db.commit()
+    flash("Đã lưu và kiểm tra đủ các mục: có thể tải văn bản." if final else "Đã lưu bản nháp.", "info")
+    return redirect(url_for("pages.edit", doc_id=doc.id))
+
+
+def _as_formdata(data: dict) -> dict:
+    return {k: ("" if v is None else str(v)) for k, v in data.items()}
+
+
+def _page(doc, kind, form):
+    return render_template("document_form.html", doc=doc, kind=kind, form=form, statuses=DOCUMENT_STATUSES)
+
+
+@bp.get("/documents/<int:doc_id>/download/<fmt>")
+@login_required
+def download(doc_id: int, fmt: str):
+    """The saved document as DOCX or PDF; an incomplete one sends the user back to the missing parts."""
+    if fmt not in output.MIMETYPES:
+        abort(404)
+    doc = access.document_for(session(), current(), doc_id)
+    kind = get_kind(doc.kind_code)
+    try:
+        data = kind.form_class().from_json(doc.data, kind=kind).check()
+    except InvalidInput as exc:
+        flash("Văn bản chưa đủ để in: " + "; ".join(
+            f"{name}: {' '.join(msgs)}" for name, msgs in list(exc.fields.items())[:5]), "error")
+        return redirect(url_for("pages.edit", doc_id=doc.id, check=1))
+    out = output.produce(kind, forms.context_for(kind, data), fmt, converter())
+    return send_output(out)
+
+
+@bp.get("/documents/<int:doc_id>/revisions")
+@login_required
+def revisions(doc_id: int):
+    """Every saved revision of a document, newest first."""
+    doc = access.document_for(session(), current(), doc_id)
+    return render_template("revisions.html", doc=doc, kind=get_kind(doc.kind_code),
+                           revisions=list(reversed(doc.revisions)), statuses=DOCUMENT_STATUSES)

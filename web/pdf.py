@@ -1,0 +1,32 @@
+"""The app's LibreOffice pool: started in the background at launch so the first PDF is fast."""
+from __future__ import annotations
+
+import logging
+import threading
+
+from flask import Flask, current_app
+
+from service.convert import ConverterPool
+
+log = logging.getLogger(__name__)
+
+
+def init_app(app: Flask) -> None:
+    """Create the pool from settings; warm it in a thread unless tests say otherwise."""
+    settings = app.config["SETTINGS"]
+    pool = app.config.get("CONVERTER_POOL") or ConverterPool(
+        settings.converter_size or None, timeout=settings.converter_timeout,
+        recycle_after=settings.converter_recycle_after, work_dir=settings.data_dir / "converter")
+    app.extensions["converter"] = pool
+    if app.config.get("CONVERTER_AUTOSTART"):
+        def warm() -> None:
+            try:
+                pool.start()
+            except Exception:  # reported by /healthz and on each conversion
+                log.exception("LibreOffice could not be started")
+        threading.Thread(target=warm, name="converter-warmup", daemon=True).start()
+
+
+def converter() -> ConverterPool:
+    """The app's converter pool."""
+    return current_app.extensions["converter"]
