@@ -6,4 +6,4 @@ from service.catalog import DocumentKind
 
 def context_for(kind: DocumentKind, data: dict) -> dict:
     """The template context of a kind from its stored (already validated) data."""
-    return kind.form_class().to_context(data, kind)
+    return kind.form_class()(kind=kind).to_context(data, kind)

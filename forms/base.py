@@ -138,8 +138,8 @@ class DocumentForm(Form):
                 "required": bool(getattr(field.flags, "needed", False)),
                 "help": field.description or "",
             }
-            if getattr(field, "choices", None):
-                item["choices"] = [{"value": v, "label": lbl} for v, lbl in field.choices if v]
+            if getattr(field, "labels", None):
+                item["choices"] = [{"value": v, "label": lbl} for v, lbl in field.labels.items() if v]
             if hasattr(field, "maximum"):
                 item["min"], item["max"] = field.minimum, field.maximum
             if field.name == "year":

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
 from service import text
@@ -171,16 +172,21 @@ def format_number(value: float) -> str:
 
 
 class ChoiceField(ContextMixin, SelectField):
-    """A choice from a fixed list; the empty choice means 'not given'."""
+    """A choice from a fixed list of (value, label); the empty value means 'not given'."""
 
     kind = "choice"
 
+    def __init__(self, label=None, validators=None, choices: list[tuple[str, str]] = (), **kw) -> None:
+        self.labels = dict(choices)
+        super().__init__(label, validators, choices=[SelectChoice(v, lbl) for v, lbl in choices],
+                         validate_choice=False, **kw)
+
     def pre_validate(self, form) -> None:
-        if self.data and self.data not in {value for value, _ in self.choices}:
+        if self.data and self.data not in self.labels:
             raise ValidationError("Lựa chọn không hợp lệ.")
 
     def context(self, value: Any) -> dict[str, Any]:
-        return {self.name: dict(self.choices).get(value, "") if value else ""}
+        return {self.name: self.labels.get(value, "") if value else ""}
 
 
 class LevelField(ContextMixin, RadioField):
@@ -189,12 +195,14 @@ class LevelField(ContextMixin, RadioField):
     kind = "choice"
 
     def __init__(self, label=None, validators=None, **kw) -> None:
-        super().__init__(label, validators, choices=list(LEVELS), validate_choice=False, **kw)
+        self.labels = dict(LEVELS)
+        super().__init__(label, validators, choices=[SelectChoice(v, lbl) for v, lbl in LEVELS],
+                         validate_choice=False, **kw)
 
     def pre_validate(self, form) -> None:
-        if self.data and self.data not in {value for value, _ in self.choices}:
+        if self.data and self.data not in self.labels:
             raise ValidationError("Mức xếp loại không hợp lệ.")
 
     def context(self, value: Any) -> dict[str, Any]:
-        return {f"mark_{code}": CHECKED if code == value else UNCHECKED for code, _ in self.choices}
+        return {f"mark_{code}": CHECKED if code == value else UNCHECKED for code in self.labels}
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 
 from service import accounts, demo
 from service.errors import ServiceError
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("migrate")
+@with_appcontext
 def migrate() -> None:
     """Bring the database schema up to date."""
     db().upgrade()
@@ -27,6 +29,7 @@ def migrate() -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Create the demo đảng bộ and its users (idempotent) and print the logins."""
     database = db()
@@ -38,7 +41,7 @@ def demo_command() -> None:
         click.echo(f"  {login.username:<12} mật khẩu: {login.password:<14} ({ROLES[login.role]})")
 
 
-@click.group("users")
+@click.group("users", cls=AppGroup)
 def users() -> None:
     """Manage users."""
 
@@ -59,7 +62,7 @@ def create_user(username: str, role: str, unit_id: int | None, member_id: int | 
         raise click.ClickException(exc.message) from exc
 
 
-@click.group("tokens")
+@click.group("tokens", cls=AppGroup)
 def tokens() -> None:
     """Manage API tokens."""
 

@@ -1,0 +1,138 @@
+"""Shared fixtures: an app on SQLite or on a fresh PostgreSQL database, demo data, a real LibreOffice pool."""
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from service.convert import ConverterPool
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """SQLite by default; with DATABASE_URL=postgresql… a throwaway database on that server."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    name = f"kiemdiem_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def converter(tmp_path_factory):
+    """One real warm LibreOffice pool for the whole run."""
+    pool = ConverterPool(2, timeout=60, work_dir=tmp_path_factory.mktemp("converter"))
+    pool.start()
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(scope="session")
+def app(database_url, converter, tmp_path_factory):
+    """The application, migrated and seeded with the demo đảng bộ."""
+    os.environ["DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
+    os.environ.pop("SECRET_KEY", None)
+    from app import create_app
+
+    application = create_app({"TESTING": True, "DATABASE_URL": database_url, "CONVERTER_POOL": converter,
+                              "CONVERTER_AUTOSTART": False})
+    runner = application.test_cli_runner()
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    application.config["DEMO_LOGINS"] = dict(re.findall(r"^\s+(\S+)\s+mật khẩu: (\S+)", result.output, re.M))
+    yield application
+    application.extensions["db"].dispose()
+
+
+@dataclass
+class Auth:
+    """Logs a test client in and out as one of the demo users."""
+
+    client: object
+    logins: dict
+
+    def login(self, username: str):
+        page = self.client.get("/login")
+        token = csrf_token(page.get_data(as_text=True))
+        return self.client.post("/login", data={"username": username, "password": self.logins[username],
+                                                "csrf_token": token})
+
+    def logout(self):
+        token = csrf_token(self.client.get("/").get_data(as_text=True))
+        return self.client.post("/logout", data={"csrf_token": token})
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
+        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def auth(client, app):
+    return Auth(client, app.config["DEMO_LOGINS"])
+
+
+@pytest.fixture(scope="session")
+def token_for(app):
+    """An API token for a demo user, made with the documented CLI command."""
+    cache: dict[str, str] = {}
+
+    def make(username: str) -> str:
+        if username not in cache:
+            result = app.test_cli_runner().invoke(args=["tokens", "create", username])
+            assert result.exit_code == 0, result.output
+            cache[username] = result.output.strip().splitlines()[-1]
+        return cache[username]
+    return make
+
+
+def docx_paragraphs(data: bytes) -> list[str]:
+    """Every paragraph's text in body order, tables included."""
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    out: list[str] = []
+    body = document.element.body
+    for block in body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            out.append("".join(t.text or "" for t in block.iter() if t.tag.endswith("}t")))
+        elif tag == "tbl":
+            for p in block.iter():
+                if p.tag.endswith("}p"):
+                    out.append("".join(t.text or "" for t in p.iter() if t.tag.endswith("}t")))
+    return out
+
+
+def pdf_text(data: bytes, tmp_path: Path | None = None) -> str:
+    """The PDF's text as poppler extracts it (layout-free)."""
+    result = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True)
+    return result.stdout.decode("utf-8")
+
+
+def squash(s: str) -> str:
+    """Whitespace-insensitive form, for text that wraps across lines in a PDF."""
+    return re.sub(r"\s+", " ", s).strip()
