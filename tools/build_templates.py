@@ -1,0 +1,51 @@
+"""Regenerate every docxtpl template in doc_templates/ from code: `python tools/build_templates.py [--out DIR]`.
+
+Templates are built, not hand-edited in Word, so tags stay in one run and fonts stay Times New Roman.
+Register new templates in TEMPLATES; commit the regenerated files (a test compares them with the builder).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script or imported from tests
+
+from docx.document import Document as DocumentObject  # noqa: E402
+
+from docx_builder import save_document  # noqa: E402
+from templates_personal import build_qd124_personal_member, build_qd366_personal_member  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = REPO / "doc_templates"
+
+# Path under doc_templates/ → builder. The service looks templates up by regime code and subject.
+TEMPLATES: dict[str, Callable[[], DocumentObject]] = {
+    "qd366/personal_member.docx": build_qd366_personal_member,
+    "qd124/personal_member.docx": build_qd124_personal_member,
+}
+
+
+def build_all(out_dir: Path = DEFAULT_OUT) -> list[Path]:
+    """Write every registered template under out_dir and return the paths written."""
+    written = []
+    for rel, builder in TEMPLATES.items():
+        path = out_dir / rel
+        save_document(builder(), path)
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: doc_templates/)")
+    args = parser.parse_args(argv)
+    for path in build_all(args.out):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
