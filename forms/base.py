@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
-from wtforms import Form, IntegerField
+from wtforms import Form
 from wtforms.validators import ValidationError
 
 from service import text
@@ -12,7 +12,7 @@ from service.catalog import DocumentKind
 from service.errors import InvalidInput, UnsupportedYear
 from service.regimes import regime_for_year
 
-from .fields import ContextMixin, LineField, Required, VnDateField, parse_date
+from .fields import ContextMixin, LineField, Required, VnDateField, YearField, parse_date
 
 
 class CleanMeta(Form.Meta):
@@ -35,7 +35,7 @@ class DocumentForm(Form):
     Meta = CleanMeta
     is_draft = False
 
-    year = IntegerField("Năm kiểm điểm", [Required()],
+    year = YearField("Năm kiểm điểm", [Required()],
                         description="Năm được kiểm điểm; năm quyết định quy định áp dụng (124 hay 366).")
     superior_body = LineField("Đảng bộ cấp trên (dòng trên cùng bên trái)", [Required()],
                               description="Viết hoa, ví dụ: ĐẢNG BỘ PHƯỜNG BA ĐÌNH.")
@@ -53,9 +53,6 @@ class DocumentForm(Form):
     def validate_year(self, field) -> None:
         """The year must exist in a regime, and be the regime of this kind."""
         if field.data is None:
-            if field.raw_data and field.raw_data[0]:
-                field.errors[:] = []
-                raise ValidationError("Năm kiểm điểm phải là số, ví dụ 2025.")
             return
         try:
             regime = regime_for_year(field.data)
@@ -88,7 +85,8 @@ class DocumentForm(Form):
         form = cls(formdata, kind=kind, draft=draft)
         if errors:
             form.validate()
-            errors.update(form.errors)
+            for name, messages in form.errors.items():
+                errors.setdefault(name, list(messages))
             raise InvalidInput("Dữ liệu chưa hợp lệ.", errors)
         return form
 
@@ -134,7 +132,7 @@ class DocumentForm(Form):
         for field in form:
             item: dict[str, Any] = {
                 "name": field.name, "label": field.label.text,
-                "type": getattr(field, "kind", "integer" if field.name == "year" else "text"),
+                "type": getattr(field, "kind", "text"),
                 "required": bool(getattr(field.flags, "needed", False)),
                 "help": field.description or "",
             }

@@ -24,10 +24,16 @@ class Required:
     def __call__(self, form, field) -> None:
         if field.data not in (None, "", []):
             return
-        field.errors[:] = []
-        if getattr(form, "is_draft", False):
+        if field.errors or getattr(form, "is_draft", False):  # a parse error already explains it
             raise StopValidation()
-        raise StopValidation(f"Vui lòng nhập mục “{field.label.text}”.")
+        raise StopValidation(f"Vui lòng nhập mục “{short_label(field.label.text)}”.")
+
+
+def short_label(label: str, limit: int = 70) -> str:
+    """A label short enough for a message: long section titles are cut at a word boundary."""
+    if len(label) <= limit:
+        return label
+    return label[:limit].rsplit(" ", 1)[0].rstrip(",;") + "…"
 
 
 class ContextMixin:
@@ -57,6 +63,23 @@ class LineField(ContextMixin, StringField):
     def pre_validate(self, form) -> None:
         if self.data and len(self.data) > self.max_length:
             raise ValidationError(f"Tối đa {self.max_length} ký tự.")
+
+
+class YearField(Field):
+    """The review year as a whole number."""
+
+    kind = "integer"
+
+    def _value(self) -> str:
+        return str(self.data) if self.data is not None else ""
+
+    def process_formdata(self, valuelist) -> None:
+        raw = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if raw:
+            if not raw.isdigit():
+                raise ValueError("Năm kiểm điểm phải là số, ví dụ 2025.")
+            self.data = int(raw)
 
 
 class MarkdownField(ContextMixin, TextAreaField):
