@@ -5,7 +5,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, Field, FieldList, FormField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
@@ -47,7 +47,7 @@ class ContextMixin:
 
     def context(self, value: Any) -> dict[str, Any]:
         """Template variables produced from the stored value."""
-        return {self.name: value if value is not None else ""}
+        return {self.short_name: value if value is not None else ""}
 
 
 class LineField(ContextMixin, StringField):
@@ -65,13 +65,43 @@ class LineField(ContextMixin, StringField):
             raise ValidationError(f"Tối đa {self.max_length} ký tự.")
 
 
-class YearField(Field):
-    """The review year as a whole number."""
+class IntField(ContextMixin, Field):
+    """A whole number within bounds (counts of people, votes); Vietnamese messages."""
 
     kind = "integer"
 
+    def __init__(self, label=None, validators=None, minimum: int = 0, maximum: int = 100_000, **kw) -> None:
+        super().__init__(label, validators, **kw)
+        self.minimum, self.maximum = minimum, maximum
+
     def _value(self) -> str:
         return str(self.data) if self.data is not None else ""
+
+    def process_data(self, value) -> None:
+        self.data = value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def process_formdata(self, valuelist) -> None:
+        raw = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if raw:
+            try:
+                self.data = int(raw)
+            except ValueError:
+                raise ValueError(f"“{raw}” không phải là số nguyên.") from None
+
+    def pre_validate(self, form) -> None:
+        if self.data is not None and not (self.minimum <= self.data <= self.maximum):
+            raise ValidationError(f"Phải từ {self.minimum} đến {self.maximum}.")
+
+    def json_value(self) -> int | None:
+        return self.data
+
+
+class YearField(IntField):
+    """The review year as a whole number."""
+
+    def __init__(self, label=None, validators=None, **kw) -> None:
+        super().__init__(label, validators, minimum=0, maximum=9999, **kw)
 
     def process_formdata(self, valuelist) -> None:
         raw = (valuelist[0] if valuelist else "").strip()
@@ -95,7 +125,7 @@ class MarkdownField(ContextMixin, TextAreaField):
             raise ValidationError("Nội dung quá dài (tối đa 50.000 ký tự).")
 
     def context(self, value: Any) -> dict[str, Any]:
-        return {self.name: markdown_to_paragraphs(value or "")}
+        return {self.short_name: markdown_to_paragraphs(value or "")}
 
 
 class VnDateField(ContextMixin, Field):
@@ -135,7 +165,7 @@ class VnDateField(ContextMixin, Field):
 
     def context(self, value: Any) -> dict[str, Any]:
         parsed = parse_date(value) if isinstance(value, str) else value
-        return {self.name: text.short_date(parsed) if parsed else ""}
+        return {self.short_name: text.short_date(parsed) if parsed else ""}
 
 
 def parse_date(raw: str) -> date | None:
@@ -186,7 +216,7 @@ class ScoreField(ContextMixin, Field):
         return self.data
 
     def context(self, value: Any) -> dict[str, Any]:
-        return {self.name: format_number(value) if value is not None and value != "" else ""}
+        return {self.short_name: format_number(value) if value is not None and value != "" else ""}
 
 
 def format_number(value: float) -> str:
@@ -209,7 +239,7 @@ class ChoiceField(ContextMixin, SelectField):
             raise ValidationError("Lựa chọn không hợp lệ.")
 
     def context(self, value: Any) -> dict[str, Any]:
-        return {self.name: self.labels.get(value, "") if value else ""}
+        return {self.short_name: self.labels.get(value, "") if value else ""}
 
 
 class LevelField(ContextMixin, RadioField):
@@ -229,3 +259,73 @@ class LevelField(ContextMixin, RadioField):
     def context(self, value: Any) -> dict[str, Any]:
         return {f"mark_{code}": CHECKED if code == value else UNCHECKED for code in self.labels}
 
+
+
+class FlagField(ContextMixin, BooleanField):
+    """Yes/no; printed as a tick box."""
+
+    kind = "boolean"
+
+    def json_value(self) -> bool:
+        return bool(self.data)
+
+    def context(self, value: Any) -> dict[str, Any]:
+        return {self.short_name: bool(value)}
+
+
+class VnTimeField(ContextMixin, Field):
+    """A time of day typed as 14:30 or 14h30; printed as '14 giờ 30 phút'."""
+
+    kind = "time"
+
+    def _value(self) -> str:
+        return self.data or ""
+
+    def process_data(self, value) -> None:
+        self.data = value if isinstance(value, str) and value else None
+
+    def process_formdata(self, valuelist) -> None:
+        raw = (valuelist[0] if valuelist else "").strip().lower()
+        self.data = None
+        if raw:
+            match = re.fullmatch(r"(\d{1,2})\s*(?::|h|giờ)\s*(\d{0,2})\s*(?:phút)?", raw)
+            if not match or int(match.group(1)) > 23 or int(match.group(2) or 0) > 59:
+                raise ValueError(f"Giờ “{raw}” không hợp lệ: hãy nhập dạng giờ:phút, ví dụ 14:30.")
+            self.data = f"{int(match.group(1)):02d}:{int(match.group(2) or 0):02d}"
+
+    def context(self, value: Any) -> dict[str, Any]:
+        if not value:
+            return {self.short_name: "… giờ … phút"}
+        hours, minutes = value.split(":")
+        return {self.short_name: f"{hours} giờ {minutes} phút"}
+
+
+class RowsField(ContextMixin, FieldList):
+    """A table of rows (attendance, votes, summary): JSON list of objects, `{%tr for r in name %}` in the template."""
+
+    kind = "table"
+
+    def __init__(self, row_form, label=None, validators=None, max_rows: int = 200, **kw) -> None:
+        super().__init__(FormField(row_form), label, validators, min_entries=0, max_entries=max_rows, **kw)
+        self.row_form = row_form
+
+    def validate(self, form, extra_validators=()) -> bool:
+        """Blank rows (a web form's spare lines) are dropped before the rows are checked."""
+        self.entries = [entry for entry in self.entries if not entry.form.is_blank()]
+        return super().validate(form, extra_validators)
+
+    def json_value(self) -> list[dict[str, Any]]:
+        return [entry.form.json_data() for entry in self.entries if not entry.form.is_blank()]
+
+    def process_data(self, value) -> None:
+        """Stored rows become entries (FieldList would otherwise expect objects)."""
+        self.entries, self.last_index = [], -1
+        for row in value or []:
+            self.append_entry().form.process(data=row)
+
+    def context(self, value: Any) -> dict[str, Any]:
+        template_row = self.row_form()
+        rows = []
+        for index, row in enumerate(value or [], start=1):
+            rows.append({"stt": index, **template_row.field_context(row)})
+        return {self.short_name: rows}

@@ -68,8 +68,7 @@ def open_document(session: Session, kind: DocumentKind, unit: Unit, year: int, *
     doc = session.scalar(select(Document).where(
         Document.kind_code == kind.code, Document.cycle_id == cycle.id, Document.subject_key == key))
     if doc is None:
-        fields = {f["name"] for f in kind.form_class().describe()}
-        initial = {k: v for k, v in (facts or {}).items() if k in fields}
+        initial = kind.form_class().initial_data(facts or {})
         doc = Document(kind_code=kind.code, cycle_id=cycle.id, member_id=member.id if member else None,
                        subject_unit_id=None if member else unit.id, subject_key=key, data=initial)
         session.add(doc)

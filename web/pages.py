@@ -104,6 +104,10 @@ def _as_formdata(data: dict) -> dict:
 
 
 def _page(doc, kind, form):
+    for field in form:
+        if hasattr(field, "row_form"):  # spare lines to type into
+            for _ in range(3 if field.entries else 5):
+                field.append_entry()
     return render_template("document_form.html", doc=doc, kind=kind, form=form, statuses=DOCUMENT_STATUSES)
 
 
