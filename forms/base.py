@@ -186,7 +186,9 @@ class DocumentForm(FieldsForm):
 
     def to_context(self, data: dict[str, Any], kind: DocumentKind) -> dict[str, Any]:
         """Template variables from stored data: exactly what the template may use."""
-        context: dict[str, Any] = {"form_code": kind.form_code, "year": data.get("year", "")}
+        context: dict[str, Any] = {"year": data.get("year", "")}
+        if kind.form_code:  # customary documents have no official code to print
+            context["form_code"] = kind.form_code
         context.update(self.field_context(data, skip=("place", "signed_on", "year")))
         signed = data.get("signed_on")
         parsed = parse_date(signed) if isinstance(signed, str) and signed else None

@@ -22,6 +22,9 @@ SUBJECTS = {
 }
 
 
+PERSONAL_REVIEWS = {"leader": "leader-review", "member": "member-review", "member_outside": "outside-review"}
+
+
 @dataclass(frozen=True)
 class DocumentKind:
     """One kind of document: what it is, which regime and subject, which form and template."""
@@ -34,8 +37,20 @@ class DocumentKind:
     form: str  # "module:Class" of its WTForms form in forms/
     template: str  # path under doc_templates/
     file_stem: str  # download name; {year} and {name} are filled in
-    packet_order: int  # place in a dossier, lowest first
+    packet_order: int | None  # place in a dossier (unit documents < 100 ≤ a member's), None = not in packets
     confidence: str = "H"  # how sure we are of the printed layout (see ../shared/domain/FORMS.md)
+    spreadsheet: str | None = None  # "module:function" turning the template context into XLSX bytes
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        """The file formats this kind can be downloaded in."""
+        return ("docx", "pdf", "xlsx") if self.spreadsheet else ("docx", "pdf")
+
+    @property
+    def family(self) -> str:
+        """The kind across regimes (and, for self-reviews, across subject types): year-to-year continuity."""
+        base = self.code.rsplit("-", 1)[0]
+        return "personal-review" if base in PERSONAL_REVIEWS.values() else base
 
     @property
     def template_path(self) -> Path:
@@ -53,25 +68,66 @@ class DocumentKind:
         return f"{stem.strip('-')}.{ext}"
 
 
+def _official(code: str, title: str, number: str, regime: Regime, subject: str, form: str, template: str,
+              file_stem: str, packet_order: int | None, confidence: str) -> DocumentKind:
+    """A form of Hướng dẫn 25 or 43, printed with its code, e.g. 'Mẫu 2B-HD KĐ.ĐG 2025'."""
+    return DocumentKind(code=code, title=title, form_code=f"Mẫu {number}-HD KĐ.ĐG {regime.form_year}",
+                        regime=regime, subject=subject, form=form, template=template, file_stem=file_stem,
+                        packet_order=packet_order, confidence=confidence)
+
+
+def _customary(code: str, title: str, subject: str, form: str, template: str, file_stem: str,
+               packet_order: int | None, **extra) -> tuple[DocumentKind, ...]:
+    """A document every chi bộ makes without a central form: the same template in both regimes."""
+    return tuple(DocumentKind(code=f"{code}-{regime.code}", title=title, form_code="", regime=regime,
+                              subject=subject, form=form, template=template, file_stem=file_stem,
+                              packet_order=packet_order, confidence="L", **extra) for regime in (QD124, QD366))
+
+
 KINDS: tuple[DocumentKind, ...] = (
-    DocumentKind(
-        code="member-review-366",
-        title="Bản kiểm điểm, tự đánh giá, xếp loại cá nhân không giữ chức vụ lãnh đạo, quản lý",
-        form_code=f"Mẫu 2B-HD KĐ.ĐG {QD366.form_year}",
-        regime=QD366, subject="member",
-        form="forms.personal:MemberReview366Form",
-        template="qd366/personal_member.docx",
-        file_stem="Ban-kiem-diem-ca-nhan-{year}-{name}", packet_order=20, confidence="M",
-    ),
-    DocumentKind(
-        code="member-review-124",
-        title="Bản kiểm điểm cá nhân không giữ chức vụ lãnh đạo, quản lý",
-        form_code=f"Mẫu 02A-HD KĐ.ĐG {QD124.form_year}",
-        regime=QD124, subject="member",
-        form="forms.personal:MemberReview124Form",
-        template="qd124/personal_member.docx",
-        file_stem="Ban-kiem-diem-ca-nhan-{year}-{name}", packet_order=20, confidence="L",
-    ),
+    # Hướng dẫn 43-HD/BTCTW (Quy định 366), review years from 2025
+    _official("collective-report-366", "Báo cáo kiểm điểm, tự đánh giá, xếp loại chất lượng của tập thể", "01",
+              QD366, "collective", "forms.collective:CollectiveReport366Form", "qd366/collective_report.docx",
+              "Bao-cao-kiem-diem-tap-the-{year}-{name}", 10, "M"),
+    _official("leader-review-366", "Bản kiểm điểm, tự đánh giá, xếp loại cá nhân giữ chức vụ lãnh đạo, quản lý", "2A",
+              QD366, "leader", "forms.personal:LeaderReview366Form", "qd366/personal_leader.docx",
+              "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "L"),
+    _official("member-review-366", "Bản kiểm điểm, tự đánh giá, xếp loại cá nhân không giữ chức vụ lãnh đạo, quản lý",
+              "2B", QD366, "member", "forms.personal:MemberReview366Form", "qd366/personal_member.docx",
+              "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "M"),
+    _official("outside-review-366", "Bản kiểm điểm, tự đánh giá, xếp loại cá nhân là đảng viên không làm việc trong "
+              "hệ thống chính trị", "2C", QD366, "member_outside", "forms.personal:OutsideReview366Form",
+              "qd366/personal_outside.docx", "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "M"),
+    _official("rerating-decision-366", "Quyết định đánh giá, xếp loại lại tổ chức đảng, đảng viên", "03", QD366,
+              "unit", "forms.decisions:ReratingDecision366Form", "qd366/rerating_decision.docx",
+              "Quyet-dinh-xep-loai-lai-{year}-{name}", 70, "L"),
+    _official("dossier-list-366", "Danh mục hồ sơ kiểm điểm, đánh giá, xếp loại", "04", QD366, "unit",
+              "forms.dossier:DossierList366Form", "qd366/dossier_list.docx", "Danh-muc-ho-so-{year}-{name}", 90, "L"),
+    _official("self-rating-366", "Bản tự đánh giá, xếp loại của cá nhân Quý, Năm", "05", QD366, "leader",
+              "forms.self_rating:SelfRating366Form", "qd366/self_rating.docx", "Ban-tu-danh-gia-{year}-{name}",
+              115, "L"),
+    # Hướng dẫn 25-HD/BTCTW (Quy định 124), review years 2023 and 2024
+    _official("collective-report-124", "Báo cáo kiểm điểm tập thể", "01", QD124, "collective",
+              "forms.collective:CollectiveReport124Form", "qd124/collective_report.docx",
+              "Bao-cao-kiem-diem-tap-the-{year}-{name}", 10, "L"),
+    _official("member-review-124", "Bản kiểm điểm cá nhân không giữ chức vụ lãnh đạo, quản lý", "02A", QD124,
+              "member", "forms.personal:MemberReview124Form", "qd124/personal_member.docx",
+              "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "L"),
+    _official("leader-review-124", "Bản kiểm điểm cá nhân giữ chức vụ lãnh đạo, quản lý", "02B", QD124, "leader",
+              "forms.personal:LeaderReview124Form", "qd124/personal_leader.docx",
+              "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "L"),
+    # Customary documents of every chi bộ (REFERENCE.md §4–5), both regimes
+    *_customary("commitment", "Bản cam kết tu dưỡng, rèn luyện, phấn đấu", "member", "forms.commitment:CommitmentForm",
+                "common/commitment.docx", "Ban-cam-ket-{year}-{name}", 120),
+    *_customary("minutes", "Biên bản hội nghị kiểm điểm, đánh giá, xếp loại chất lượng đảng viên", "meeting",
+                "forms.meeting:MinutesForm", "common/minutes.docx", "Bien-ban-hoi-nghi-{year}-{name}", 20),
+    *_customary("ballot", "Phiếu đánh giá, xếp loại chất lượng đảng viên", "meeting", "forms.meeting:BallotForm",
+                "common/ballot.docx", "Phieu-danh-gia-xep-loai-{year}-{name}", None),
+    *_customary("vote-count", "Biên bản kiểm phiếu đánh giá, xếp loại chất lượng đảng viên", "meeting",
+                "forms.meeting:VoteCountForm", "common/vote_count.docx", "Bien-ban-kiem-phieu-{year}-{name}", 30),
+    *_customary("summary", "Biểu tổng hợp kết quả đánh giá, xếp loại đảng viên của chi bộ", "unit",
+                "forms.summary:SummaryForm", "common/summary.docx", "Bieu-tong-hop-xep-loai-{year}-{name}", 40,
+                spreadsheet="service.spreadsheets:summary_workbook"),
 )
 _BY_CODE = {k.code: k for k in KINDS}
 
@@ -95,10 +151,12 @@ def kinds_for(regime: Regime, subject: str | None = None) -> list[DocumentKind]:
 
 
 def personal_review_kind(regime: Regime, subject: str) -> DocumentKind:
-    """The self-review kind a member of this subject type writes in this regime."""
-    for kind in kinds_for(regime, subject):
-        if kind.code.startswith(("member-review", "leader-review", "outside-review")):
-            return kind
+    """The self-review a member of this subject type writes; HD 25 has no 2C, so outsiders use 02A there."""
+    code = f"{PERSONAL_REVIEWS.get(subject, '')}-{regime.code}"
+    if code not in _BY_CODE and subject == "member_outside":
+        code = f"member-review-{regime.code}"
+    if code in _BY_CODE:
+        return _BY_CODE[code]
     raise NotFound(f"Chưa có mẫu bản kiểm điểm cho đối tượng '{SUBJECTS.get(subject, subject)}' "
                    f"theo {regime.regulation}.")
 

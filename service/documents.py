@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import text
-from .catalog import DocumentKind, personal_review_kind
+from .catalog import DocumentKind, get_kind, personal_review_kind
 from .models import Document, DocumentRevision, Member, ReviewCycle, Unit, User, utcnow
 from .regimes import regime_for_year
 
@@ -53,6 +53,36 @@ def member_facts(member: Member, year: int, default_place: str) -> dict[str, Any
     return facts
 
 
+def member_row(member: Member) -> dict[str, Any]:
+    """A member as a table row for unit and meeting documents."""
+    return {"id": member.id, "full_name": member.full_name,
+            "birth_date": member.birth_date.isoformat() if member.birth_date else "",
+            "admitted_on": member.admitted_on.isoformat() if member.admitted_on else "",
+            "official": member.official, "status": member.status, "leader": member.leader,
+            "in_political_system": member.in_political_system, "position": member.position,
+            "party_post": member.party_post, "work_unit": member.work_unit}
+
+
+def unit_facts(unit: Unit, year: int, default_place: str) -> dict[str, Any]:
+    """What the system knows about a unit: its header and its members in Vietnamese order."""
+    facts = header_facts(unit, year, default_place)
+    members = text.sort_people(unit.members, key=lambda m: m.full_name)
+    facts.update({"unit_name": unit.name, "chi_bo": unit.name, "members": [member_row(m) for m in members]})
+    return facts
+
+
+def previous_data(session: Session, kind_code: str, cycle: ReviewCycle, subject_key: str) -> dict[str, Any]:
+    """The same subject's document of the previous year (any regime), e.g. to carry shortcomings into section III."""
+    rows = session.scalars(select(Document).join(ReviewCycle).where(
+        Document.subject_key == subject_key, ReviewCycle.year == cycle.year - 1,
+        ReviewCycle.unit_id == cycle.unit_id)).all()
+    family = get_kind(kind_code).family
+    for doc in rows:
+        if get_kind(doc.kind_code).family == family:
+            return dict(doc.data)
+    return {}
+
+
 def open_personal_review(session: Session, member: Member, year: int, default_place: str) -> Document:
     """The member's self-review of the year, created pre-filled on first open."""
     kind = personal_review_kind(regime_for_year(year), member_subject(member))
@@ -68,7 +98,9 @@ def open_document(session: Session, kind: DocumentKind, unit: Unit, year: int, *
     doc = session.scalar(select(Document).where(
         Document.kind_code == kind.code, Document.cycle_id == cycle.id, Document.subject_key == key))
     if doc is None:
-        initial = kind.form_class().initial_data(facts or {})
+        facts = dict(facts or {})
+        facts["previous"] = previous_data(session, kind.code, cycle, key)
+        initial = kind.form_class().initial_data(facts)
         doc = Document(kind_code=kind.code, cycle_id=cycle.id, member_id=member.id if member else None,
                        subject_unit_id=None if member else unit.id, subject_key=key, data=initial)
         session.add(doc)
