@@ -7,7 +7,7 @@ from flask import Blueprint, g, jsonify, request
 from sqlalchemy import func, select
 
 import forms
-from service import access, accounts, output
+from service import access, accounts, output, rules
 from service.catalog import all_kinds, get_kind
 from service.errors import InvalidInput
 from service.models import Member, Unit
@@ -104,3 +104,10 @@ def document_file(doc_id: int):
     fmt = _format()
     data = kind.form_class().from_json(doc.data, kind=kind).check()
     return send_output(output.produce(kind, forms.context_for(kind, data), fmt, converter()))
+
+
+@bp.post("/rating/check")
+@token_required
+def rating_check():
+    """Ask the rating rules before printing: eligibility, highest level allowed, violations, the quota."""
+    return jsonify(rules.check_payload(_json_body()))
