@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script or i
 from docx.document import Document as DocumentObject  # noqa: E402
 
 from docx_builder import save_document  # noqa: E402
+from templates_collective import build_qd124_collective_report, build_qd366_collective_report  # noqa: E402
 from templates_personal import build_qd124_personal_member, build_qd366_personal_member  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -24,6 +25,8 @@ DEFAULT_OUT = REPO / "doc_templates"
 TEMPLATES: dict[str, Callable[[], DocumentObject]] = {
     "qd366/personal_member.docx": build_qd366_personal_member,
     "qd124/personal_member.docx": build_qd124_personal_member,
+    "qd366/collective_report.docx": build_qd366_collective_report,
+    "qd124/collective_report.docx": build_qd124_collective_report,
 }
 
 
