@@ -1,6 +1,7 @@
-"""From a kind and its template context to a downloadable file: DOCX, or PDF through the pool."""
+"""From a kind and its template context to a downloadable file: DOCX, PDF through the pool, or XLSX."""
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -11,6 +12,7 @@ from .errors import InvalidInput
 MIMETYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 
@@ -31,10 +33,23 @@ class OutputFile:
 
 
 def produce(kind: DocumentKind, context: dict[str, Any], fmt: str, converter: Converter) -> OutputFile:
-    """Render the DOCX and, for PDF, convert it; the file name comes from the catalog."""
+    """Render the DOCX and, for PDF, convert it; XLSX comes from the kind's workbook builder and the same
+    context. The file name comes from the catalog."""
     if fmt not in MIMETYPES:
-        raise InvalidInput("Định dạng phải là docx hoặc pdf.", {"format": ["Chỉ nhận docx hoặc pdf."]})
-    docx = render.render(kind, context)
+        raise InvalidInput("Định dạng phải là docx, pdf hoặc xlsx.", {"format": ["Chỉ nhận docx, pdf hoặc xlsx."]})
     name = str(context.get("full_name") or context.get("issuing_body") or "")
-    content = docx if fmt == "docx" else converter.to_pdf(docx, name=kind.title)
+    if fmt == "xlsx":
+        content = spreadsheet(kind, context)
+    else:
+        docx = render.render(kind, context)
+        content = docx if fmt == "docx" else converter.to_pdf(docx, name=kind.title)
     return OutputFile(content, kind.file_name(context.get("year") or 0, name, fmt), MIMETYPES[fmt])
+
+
+def spreadsheet(kind: DocumentKind, context: dict[str, Any]) -> bytes:
+    """The kind's workbook ("module:function" in the catalog, called with the template context)."""
+    if not kind.spreadsheet:
+        raise InvalidInput(f"Loại văn bản “{kind.title}” không có bản Excel (xlsx); hãy tải docx hoặc pdf.",
+                           {"format": ["Loại văn bản này chỉ có docx hoặc pdf."]})
+    module, _, function = kind.spreadsheet.partition(":")
+    return getattr(importlib.import_module(module), function)(context)

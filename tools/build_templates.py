@@ -16,6 +16,7 @@ from docx.document import Document as DocumentObject  # noqa: E402
 
 from docx_builder import save_document  # noqa: E402
 from templates_collective import build_qd124_collective_report, build_qd366_collective_report  # noqa: E402
+from templates_common import build_commitment, build_summary  # noqa: E402
 from templates_personal import build_qd124_personal_member, build_qd366_personal_member  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -25,6 +26,8 @@ DEFAULT_OUT = REPO / "doc_templates"
 TEMPLATES: dict[str, Callable[[], DocumentObject]] = {
     "qd366/personal_member.docx": build_qd366_personal_member,
     "qd124/personal_member.docx": build_qd124_personal_member,
+    "common/commitment.docx": build_commitment,
+    "common/summary.docx": build_summary,
     "qd366/collective_report.docx": build_qd366_collective_report,
     "qd124/collective_report.docx": build_qd124_collective_report,
 }
