@@ -306,3 +306,24 @@ def page_numbers(doc: DocumentObject, size: float = 13) -> None:
             run._r.append(parse_xml(f'<w:instrText {nsdecls("w")} xml:space="preserve"> PAGE </w:instrText>'))
         else:
             run.text = text
+
+
+def recipients_signature_block(doc: DocumentObject, right: Sequence[Line], loop: str, item: str,
+                               label: str = "Nơi nhận:", left_width: Length = Mm(75), size: float = 12) -> Table:
+    """Borderless signature row whose left cell is the "Nơi nhận:" list (HD 36): label underlined, one line per
+    recipient via `{%p loop %}` … `{%p endfor %}` (`item` is the line, e.g. "- {{ r.name }}"), the signer right."""
+    table = doc.add_table(rows=1, cols=2)
+    _borderless(table, [left_width, Length(int(TEXT_WIDTH) - int(left_width))])
+    left_cell, right_cell = table.rows[0].cells
+    _empty_cell(left_cell)
+    _empty_cell(right_cell)
+    head = text_line(left_cell, [Line(label)], "Normal", WD_ALIGN_PARAGRAPH.LEFT, 0)
+    head.runs[0].underline = True
+    head.paragraph_format.space_before = Pt(12)
+    for text in (f"{{%p {loop} %}}", item, "{%p endfor %}"):
+        text_line(left_cell, [Line(text, size=size)], "Normal", WD_ALIGN_PARAGRAPH.LEFT, 0)
+    paragraphs = centered_lines(right_cell, right)
+    paragraphs[0].paragraph_format.space_before = Pt(12)
+    for p in paragraphs[:-1]:
+        p.paragraph_format.keep_with_next = True
+    return table
