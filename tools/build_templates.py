@@ -17,6 +17,7 @@ from docx.document import Document as DocumentObject  # noqa: E402
 from docx_builder import save_document  # noqa: E402
 from templates_collective import build_qd124_collective_report, build_qd366_collective_report  # noqa: E402
 from templates_common import build_commitment, build_summary  # noqa: E402
+from templates_decisions import build_qd366_dossier_list, build_qd366_rerating_decision  # noqa: E402
 from templates_personal import build_qd124_personal_member, build_qd366_personal_member  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -30,6 +31,8 @@ TEMPLATES: dict[str, Callable[[], DocumentObject]] = {
     "common/summary.docx": build_summary,
     "qd366/collective_report.docx": build_qd366_collective_report,
     "qd124/collective_report.docx": build_qd124_collective_report,
+    "qd366/rerating_decision.docx": build_qd366_rerating_decision,
+    "qd366/dossier_list.docx": build_qd366_dossier_list,
 }
 
 
