@@ -1,0 +1,111 @@
+"""The packet's own pages: a Party-style cover and the table of contents, drawn with fpdf2."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from service.text import vn_date
+
+from .fonts import close, finish, new_document
+from .model import PacketError, PacketInfo
+
+PAGE_W, PAGE_H = 210.0, 297.0
+LEFT, RIGHT = 25.0, 190.0       # text area of the contents (A4, 25 mm left, 20 mm right)
+TOP, BOTTOM = 20.0, 268.0       # BOTTOM keeps clear of the stamp (QR up to ≈ 23 mm from the edge)
+LINE = 6.6                      # line height of the contents at 13 pt
+NUM_W = 12.0                    # the page-number column
+INDENT = 7.0                    # per nesting level
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the contents: a heading of the outline (offset None) or a document."""
+
+    level: int
+    text: str
+    offset: int | None = None   # 0-based page of the document among the parts' pages
+
+
+def render_front(info: PacketInfo, entries: list[Entry], documents: int, part_pages: int) -> tuple[bytes, int]:
+    """Cover + contents as PDF bytes and the number of contents pages (numbers depend on it)."""
+    contents_pages = 1
+    for _ in range(6):
+        pdf = new_document()
+        try:
+            _cover(pdf, info, documents, 1 + contents_pages + part_pages)
+            used = _contents(pdf, entries, first_part_page=2 + contents_pages)
+        except BaseException:
+            close(pdf)
+            raise
+        if used == contents_pages:
+            return finish(pdf), used
+        close(pdf)
+        contents_pages = used
+    raise PacketError("Không lập được mục lục hồ sơ: số trang mục lục không ổn định.")
+
+
+def _centered(pdf, x: float, y: float, w: float, text: str, style: str, size: float, line: float) -> float:
+    """Text centred in [x, x+w], wrapped; returns the y below it."""
+    pdf.set_font("Serif", style, size)
+    pdf.set_xy(x, y)
+    pdf.multi_cell(w, line, text, align="C", new_x="LEFT", new_y="NEXT")
+    return pdf.get_y()
+
+
+def _cover(pdf, info: PacketInfo, documents: int, total: int) -> None:
+    pdf.add_page()
+    # Heading as in Party documents: the unit on the left, the Party's name underlined on the right.
+    y = _centered(pdf, 12, TOP, 88, info.unit, "B", 13, 6)
+    _centered(pdf, 12, y, 88, "*", "", 13, 6)
+    y = _centered(pdf, 98, TOP, 104, "ĐẢNG CỘNG SẢN VIỆT NAM", "B", 14, 6.5)
+    pdf.set_font("Serif", "B", 14)
+    half = pdf.get_string_width("ĐẢNG CỘNG SẢN VIỆT NAM") / 2
+    pdf.set_line_width(0.3)
+    pdf.line(150 - half, y + 0.3, 150 + half, y + 0.3)
+    _centered(pdf, 98, y + 3, 104, vn_date(info.generated_on), "I", 13, 6.5)
+
+    y = _centered(pdf, LEFT, 90, RIGHT - LEFT, info.title, "B", 20, 10)
+    y = _centered(pdf, LEFT, y + 8, RIGHT - LEFT, info.unit, "B", 16, 8)
+
+    rows = [("Năm kiểm điểm", str(info.year)), ("Căn cứ", info.regime), ("Số văn bản", str(documents)),
+            ("Tổng số trang", f"{total} (kể cả bìa và mục lục)"), ("Mã hồ sơ", info.packet_code)]
+    y = max(y + 25, 175)
+    for label, value in rows:
+        pdf.set_font("Serif", "", 14)
+        pdf.set_xy(40, y)
+        pdf.multi_cell(135, 8, f"{label}: {value}", align="L", new_x="LEFT", new_y="NEXT")
+        y = pdf.get_y()
+
+
+def _contents(pdf, entries: list[Entry], first_part_page: int) -> int:
+    """Draw the contents from a new page; returns how many pages it took."""
+    pdf.add_page()
+    pages = 1
+    y = _centered(pdf, LEFT, TOP, RIGHT - LEFT, "MỤC LỤC", "B", 15, 8) + 6
+    for entry in entries:
+        x = LEFT + INDENT * entry.level
+        is_doc = entry.offset is not None
+        style = "" if is_doc else ("B" if entry.level == 0 else "BI")
+        pdf.set_font("Serif", style, 13)
+        width = RIGHT - NUM_W - 10 - x if is_doc else RIGHT - x
+        lines = pdf.multi_cell(width, LINE, entry.text, dry_run=True, output="LINES") or [""]
+        gap = 0 if is_doc else 1.5
+        if y + gap + LINE * len(lines) > BOTTOM:
+            pdf.add_page()
+            pages += 1
+            y = _centered(pdf, LEFT, TOP, RIGHT - LEFT, "MỤC LỤC (tiếp theo)", "I", 12, 7) + 4
+            gap = 0
+            pdf.set_font("Serif", style, 13)
+        y += gap
+        for line in lines:
+            pdf.text(x, y + LINE * 0.75, line)
+            y += LINE
+        if is_doc:
+            start = x + pdf.get_string_width(lines[-1]) + 1.5
+            end = RIGHT - NUM_W + 1
+            count = int((end - start) / pdf.get_string_width("."))
+            baseline = y - LINE * 0.25
+            if count > 0:
+                pdf.text(end - count * pdf.get_string_width("."), baseline, "." * count)
+            number = str(first_part_page + entry.offset)
+            pdf.text(RIGHT - pdf.get_string_width(number), baseline, number)
+    return pages

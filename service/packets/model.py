@@ -1,0 +1,49 @@
+"""The data a packet is built from, its identifiers' rules, and its error."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from service.errors import ServiceError
+
+# Codes go into a QR code in alphanumeric mode: upper-case letters and digits only, short enough
+# that the whole payload stays in QR version 2 (25 modules, see qr.py).
+CODE_RE = re.compile(r"[A-Z0-9]{1,10}")
+# Document codes the packet uses for its own pages; a part may not take them.
+COVER_CODE = "BIA"
+CONTENTS_CODE = "MUCLUC"
+
+
+class PacketError(ServiceError):
+    """A packet cannot be assembled: a part is not a usable PDF, or an identifier is malformed."""
+
+    status = 500
+    code = "loi_ghep_ho_so"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One document already converted to PDF, with where it sits in the packet's outline."""
+
+    pdf: bytes
+    title: str                      # "Bản kiểm điểm cá nhân"
+    doc_code: str                   # "D0042": upper-case letters and digits, at most 10
+    path: tuple[str, ...] = ()      # ("Chi bộ Tổ Toán – Tin", "Trần Thị Ánh Tuyết")
+
+
+@dataclass(frozen=True)
+class PacketInfo:
+    """What the cover says about the packet as a whole."""
+
+    packet_code: str                # "P7K2Q": upper-case letters and digits, at most 10
+    unit: str                       # "Chi bộ Tổ Toán – Tin"
+    year: int
+    regime: str                     # "Quy định 366-QĐ/TW"
+    generated_on: date
+    title: str                      # "HỒ SƠ KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM 2026"
+
+
+def valid_code(code: str) -> bool:
+    """True for a packet or document code the QR payload can carry."""
+    return isinstance(code, str) and CODE_RE.fullmatch(code) is not None

@@ -1,0 +1,127 @@
+"""The per-page QR code: its payload format, its modules as rectangles, and reading it back.
+
+Payload format (QR alphanumeric mode, so only 0-9 A-Z and ":" are used):
+
+    KD:<packet_code>:<doc_code>:<page>        e.g. "KD:P7K2Q:D0042:12"
+
+- "KD" marks a code of this service (kiểm điểm); version 1 of the format.
+- packet_code, doc_code: 1-10 upper-case letters or digits (the cover is "BIA", the contents "MUCLUC").
+- page: the 1-based page of the packet, decimal without leading zeros, 1-99999.
+At most 30 characters, so every code fits QR version 2 (25 modules) at error correction M or better.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+import segno
+
+from .model import PacketError, valid_code
+
+PREFIX = "KD"
+QR_VERSION = 2
+_PAYLOAD_RE = re.compile(r"KD:([A-Z0-9]{1,10}):([A-Z0-9]{1,10}):([1-9][0-9]{0,4})")
+
+
+def qr_payload(packet_code: str, doc_code: str, page: int) -> str:
+    """The text encoded on one page: "KD:<packet>:<doc>:<page>"; ValueError on a code it cannot carry."""
+    if not valid_code(packet_code):
+        raise ValueError(f"bad packet code {packet_code!r}: 1-10 of A-Z 0-9")
+    if not valid_code(doc_code):
+        raise ValueError(f"bad document code {doc_code!r}: 1-10 of A-Z 0-9")
+    if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= 99999:
+        raise ValueError(f"bad page {page!r}: 1-99999")
+    return f"{PREFIX}:{packet_code}:{doc_code}:{page}"
+
+
+def parse_payload(text: str) -> tuple[str, str, int] | None:
+    """(packet_code, doc_code, page) from a decoded QR text, or None for anything not ours."""
+    if not isinstance(text, str):
+        return None
+    match = _PAYLOAD_RE.fullmatch(text.strip())
+    if not match:
+        return None
+    return match.group(1), match.group(2), int(match.group(3))
+
+
+def qr_runs(payload: str) -> tuple[int, list[tuple[int, int, int]]]:
+    """The symbol's size in modules and its dark modules as horizontal runs (x, y from the top, length)."""
+    code = segno.make(payload, version=QR_VERSION, error="m", micro=False)  # boost_error raises M when it fits
+    runs: list[tuple[int, int, int]] = []
+    for y, row in enumerate(code.matrix):
+        x = 0
+        while x < len(row):
+            if row[x]:
+                start = x
+                while x < len(row) and row[x]:
+                    x += 1
+                runs.append((start, y, x - start))
+            else:
+                x += 1
+    return len(code.matrix), runs
+
+
+def read_image_code(image) -> str | None:
+    """Our payload from one page image (PIL), trying the footer corner, the page, then the opposite corner."""
+    import zxingcpp
+    from PIL import Image
+
+    gray = image.convert("L")
+    w, h = gray.size
+    side = int(min(w, h) * 0.3)  # 30 % of an A4 width ≈ 63 mm: the 20 mm code with room for skew
+
+    def upscale(img):
+        return img.resize((img.width * 2, img.height * 2), Image.Resampling.BICUBIC)
+
+    def attempts():
+        corner = gray.crop((w - side, h - side, w, h))
+        yield corner
+        yield upscale(corner)
+        yield gray
+        yield upscale(gray)
+        opposite = gray.crop((0, 0, side, side))  # a page scanned upside down
+        yield opposite
+        yield upscale(opposite)
+
+    for candidate in attempts():
+        for barcode in zxingcpp.read_barcodes(candidate, formats=zxingcpp.BarcodeFormat.QRCode):
+            if parse_payload(barcode.text) is not None:
+                return barcode.text.strip()
+    return None
+
+
+def read_page_codes(pdf: bytes, dpi: int = 150, *, batch: int = 8) -> list[str | None]:
+    """Each page's payload (None where no code of ours is found), rasterising `batch` pages at a time."""
+    import io
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    try:
+        count = len(PdfReader(io.BytesIO(pdf)).pages)
+    except Exception as exc:  # pypdf raises many types on a damaged file
+        raise PacketError("Không đọc được tệp PDF để tìm mã QR trên các trang.", detail=repr(exc)) from exc
+    codes: list[str | None] = []
+    with tempfile.TemporaryDirectory(prefix="kd-qr-") as tmp:
+        source = Path(tmp) / "in.pdf"
+        source.write_bytes(pdf)
+        for first in range(1, count + 1, batch):
+            last = min(count, first + batch - 1)
+            out = Path(tmp) / f"b{first}"
+            out.mkdir()
+            result = subprocess.run(["pdftoppm", "-r", str(int(dpi)), "-gray", "-f", str(first), "-l", str(last),
+                                     str(source), str(out / "p")], capture_output=True)
+            if result.returncode != 0:
+                raise PacketError("Không đọc được tệp PDF để tìm mã QR trên các trang.",
+                                  detail=result.stderr.decode("utf-8", "replace")[-500:])
+            pages = sorted(out.glob("p-*.pgm"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+            if len(pages) != last - first + 1:
+                raise PacketError("Không đọc được đủ các trang PDF để tìm mã QR.",
+                                  detail=f"pages {first}-{last}: {len(pages)} images")
+            for path in pages:
+                with Image.open(path) as image:
+                    codes.append(read_image_code(image))
+                path.unlink()
+    return codes
