@@ -18,6 +18,7 @@ from docx_builder import save_document  # noqa: E402
 from templates_collective import build_qd124_collective_report, build_qd366_collective_report  # noqa: E402
 from templates_common import build_commitment, build_summary  # noqa: E402
 from templates_decisions import build_qd366_dossier_list, build_qd366_rerating_decision  # noqa: E402
+from templates_meeting import build_ballot, build_minutes, build_vote_count  # noqa: E402
 from templates_personal import build_qd124_personal_member, build_qd366_personal_member  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,6 +34,9 @@ TEMPLATES: dict[str, Callable[[], DocumentObject]] = {
     "qd124/collective_report.docx": build_qd124_collective_report,
     "qd366/rerating_decision.docx": build_qd366_rerating_decision,
     "qd366/dossier_list.docx": build_qd366_dossier_list,
+    "common/minutes.docx": build_minutes,
+    "common/ballot.docx": build_ballot,
+    "common/vote_count.docx": build_vote_count,
 }
 
 

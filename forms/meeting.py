@@ -1,0 +1,365 @@
+"""The chi bộ's meeting documents, same in both regimes: minutes, rating ballot, vote-count minutes.
+
+No central form exists for any of them (REFERENCE.md §5, FORMS.md ref-bien-ban-hop-kiem-diem): the layout is
+the customary one and every printed word lives in the template (tools/templates_meeting.py). What is counted
+is computed here, never typed: attendance figures, voting base, percentages. Only official members vote
+(Điều lệ Đảng Điều 3): probationary members are counted present but never in a tally.
+"""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from wtforms.validators import ValidationError
+
+from service.errors import UnsupportedYear
+from service.regimes import regime_for_year
+from service.rules.levels import LEVELS
+
+from .base import DocumentForm, FieldsForm
+from .fields import ChoiceField, FlagField, IntField, LineField, Required, RowsField, VnDateField, VnTimeField
+from .personal import section
+
+LEVEL_CHOICES = [("", "— Chưa có —"), *LEVELS]
+LEVEL_CODES = tuple(code for code, _ in LEVELS)
+VOTE_COLUMNS = tuple(f"votes_{code}" for code in LEVEL_CODES)
+
+PRESENT, EXCUSED, UNEXCUSED, EXEMPTED, SUSPENDED = "co_mat", "vang_co_ly_do", "vang_khong_ly_do", "mien", "dinh_chi"
+ATTENDANCE = [("", "— Chọn —"), (PRESENT, "Có mặt"), (EXCUSED, "Vắng mặt có lý do"),
+              (UNEXCUSED, "Vắng mặt không có lý do"), (EXEMPTED, "Miễn sinh hoạt"),
+              (SUSPENDED, "Đình chỉ sinh hoạt")]
+# How a member's status in the system (service/documents.member_row) enters the meeting documents.
+STATUS_ATTENDANCE = {"exempted": EXEMPTED, "suspended": SUSPENDED}
+NOT_RATED = {"exempted": "Miễn sinh hoạt đảng, không đánh giá, xếp loại",
+             "suspended": "Đình chỉ sinh hoạt đảng, không đánh giá, xếp loại"}
+COMMITTEE_ROLES = [("", "— Chọn —"), ("truong_ban", "Trưởng ban"), ("thanh_vien", "Thành viên")]
+DEFAULT_BLANK_ROWS = 15
+
+
+def percent(part: int | None, base: int | None) -> str:
+    """6 of 7 → '85,71%' (two decimals at most, half up, decimal comma); '' when there is nothing to divide."""
+    if part is None or not base:
+        return ""
+    value = (Decimal(part) * 100 / Decimal(base)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    text = format(value, "f").rstrip("0").rstrip(".")
+    return text.replace(".", ",") + "%"
+
+
+def _given(value: Any) -> int | None:
+    """A stored count, or None when it was left empty."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _vote_total(row: dict[str, Any]) -> int:
+    return sum((_given(row.get(column)) or 0) for column in VOTE_COLUMNS)
+
+
+def _level_label(code: str) -> str:
+    return dict(LEVELS)[code]
+
+
+class MeetingDocument(DocumentForm):
+    """Customary documents carry no form code: the year/regime message names the document instead."""
+
+    def validate_year(self, field) -> None:
+        if field.data is None:
+            return
+        try:
+            regime = regime_for_year(field.data)
+        except UnsupportedYear as exc:
+            raise ValidationError(exc.message) from None
+        if self.kind and regime != self.kind.regime:
+            raise ValidationError(f"Năm {field.data} thuộc {regime.regulation}; văn bản này đang lập theo "
+                                  f"{self.kind.regime.regulation}: hãy chọn loại văn bản của {regime.regulation}.")
+
+    def regime_context(self, data: dict[str, Any]) -> dict[str, str]:
+        """The regulation and guide the meeting applies (from the kind, else from the year)."""
+        regime = self.kind.regime if self.kind else None
+        if regime is None:
+            try:
+                regime = regime_for_year(data.get("year"))
+            except UnsupportedYear:
+                return {"regulation": "", "guide": ""}
+        return {"regulation": regime.regulation, "guide": regime.guide}
+
+
+def add_row_error(rows: RowsField, index: int, column: str, message: str) -> None:
+    """Attach a cross-table message to one cell, so the API reports it as `rows[index].column`."""
+    entry = rows.entries[index]
+    cell = entry.form[column]
+    cell.errors = [*cell.errors, message]
+    entry.form._errors = None
+    rows.errors = [e.errors for e in rows.entries]
+
+
+def check_votes(rows: RowsField, base: int, base_label: str, note: str = "") -> bool:
+    """No member gets more votes (at one level or in all) than there are voters; messages name the member."""
+    ok = True
+    for index, entry in enumerate(rows.entries):
+        row = entry.form.json_data()
+        name = row.get("full_name") or f"dòng {index + 1}"
+        row_ok = True
+        for code, column in zip(LEVEL_CODES, VOTE_COLUMNS):
+            votes = row.get(column)
+            if isinstance(votes, int) and votes > base:
+                add_row_error(rows, index, column, f"Đồng chí {name}: {votes} phiếu “{_level_label(code)}” vượt quá "
+                                                   f"{base_label} ({base}).{note}")
+                row_ok = False
+        total = _vote_total(row)
+        if row_ok and total > base:
+            column = next(c for c in reversed(VOTE_COLUMNS) if _given(row.get(c)))
+            add_row_error(rows, index, column, f"Đồng chí {name}: tổng số phiếu ở các mức ({total}) vượt quá "
+                                               f"{base_label} ({base}).{note}")
+            row_ok = False
+        ok = ok and row_ok
+    return ok
+
+
+def vote_rows(rows: list[dict[str, Any]], stored: list[dict[str, Any]], base: int) -> list[dict[str, Any]]:
+    """Table rows with each level's share of the voting base: pct_xuat_sac … pct_khong_hoan_thanh."""
+    return [{**row, **{f"pct_{code}": percent(_given(raw.get(f"votes_{code}")), base) for code in LEVEL_CODES}}
+            for row, raw in zip(rows, stored)]
+
+
+# ---------------------------------------------------------------- minutes
+
+
+class AttendanceRow(FieldsForm):
+    """One member of the chi bộ and whether they attend."""
+
+    full_name = LineField("Họ và tên", [Required()], max_length=120)
+    official = FlagField("Chính thức", description="Bỏ trống nếu là đảng viên dự bị.")
+    attendance = ChoiceField("Dự họp", [Required()], choices=ATTENDANCE,
+                             description="Đảng viên miễn sinh hoạt, đình chỉ sinh hoạt được liệt kê riêng.")
+    reason = LineField("Lý do vắng", max_length=200)
+
+
+class ResultRow(FieldsForm):
+    """One member's rating at the meeting: self-proposed level, chi bộ's proposal, votes per level."""
+
+    full_name = LineField("Họ và tên", [Required()], max_length=120)
+    self_level = ChoiceField("Tự nhận mức", choices=LEVEL_CHOICES)
+    proposed_level = ChoiceField("Chi bộ đề xuất", choices=LEVEL_CHOICES)
+    votes_xuat_sac = IntField("Phiếu HT xuất sắc", maximum=1000)
+    votes_tot = IntField("Phiếu HT tốt", maximum=1000)
+    votes_hoan_thanh = IntField("Phiếu HT nhiệm vụ", maximum=1000)
+    votes_khong_hoan_thanh = IntField("Phiếu không HT", maximum=1000)
+    note = LineField("Ghi chú", max_length=200,
+                     description="Ví dụ: Miễn sinh hoạt đảng, không đánh giá, xếp loại.")
+
+
+def attendance_counts(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Every attendance figure of the minutes from the attendance rows (stored JSON)."""
+    def names(code: str, with_reason: bool = False) -> str:
+        out = []
+        for r in rows:
+            if r.get("attendance") == code:
+                reason = (r.get("reason") or "").strip()
+                out.append(f"{r.get('full_name', '')} ({reason})" if with_reason and reason else r.get("full_name", ""))
+        return "; ".join(out) if with_reason else ", ".join(out)
+
+    def count(code: str, official: bool | None = None) -> int:
+        return sum(1 for r in rows if r.get("attendance") == code
+                   and (official is None or bool(r.get("official")) == official))
+
+    official = sum(1 for r in rows if r.get("official"))
+    return {
+        "total_members": len(rows), "official_members": official, "probationary_members": len(rows) - official,
+        "exempted_count": count(EXEMPTED), "exempted_names": names(EXEMPTED),
+        "suspended_count": count(SUSPENDED), "suspended_names": names(SUSPENDED),
+        "present_count": count(PRESENT), "present_official": count(PRESENT, True),
+        "present_probationary": count(PRESENT, False),
+        "absent_count": count(EXCUSED) + count(UNEXCUSED),
+        "absent_excused_count": count(EXCUSED), "absent_excused_names": names(EXCUSED, with_reason=True),
+        "absent_unexcused_count": count(UNEXCUSED), "absent_unexcused_names": names(UNEXCUSED),
+    }
+
+
+class MinutesForm(MeetingDocument):
+    """Biên bản hội nghị kiểm điểm, đánh giá, xếp loại chất lượng đảng viên (customary layout, REFERENCE §5)."""
+
+    opened_at = VnTimeField("1. Thời gian bắt đầu", [Required()], description="Giờ khai mạc, ví dụ 14:00.",
+                            render_kw={"data-section": "1."})
+    held_on = VnDateField("1. Ngày họp", [Required()], render_kw={"data-section": "1."})
+    venue = LineField("1. Địa điểm", [Required()], description="Ví dụ: Phòng họp tầng 2, Trường THPT …",
+                      render_kw={"data-section": "1."})
+    attendance = RowsField(AttendanceRow, "I. Đảng viên của chi bộ và tình hình dự họp", [Required()],
+                           description="Mỗi đảng viên một dòng; các con số (tổng số, có mặt, vắng mặt, chính thức, "
+                                       "dự bị) được tính tự động.", render_kw={"data-section": "I."})
+    guests = section("I.", "Đại biểu cấp trên, khách mời", "Họ tên, chức vụ của đại biểu dự hội nghị (nếu có).",
+                     required=False)
+    chair = LineField("I. Chủ trì hội nghị (họ và tên)", [Required()], max_length=120,
+                      render_kw={"data-section": "I."})
+    chair_position = LineField("Chức vụ người chủ trì (in ở chữ ký)", [Required()], max_length=60,
+                               description="Ví dụ: BÍ THƯ hoặc PHÓ BÍ THƯ (in dưới dòng T/M CHI BỘ).")
+    secretary = LineField("I. Thư ký hội nghị (họ và tên)", [Required()], max_length=120,
+                          render_kw={"data-section": "I."})
+    content = section("II.", "Nội dung hội nghị",
+                      "Báo cáo kiểm điểm của tập thể được trình bày, thảo luận, thông qua; từng đảng viên đọc bản "
+                      "kiểm điểm; các ý kiến phát biểu (ghi rõ người phát biểu); kết luận của chủ trì đối với "
+                      "từng đồng chí.")
+    results = RowsField(ResultRow, "III. Kết quả đánh giá, xếp loại từng đảng viên", [Required()],
+                        description="Chỉ đảng viên chính thức có mặt biểu quyết: số phiếu ở mỗi đồng chí không được "
+                                    "vượt quá số đảng viên chính thức có mặt; tỷ lệ % được tính tự động. Nếu biểu "
+                                    "quyết giơ tay về mức đề xuất, ghi số tán thành vào cột mức đó.",
+                        render_kw={"data-section": "III."})
+    collective_level = ChoiceField("III. Chi bộ đề xuất mức xếp loại tập thể chi bộ", [Required()],
+                                   choices=LEVEL_CHOICES, render_kw={"data-section": "III."})
+    collective_agree = IntField("III. Số đảng viên chính thức tán thành mức xếp loại tập thể", maximum=1000,
+                                render_kw={"data-section": "III."})
+    conclusion = section("IV.", "Kết luận hội nghị", "Kết luận của đồng chí chủ trì, nhiệm vụ khắc phục hạn chế.")
+    adopted_agree = IntField("IV. Số đảng viên chính thức tán thành thông qua biên bản", [Required()], maximum=1000,
+                             render_kw={"data-section": "IV."})
+    closed_at = VnTimeField("IV. Giờ kết thúc", [Required()], render_kw={"data-section": "IV."})
+
+    def attendance_rows(self) -> list[dict[str, Any]]:
+        return [entry.form.json_data() for entry in self.attendance.entries if not entry.form.is_blank()]
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        base = attendance_counts(self.attendance_rows())["present_official"]
+        label = "số đảng viên chính thức có mặt"
+        note = " Đảng viên dự bị không biểu quyết."
+        ok = check_votes(self.results, base, label, note) and ok
+        for field in (self.collective_agree, self.adopted_agree):
+            if isinstance(field.data, int) and field.data > base:
+                field.errors = [*field.errors, f"Số tán thành ({field.data}) vượt quá {label} ({base}).{note}"]
+                ok = False
+        self._errors = None
+        return ok
+
+    def extra_context(self, data: dict[str, Any]) -> dict[str, Any]:
+        counts = attendance_counts(data.get("attendance") or [])
+        base = counts["present_official"]
+        stored = data.get("results") or []
+        rows = self.results.context(stored)["results"]
+        return {**counts, **self.regime_context(data), "results": vote_rows(rows, stored, base),
+                "collective_pct": percent(_given(data.get("collective_agree")), base),
+                "adopted_pct": percent(_given(data.get("adopted_agree")), base)}
+
+    @classmethod
+    def initial_data(cls, facts: dict[str, Any]) -> dict[str, Any]:
+        """The header, every member present (exempted/suspended: listed apart, not rated), the bí thư as chair."""
+        data = super().initial_data(facts)
+        members = facts.get("members") or []
+        data["attendance"] = [{"full_name": m.get("full_name", ""), "official": bool(m.get("official")),
+                               "attendance": STATUS_ATTENDANCE.get(m.get("status"), PRESENT), "reason": ""}
+                              for m in members]
+        data["results"] = [{"full_name": m.get("full_name", ""), "note": NOT_RATED.get(m.get("status"), "")}
+                           for m in members]
+        if facts.get("signed_on"):
+            data["held_on"] = facts["signed_on"]
+        chair = next((m for m in members if (m.get("party_post") or "").strip().lower().startswith("bí thư")), None)
+        if chair:
+            data["chair"] = chair.get("full_name", "")
+        data["chair_position"] = "BÍ THƯ"
+        return data
+
+
+# ---------------------------------------------------------------- ballot
+
+
+class BallotRow(FieldsForm):
+    """A member printed on the ballot."""
+
+    full_name = LineField("Họ và tên", [Required()], max_length=120)
+
+
+class BallotForm(MeetingDocument):
+    """Phiếu đánh giá, xếp loại chất lượng đảng viên: a secret ballot with four tick boxes per member."""
+
+    prefilled = FlagField("In sẵn họ tên đảng viên", description="Bỏ chọn để in phiếu trống (ghi tên bằng tay).")
+    blank_rows = IntField("Số dòng trống khi không in sẵn họ tên", minimum=1, maximum=200, default=DEFAULT_BLANK_ROWS,
+                          description=f"Mặc định {DEFAULT_BLANK_ROWS} dòng.")
+    members = RowsField(BallotRow, "Danh sách đảng viên được đánh giá, xếp loại",
+                        description="Đảng viên miễn sinh hoạt, đình chỉ sinh hoạt không có tên trên phiếu.")
+
+    def validate_members(self, field) -> None:
+        if self.prefilled.data and not [e for e in field.entries if not e.form.is_blank()]:
+            raise ValidationError("Phiếu in sẵn họ tên cần danh sách đảng viên được đánh giá, xếp loại.")
+
+    def extra_context(self, data: dict[str, Any]) -> dict[str, Any]:
+        blank = data.get("blank_rows")
+        return {"blank_rows": blank if isinstance(blank, int) and blank > 0 else DEFAULT_BLANK_ROWS}
+
+    @classmethod
+    def initial_data(cls, facts: dict[str, Any]) -> dict[str, Any]:
+        """The header and the members who are rated this year, names printed."""
+        data = super().initial_data(facts)
+        data["members"] = [{"full_name": m.get("full_name", "")} for m in facts.get("members") or []
+                           if m.get("status") not in NOT_RATED]
+        data["prefilled"] = bool(data["members"])
+        data["blank_rows"] = DEFAULT_BLANK_ROWS
+        return data
+
+
+# ---------------------------------------------------------------- vote count
+
+
+class CommitteeRow(FieldsForm):
+    """A member of the counting committee (ban kiểm phiếu)."""
+
+    full_name = LineField("Họ và tên", [Required()], max_length=120)
+    role = ChoiceField("Nhiệm vụ", [Required()], choices=COMMITTEE_ROLES)
+
+
+class VoteRow(FieldsForm):
+    """One member's ballots at each level."""
+
+    full_name = LineField("Họ và tên", [Required()], max_length=120)
+    votes_xuat_sac = IntField("Phiếu HT xuất sắc", maximum=1000)
+    votes_tot = IntField("Phiếu HT tốt", maximum=1000)
+    votes_hoan_thanh = IntField("Phiếu HT nhiệm vụ", maximum=1000)
+    votes_khong_hoan_thanh = IntField("Phiếu không HT", maximum=1000)
+
+
+class VoteCountForm(MeetingDocument):
+    """Biên bản kiểm phiếu đánh giá, xếp loại chất lượng đảng viên."""
+
+    counted_at = VnTimeField("1. Thời gian kiểm phiếu", [Required()], render_kw={"data-section": "1."})
+    counted_on = VnDateField("1. Ngày kiểm phiếu", [Required()], render_kw={"data-section": "1."})
+    venue = LineField("1. Địa điểm", [Required()], render_kw={"data-section": "1."})
+    committee = RowsField(CommitteeRow, "2. Ban kiểm phiếu", [Required()], max_rows=15,
+                          description="Một Trưởng ban và các thành viên.", render_kw={"data-section": "2."})
+    ballots_issued = IntField("3. Số phiếu phát ra", [Required()], maximum=1000, render_kw={"data-section": "3."})
+    ballots_returned = IntField("3. Số phiếu thu vào", [Required()], maximum=1000, render_kw={"data-section": "3."})
+    ballots_valid = IntField("3. Số phiếu hợp lệ", [Required()], maximum=1000, render_kw={"data-section": "3."})
+    ballots_invalid = IntField("3. Số phiếu không hợp lệ", [Required()], maximum=1000,
+                               render_kw={"data-section": "3."})
+    results = RowsField(VoteRow, "4. Kết quả kiểm phiếu từng đảng viên", [Required()],
+                        description="Tỷ lệ % tính tự động trên số phiếu hợp lệ.", render_kw={"data-section": "4."})
+    closed_at = VnTimeField("Giờ kết thúc kiểm phiếu", description="Để trống nếu không ghi.")
+
+    def validate_ballots_returned(self, field) -> None:
+        issued = self.ballots_issued.data
+        if isinstance(field.data, int) and isinstance(issued, int) and field.data > issued:
+            raise ValidationError(f"Số phiếu thu vào ({field.data}) không được lớn hơn số phiếu phát ra ({issued}).")
+
+    def validate_ballots_valid(self, field) -> None:
+        returned, invalid = self.ballots_returned.data, self.ballots_invalid.data
+        if all(isinstance(v, int) for v in (field.data, returned, invalid)) and field.data + invalid != returned:
+            raise ValidationError(f"Số phiếu hợp lệ ({field.data}) cộng số phiếu không hợp lệ ({invalid}) phải bằng "
+                                  f"số phiếu thu vào ({returned}).")
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        rows = self.committee.entries
+        heads = [i for i, e in enumerate(rows) if e.form.role.data == "truong_ban"]
+        if rows and len(heads) != 1:
+            index = heads[1] if len(heads) > 1 else 0
+            add_row_error(self.committee, index, "role", "Ban kiểm phiếu phải có đúng một Trưởng ban.")
+            ok = False
+        valid = self.ballots_valid.data
+        if isinstance(valid, int):
+            ok = check_votes(self.results, valid, "số phiếu hợp lệ") and ok
+        self._errors = None
+        return ok
+
+    def extra_context(self, data: dict[str, Any]) -> dict[str, Any]:
+        valid = _given(data.get("ballots_valid")) or 0
+        stored = data.get("results") or []
+        rows = self.results.context(stored)["results"]
+        committee = data.get("committee") or []
+        head = next((m.get("full_name", "") for m in committee if m.get("role") == "truong_ban"), "")
+        return {"results": vote_rows(rows, stored, valid), "committee_head": head,
+                "committee_members": [m.get("full_name", "") for m in committee if m.get("role") != "truong_ban"]}
