@@ -19,7 +19,9 @@ from templates_collective import build_qd124_collective_report, build_qd366_coll
 from templates_common import build_commitment, build_summary  # noqa: E402
 from templates_decisions import build_qd366_dossier_list, build_qd366_rerating_decision  # noqa: E402
 from templates_meeting import build_ballot, build_minutes, build_vote_count  # noqa: E402
-from templates_personal import build_qd124_personal_member, build_qd366_personal_member  # noqa: E402
+from templates_personal import (build_qd124_personal_leader, build_qd124_personal_member,  # noqa: E402
+                                build_qd366_personal_leader, build_qd366_personal_member,
+                                build_qd366_personal_outside, build_qd366_self_rating)
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "doc_templates"
@@ -28,6 +30,10 @@ DEFAULT_OUT = REPO / "doc_templates"
 TEMPLATES: dict[str, Callable[[], DocumentObject]] = {
     "qd366/personal_member.docx": build_qd366_personal_member,
     "qd124/personal_member.docx": build_qd124_personal_member,
+    "qd366/personal_leader.docx": build_qd366_personal_leader,
+    "qd366/personal_outside.docx": build_qd366_personal_outside,
+    "qd124/personal_leader.docx": build_qd124_personal_leader,
+    "qd366/self_rating.docx": build_qd366_self_rating,
     "common/commitment.docx": build_commitment,
     "common/summary.docx": build_summary,
     "qd366/collective_report.docx": build_qd366_collective_report,
