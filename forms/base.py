@@ -181,7 +181,7 @@ class DocumentForm(FieldsForm):
             raise ValidationError(exc.message) from None
         if self.kind and regime != self.kind.regime:
             raise ValidationError(
-                f"Năm {field.data} thuộc {regime.regulation}; mẫu “{self.kind.form_code}” "
+                f"Năm {field.data} thuộc {regime.regulation}; mẫu “{self.kind.form_code or self.kind.title}” "
                 f"chỉ dùng cho {self.kind.regime.regulation}.")
 
     def to_context(self, data: dict[str, Any], kind: DocumentKind) -> dict[str, Any]:

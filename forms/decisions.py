@@ -76,17 +76,6 @@ DEFAULT_ARTICLE_3 = ("Quyết định có hiệu lực kể từ ngày ký. Các
 DEFAULT_RECIPIENTS = ("Như Điều 3", "Cấp ủy cấp trên trực tiếp (để báo cáo)", "Lưu Văn phòng cấp ủy")
 
 
-class DraftRows:
-    """Mixin: a draft may leave table cells empty too (rows are forms of their own and would check as final)."""
-
-    def __init__(self, *args, **kw) -> None:
-        super().__init__(*args, **kw)
-        for field in self:
-            if hasattr(field, "row_form"):
-                for entry in field.entries:
-                    entry.form.is_draft = self.is_draft
-
-
 class ReratedRow(FieldsForm):
     """One party organisation or member rated again: who, where, the earlier and the new level, why."""
 
@@ -114,7 +103,7 @@ class RecipientRow(FieldsForm):
                      description="Mỗi dòng một nơi nhận; dấu “-” đầu dòng và dấu “,”/“.” cuối dòng do mẫu tự in.")
 
 
-class ReratingDecision366Form(DraftRows, DocumentForm):
+class ReratingDecision366Form(DocumentForm):
     """HD 43 Mẫu 03: the competent committee cancels earlier ratings and rates again (QĐ 366 Điều 13, 15.3)."""
 
     number = LineField("Số và ký hiệu quyết định", [Required()], max_length=40,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .base import DocumentForm, FieldsForm
-from .decisions import SIGNER_TITLE, DraftRows, committee_of, secretary_name, signer_body_of
+from .decisions import SIGNER_TITLE, committee_of, secretary_name, signer_body_of
 from .fields import IntField, LineField, Required, RowsField
 
 INFERRED = " (Mẫu 04 chỉ có tên mẫu; bố cục này do hệ thống soạn, hãy sửa nếu cấp trên có mẫu.)"
@@ -40,7 +40,7 @@ class DossierRow(FieldsForm):
     note = LineField("Ghi chú", max_length=300, description="Ví dụ: bản chính; bản sao; 12 bản kiểm điểm cá nhân.")
 
 
-class DossierList366Form(DraftRows, DocumentForm):
+class DossierList366Form(DocumentForm):
     """HD 43 Mẫu 04: the list of documents in the review-and-rating dossier sent to the higher level."""
 
     recipient = LineField("Kính gửi", [Required()], max_length=200,

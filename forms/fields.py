@@ -312,6 +312,8 @@ class RowsField(ContextMixin, FieldList):
     def validate(self, form, extra_validators=()) -> bool:
         """Blank rows (a web form's spare lines) are dropped before the rows are checked."""
         self.entries = [entry for entry in self.entries if not entry.form.is_blank()]
+        for entry in self.entries:  # a draft document may have half-filled rows
+            entry.form.is_draft = getattr(form, "is_draft", False)
         return super().validate(form, extra_validators)
 
     def json_value(self) -> list[dict[str, Any]]:

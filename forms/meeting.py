@@ -59,18 +59,7 @@ def _level_label(code: str) -> str:
 
 
 class MeetingDocument(DocumentForm):
-    """Customary documents carry no form code: the year/regime message names the document instead."""
-
-    def validate_year(self, field) -> None:
-        if field.data is None:
-            return
-        try:
-            regime = regime_for_year(field.data)
-        except UnsupportedYear as exc:
-            raise ValidationError(exc.message) from None
-        if self.kind and regime != self.kind.regime:
-            raise ValidationError(f"Năm {field.data} thuộc {regime.regulation}; văn bản này đang lập theo "
-                                  f"{self.kind.regime.regulation}: hãy chọn loại văn bản của {regime.regulation}.")
+    """The three meeting documents: they print the regulation and guide of the regime."""
 
     def regime_context(self, data: dict[str, Any]) -> dict[str, str]:
         """The regulation and guide the meeting applies (from the kind, else from the year)."""

@@ -55,12 +55,6 @@ class SelfRating366Form(DocumentForm):
     proposed_level = LevelField("IV. Tự xếp loại mức chất lượng", [Required()], description=INFERRED.strip(),
                                 render_kw={"data-section": "IV."})
 
-    def validate(self, extra_validators=None) -> bool:
-        """A draft may leave table cells empty too (rows are forms of their own)."""
-        for entry in self.tasks.entries:
-            entry.form.is_draft = self.is_draft
-        return super().validate(extra_validators)
-
     @classmethod
     def initial_data(cls, facts: dict[str, Any]) -> dict[str, Any]:
         """Known facts, with the Chức vụ taken from the member record."""

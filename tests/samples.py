@@ -39,3 +39,26 @@ def member_review_124(**overrides) -> dict:
             "grade_iii": "tot", "civil_servant_level": "tot", "proposed_level": "xuat_sac"}
     data.update(overrides)
     return data
+
+
+SAMPLES = {"member-review-366": member_review_366, "member-review-124": member_review_124}
+
+
+def all_samples() -> dict:
+    """Every kind's realistic sample payload, from each area's samples module."""
+    from tests import samples_collective, samples_common, samples_decisions, samples_meeting, samples_personal
+
+    merged = dict(SAMPLES)
+    for module in (samples_collective, samples_common, samples_decisions, samples_meeting, samples_personal):
+        merged.update(module.SAMPLES)
+    return merged
+
+
+def all_max_samples() -> dict:
+    """The 200-row variants of the kinds with tables."""
+    from tests import samples_common, samples_decisions, samples_meeting, samples_personal
+
+    merged = {}
+    for module in (samples_common, samples_decisions, samples_meeting, samples_personal):
+        merged.update(getattr(module, "SAMPLES_MAX", {}))
+    return merged

@@ -93,4 +93,5 @@ def test_unknown_kind_and_format(client, token_for):
     headers = _auth(token_for("tuyet"))
     assert client.post("/api/v1/kinds/khong-co/render", json={}, headers=headers).status_code == 404
     resp = client.post("/api/v1/kinds/member-review-366/render?format=odt", json=member_review_366(), headers=headers)
-    assert resp.status_code == 422 and "docx hoặc pdf" in resp.get_json()["error"]
+    assert resp.status_code == 422 and "format không hợp lệ" in resp.get_json()["error"]
+    assert resp.get_json()["fields"]["format"] == ["Chỉ nhận: docx, pdf."]

@@ -336,4 +336,4 @@ def test_api_refuses_a_workbook_of_a_kind_without_one(client, token_for):
 
     resp = client.post("/api/v1/kinds/commitment-366/render?format=xlsx", json=commitment_366(),
                        headers=_auth(token_for("admin")))
-    assert resp.status_code == 422 and "không có bản Excel" in resp.get_json()["error"]
+    assert resp.status_code == 422 and "loại văn bản này có docx, pdf" in resp.get_json()["error"]

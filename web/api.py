@@ -69,10 +69,13 @@ def units():
                      "parent_id": u.parent_id, "member_count": counts.get(u.id, 0)} for u in rows])
 
 
-def _format() -> str:
+def _format(kind) -> str:
+    """The requested file format, if the kind has it."""
     fmt = request.args.get("format", "pdf")
-    if fmt not in output.MIMETYPES:
-        raise InvalidInput("Tham số format phải là docx hoặc pdf.", {"format": ["Chỉ nhận docx hoặc pdf."]})
+    if fmt not in kind.formats:
+        allowed = ", ".join(kind.formats)
+        raise InvalidInput(f"Tham số format không hợp lệ: loại văn bản này có {allowed}.",
+                           {"format": [f"Chỉ nhận: {allowed}."]})
     return fmt
 
 
@@ -81,7 +84,7 @@ def _format() -> str:
 def render_kind(code: str):
     """Render a kind from a JSON object of field values; 422 lists every bad field."""
     kind = get_kind(code)
-    fmt = _format()
+    fmt = _format(kind)
     data = kind.form_class().from_json(_json_body(), kind=kind).check()
     return send_output(output.produce(kind, forms.context_for(kind, data), fmt, converter()))
 
@@ -101,7 +104,7 @@ def document_file(doc_id: int):
     """A saved document as DOCX or PDF; 422 when it is not complete yet."""
     doc = access.document_for(session(), g.api_user, doc_id)
     kind = get_kind(doc.kind_code)
-    fmt = _format()
+    fmt = _format(kind)
     data = kind.form_class().from_json(doc.data, kind=kind).check()
     return send_output(output.produce(kind, forms.context_for(kind, data), fmt, converter()))
 
