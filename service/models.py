@@ -144,3 +144,42 @@ class DocumentRevision(Base):
     saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     saved_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
     document: Mapped[Document] = relationship(back_populates="revisions")
+
+
+JOB_STATES = {"queued": "Đang chờ", "running": "Đang chạy", "done": "Hoàn tất", "failed": "Thất bại",
+              "cancelled": "Đã hủy"}
+ACTIVE_JOB_STATES = ("queued", "running")
+_ACTIVE_SQL = "state IN ('queued', 'running')"
+
+from sqlalchemy import Index, text  # noqa: E402  (kept beside Job so the models above stay untouched)
+
+
+class Job(Base):
+    """A background job (a packet, an export): the row is the truth users see, keyed by the queue's job id."""
+
+    __tablename__ = "jobs"
+    # At most one queued/running job per dedupe key; finished ones keep their key for the record.
+    __table_args__ = (
+        Index("ux_jobs_active_dedupe", "dedupe_key", unique=True,
+              sqlite_where=text(_ACTIVE_SQL), postgresql_where=text(_ACTIVE_SQL)),
+    )
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    step: Mapped[str] = mapped_column(String(300), default="")
+    error: Mapped[Optional[str]] = mapped_column(Text)
+    result_path: Mapped[Optional[dict[str, str]]] = mapped_column(JSON)  # format -> path relative to the job folder
+    created_by: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    dedupe_key: Mapped[Optional[str]] = mapped_column(String(200))
+
+    @property
+    def state_label(self) -> str:
+        """The state as users read it."""
+        return JOB_STATES.get(self.state, self.state)
