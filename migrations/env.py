@@ -5,6 +5,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from service import models  # noqa: F401  (registers the tables)
+from service.review import models as review_models  # noqa: F401
 from service.db import Base
 
 config = context.config

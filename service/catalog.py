@@ -37,7 +37,7 @@ class DocumentKind:
     form: str  # "module:Class" of its WTForms form in forms/
     template: str  # path under doc_templates/
     file_stem: str  # download name; {year} and {name} are filled in
-    packet_order: int | None  # place in a dossier (unit documents < 100 ≤ a member's), None = not in packets
+    packet_order: int | None  # unit documents < 100, then each member's (100–899), then ≥ 900; None: never
     confidence: str = "H"  # how sure we are of the printed layout (see ../shared/domain/FORMS.md)
     spreadsheet: str | None = None  # "module:function" turning the template context into XLSX bytes
 
@@ -62,10 +62,13 @@ class DocumentKind:
         module, _, name = self.form.partition(":")
         return getattr(importlib.import_module(module), name)
 
+    def stem(self, year: int, name: str) -> str:
+        """A file name without extension, like 'Ban-kiem-diem-ca-nhan-2025-Nguyen-Van-An' (ASCII, safe everywhere)."""
+        return self.file_stem.format(year=year, name=slug(name) if name else "").strip("-")
+
     def file_name(self, year: int, name: str, ext: str) -> str:
-        """A download name like 'Ban-kiem-diem-2025-Nguyen-Van-An.pdf' (ASCII, safe everywhere)."""
-        stem = self.file_stem.format(year=year, name=slug(name) if name else "")
-        return f"{stem.strip('-')}.{ext}"
+        """The download name of one file of this kind."""
+        return f"{self.stem(year, name)}.{ext}"
 
 
 def _official(code: str, title: str, number: str, regime: Regime, subject: str, form: str, template: str,
@@ -102,7 +105,7 @@ KINDS: tuple[DocumentKind, ...] = (
               "unit", "forms.decisions:ReratingDecision366Form", "qd366/rerating_decision.docx",
               "Quyet-dinh-xep-loai-lai-{year}-{name}", 70, "L"),
     _official("dossier-list-366", "Danh mục hồ sơ kiểm điểm, đánh giá, xếp loại", "04", QD366, "unit",
-              "forms.dossier:DossierList366Form", "qd366/dossier_list.docx", "Danh-muc-ho-so-{year}-{name}", 90, "L"),
+              "forms.dossier:DossierList366Form", "qd366/dossier_list.docx", "Danh-muc-ho-so-{year}-{name}", 900, "L"),
     _official("self-rating-366", "Bản tự đánh giá, xếp loại của cá nhân Quý, Năm", "05", QD366, "leader",
               "forms.self_rating:SelfRating366Form", "qd366/self_rating.docx", "Ban-tu-danh-gia-{year}-{name}",
               115, "L"),

@@ -47,7 +47,8 @@ def member_facts(member: Member, year: int, default_place: str) -> dict[str, Any
     facts.update({
         "full_name": member.full_name,
         "birth_date": member.birth_date.isoformat() if member.birth_date else "",
-        "work_unit": member.work_unit, "chi_bo": member.unit.name,
+        "admitted_on": member.admitted_on.isoformat() if member.admitted_on else "",
+        "position": member.position, "work_unit": member.work_unit, "chi_bo": member.unit.name,
         "party_post": member.party_post, "government_post": member.position, "union_post": member.union_post,
     })
     return facts

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import api, auth, cli, database, errors, health, pages, pdf
+from . import api, auth, cli, database, errors, health, pages, pdf, review
 
 
 def init_app(app: Flask) -> None:
@@ -16,4 +16,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(review.bp)
     app.register_blueprint(api.bp)

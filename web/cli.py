@@ -1,11 +1,13 @@
 """Command line: migrate, seed the demo, create users and API tokens."""
 from __future__ import annotations
 
+from datetime import date
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from service import accounts, demo
+from service import accounts, demo, demo_bulk
 from service.errors import ServiceError
 from service.models import ROLES
 
@@ -29,13 +31,22 @@ def migrate() -> None:
 
 
 @click.command("demo")
+@click.option("--members", type=click.IntRange(1, 500), help="Thêm chi bộ sinh tự động với số đảng viên này "
+              "(văn bản đã điền sẵn).")
+@click.option("--chi-bo", "chi_bo", type=click.IntRange(1, 200), default=1, show_default=True,
+              help="Số chi bộ sinh tự động (cùng --members).")
+@click.option("--year", type=int, default=date.today().year, show_default=True)
 @with_appcontext
-def demo_command() -> None:
-    """Create the demo đảng bộ and its users (idempotent) and print the logins."""
+def demo_command(members: int | None, chi_bo: int, year: int) -> None:
+    """Create the demo đảng bộ and its users (idempotent) and print the logins; optionally a generated one."""
     database = db()
     database.upgrade()
     with database.session() as session:
         logins = demo.seed(session, current_app.config["SETTINGS"].data_dir)
+        if members:
+            parent = demo_bulk.generate(session, parent_name=f"Đảng bộ Thử nghiệm {chi_bo}x{members}",
+                                        chi_bo=chi_bo, members=members, year=year)
+            click.echo(f"Đã sinh {parent.name} (mã {parent.id}): {chi_bo} chi bộ × {members} đảng viên, năm {year}.")
     click.echo("Dữ liệu mẫu đã sẵn sàng. Tài khoản đăng nhập:")
     for login in logins:
         click.echo(f"  {login.username:<12} mật khẩu: {login.password:<14} ({ROLES[login.role]})")

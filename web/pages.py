@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 import forms
 from service import access, documents, output
+from service.review import ratings
 from service.catalog import get_kind
 from service.errors import InvalidInput
 from service.models import DOCUMENT_STATUSES, Member, Unit
@@ -94,6 +95,7 @@ def edit(doc_id: int):
               "trên trang; bản đã lưu trước đó không bị thay đổi.", "error")
         return _page(doc, kind, form), 422
     documents.save_revision(db, doc, form.json_data(), current(), status="submitted" if final else "draft")
+    ratings.record_self_from_document(db, doc, current())
     db.commit()
     flash("Đã lưu và kiểm tra đủ các mục: có thể tải văn bản." if final else "Đã lưu bản nháp.", "info")
     return redirect(url_for("pages.edit", doc_id=doc.id))
@@ -115,10 +117,10 @@ def _page(doc, kind, form):
 @login_required
 def download(doc_id: int, fmt: str):
     """The saved document as DOCX or PDF; an incomplete one sends the user back to the missing parts."""
-    if fmt not in output.MIMETYPES:
-        abort(404)
     doc = access.document_for(session(), current(), doc_id)
     kind = get_kind(doc.kind_code)
+    if fmt not in kind.formats:
+        abort(404)
     try:
         data = kind.form_class().from_json(doc.data, kind=kind).check()
     except InvalidInput as exc:

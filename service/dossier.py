@@ -1,0 +1,212 @@
+"""The review dossier: which documents go into a member's, a chi bộ's or a đảng bộ's packet, and building it.
+
+Pure planning over the database, then render → (cached) convert → assemble; the job task at the end ties it to
+service.jobs so the pages, the API and remote workers run the very same code.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import render, text
+from .access import subtree_ids
+from .catalog import get_kind
+from .errors import InvalidInput, NotFound, ServiceError
+from .models import Document, Member, ReviewCycle, Unit
+from .packets import PacketInfo, Part, build_packet
+from .pdfcache import PdfCache
+from .regimes import regime_for_year
+
+SCOPES = {"member": "Hồ sơ của đảng viên", "chi_bo": "Hồ sơ của chi bộ", "dang_bo": "Hồ sơ của đảng bộ"}
+MEMBER_ORDER = 100  # packet_order below it: unit documents before the members; from 900: after them
+
+
+@dataclass(frozen=True)
+class PlannedDoc:
+    """One document of the packet, in order, with its bookmark path."""
+
+    document_id: int
+    kind_code: str
+    title: str
+    path: tuple[str, ...]
+    doc_code: str
+
+
+@dataclass
+class Plan:
+    """The packet's documents in order, and what was left out because it is not finished."""
+
+    unit: Unit
+    year: int
+    scope: str
+    docs: list[PlannedDoc]
+    skipped: list[str]
+
+
+def doc_code(document_id: int) -> str:
+    """A short upper-case code printed on every page: 'D' + the document id in base 36."""
+    digits, n = "", document_id
+    while True:
+        n, r = divmod(n, 36)
+        digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[r] + digits
+        if n == 0:
+            return "D" + digits
+
+
+def _planned(doc: Document, path: tuple[str, ...], who: str) -> PlannedDoc:
+    kind = get_kind(doc.kind_code)
+    title = f"{kind.title} – {who}" if who else kind.title
+    return PlannedDoc(doc.id, doc.kind_code, title, path, doc_code(doc.id))
+
+
+def plan(session: Session, unit: Unit, year: int, scope: str, member_id: int | None = None) -> Plan:
+    """The documents of a packet in official order; drafts and missing ones are listed as skipped."""
+    regime_for_year(year)
+    if scope not in SCOPES:
+        raise InvalidInput("Loại hồ sơ không hợp lệ.", {"kind": [f"Chỉ nhận: {', '.join(SCOPES)}."]})
+    result = Plan(unit, year, scope, [], [])
+    if scope == "member":
+        member = session.get(Member, member_id) if member_id else None
+        if member is None or member.unit_id != unit.id:
+            raise NotFound("Không tìm thấy đảng viên trong tổ chức này.")
+        _add_member(session, result, unit, member, (unit.name,))
+        return _checked(result)
+    units = [unit] if scope == "chi_bo" else _tree(session, unit)
+    for each in units:
+        _add_unit(session, result, each, (each.name,) if scope == "chi_bo" or each.id == unit.id
+                  else (unit.name, each.name))
+    return _checked(result)
+
+
+def _checked(result: Plan) -> Plan:
+    if not result.docs:
+        raise InvalidInput("Chưa có văn bản nào đã hoàn thành (lưu và kiểm tra đủ mục) để ghép hồ sơ.")
+    return result
+
+
+def _tree(session: Session, root: Unit) -> list[Unit]:
+    ids = subtree_ids(session, root.id)
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(ids)))}
+    order, stack = [], [root.id]
+    while stack:
+        uid = stack.pop()
+        order.append(units[uid])
+        stack.extend(sorted((u.id for u in units.values() if u.parent_id == uid), reverse=True))
+    return order
+
+
+def _documents(session: Session, unit: Unit, year: int) -> list[Document]:
+    return list(session.scalars(select(Document).join(ReviewCycle).where(
+        ReviewCycle.unit_id == unit.id, ReviewCycle.year == year, ReviewCycle.quarter == 0)))
+
+
+def _ordered(docs: list[Document]) -> list[Document]:
+    keyed = [(get_kind(d.kind_code).packet_order, d.kind_code, d) for d in docs]
+    return [d for order, _, d in sorted(keyed, key=lambda t: t[:2]) if order is not None]
+
+
+def _take(result: Plan, doc: Document, path: tuple[str, ...], who: str) -> None:
+    if doc.status == "submitted":
+        result.docs.append(_planned(doc, path, who))
+    else:
+        result.skipped.append(f"{get_kind(doc.kind_code).title}{' – ' + who if who else ''} (chưa hoàn thành)")
+
+
+def _add_member(session: Session, result: Plan, unit: Unit, member: Member, path: tuple[str, ...]) -> None:
+    docs = [d for d in _documents(session, unit, result.year) if d.member_id == member.id]
+    for doc in _ordered(docs):
+        _take(result, doc, path + (member.full_name,), member.full_name)
+
+
+def _add_unit(session: Session, result: Plan, unit: Unit, path: tuple[str, ...]) -> None:
+    docs = _documents(session, unit, result.year)
+    own = _ordered([d for d in docs if d.member_id is None])
+    for doc in own:
+        if get_kind(doc.kind_code).packet_order < MEMBER_ORDER:
+            _take(result, doc, path, "")
+    by_member: dict[int, list[Document]] = {}
+    for doc in docs:
+        if doc.member_id is not None:
+            by_member.setdefault(doc.member_id, []).append(doc)
+    for member in text.sort_people(unit.members, key=lambda m: m.full_name):
+        for doc in _ordered(by_member.get(member.id, [])):
+            _take(result, doc, path + (member.full_name,), member.full_name)
+    for doc in own:
+        if get_kind(doc.kind_code).packet_order >= MEMBER_ORDER:
+            _take(result, doc, path, "")
+
+
+Converter = Callable[[bytes, str, bool], bytes]  # (docx, name, pdfa) -> pdf
+
+
+def render_docx(session: Session, planned: PlannedDoc) -> bytes:
+    """The document's DOCX from its saved data, checked again as the API would."""
+    import forms  # the forms own the template context; imported here so service stays importable alone
+
+    doc = session.get(Document, planned.document_id)
+    kind = get_kind(doc.kind_code)
+    try:
+        data = kind.form_class().from_json(doc.data, kind=kind).check()
+    except InvalidInput as exc:
+        raise ServiceError(f"Văn bản “{planned.title}” chưa hợp lệ: "
+                           + "; ".join(f"{k}: {' '.join(v)}" for k, v in list(exc.fields.items())[:3])) from exc
+    return render.render(kind, forms.context_for(kind, data))
+
+
+def build(session: Session, plan_: Plan, convert: Converter, cache: PdfCache, *, packet_code: str,
+          pdfa: bool = False, workers: int = 2, progress: Callable[[int, int, str], None] = lambda *_: None,
+          check_cancelled: Callable[[], None] = lambda: None) -> tuple[bytes, bytes]:
+    """(packet PDF, ZIP of every DOCX and PDF): render in order, convert in parallel (cached), assemble."""
+    total = len(plan_.docs)
+    docx_files = []
+    for index, planned in enumerate(plan_.docs, 1):
+        check_cancelled()
+        progress(index - 1, total, f"Tạo văn bản: {planned.title}")
+        docx_files.append(render_docx(session, planned))
+
+    def convert_one(index: int) -> bytes:
+        planned = plan_.docs[index]
+        try:
+            return cache.get_or_convert(docx_files[index], lambda d: convert(d, planned.title, pdfa), pdfa=pdfa)
+        except ServiceError as exc:
+            raise ServiceError(f"Không chuyển được văn bản “{planned.title}” sang PDF. {exc.message}") from exc
+
+    pdfs: list[bytes] = [b""] * total
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as executor:
+        futures = [executor.submit(convert_one, i) for i in range(total)]
+        for done, (index, future) in enumerate(zip(range(total), futures), 1):
+            check_cancelled()
+            pdfs[index] = future.result()
+            progress(done, total, f"Chuyển PDF: {plan_.docs[index].title}")
+    regime = regime_for_year(plan_.year)
+    info = PacketInfo(packet_code=packet_code, unit=plan_.unit.name, year=plan_.year, regime=regime.regulation,
+                      generated_on=date.today(),
+                      title=f"HỒ SƠ KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {plan_.year}")
+    parts = [Part(pdf, d.title, d.doc_code, d.path) for d, pdf in zip(plan_.docs, pdfs)]
+    packet = build_packet(info, parts, progress=lambda step: progress(total, total, step))
+    return packet, _zip(plan_, docx_files, pdfs)
+
+
+def _zip(plan_: Plan, docx_files: list[bytes], pdfs: list[bytes]) -> bytes:
+    """Every document as DOCX and PDF, in folders following the bookmarks."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for index, (planned, docx, pdf) in enumerate(zip(plan_.docs, docx_files, pdfs), 1):
+            kind = get_kind(planned.kind_code)
+            folder = "/".join(_safe(p) for p in planned.path)
+            stem = f"{index:03d}-{kind.stem(plan_.year, planned.path[-1] if len(planned.path) > 1 else '')}"
+            archive.writestr(f"{folder}/{stem}.docx", docx)
+            archive.writestr(f"{folder}/{stem}.pdf", pdf)
+    return buffer.getvalue()
+
+
+def _safe(part: str) -> str:
+    return "".join(c for c in text.clean(part) if c not in '/\\:*?"<>|').strip() or "_"
+

@@ -1,0 +1,139 @@
+"""The cycle dashboard: every member's status, who is excluded and why, what is missing and the next step."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..access import subtree_ids
+from ..models import Member, ReviewCycle, Unit
+from ..rules import LEVEL_LABELS
+from .models import Meeting
+from .people import CycleState, excluded_reason, load_cycles
+
+STATUSES = {"excluded": "Không xếp loại", "not_started": "Chưa viết", "draft": "Đang viết (bản nháp)",
+            "submitted": "Đã nộp bản tự kiểm điểm", "reviewed": "Đã kiểm điểm tại hội nghị",
+            "rated": "Đã có quyết định xếp loại"}
+
+
+@dataclass
+class MemberRow:
+    """One member's line on the dashboard."""
+
+    member: Member
+    status: str
+    excluded: str | None
+    levels: dict[str, str]  # step → level label
+    missing: list[str]
+    next_step: str
+    temporary_unit: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES[self.status]
+
+
+@dataclass
+class UnitBoard:
+    """A unit's dashboard: its members, its own documents and rating, counts by status and by decided level."""
+
+    unit: Unit
+    cycle: ReviewCycle
+    rows: list[MemberRow]
+    unit_levels: dict[str, str]
+    unit_missing: list[str]
+    by_status: Counter = field(default_factory=Counter)
+    by_level: Counter = field(default_factory=Counter)
+
+
+def _member_row(state: CycleState, member: Member, reviewed_ids: set[int]) -> MemberRow:
+    excluded = excluded_reason(state, member)
+    latest = state.levels(member.id)
+    levels = {step: LEVEL_LABELS[row.level] for step, row in latest.items()}
+    facts = state.facts.get(member.id)
+    temporary = facts.temporary_unit if facts else ""
+    if excluded:
+        return MemberRow(member, "excluded", excluded, levels, [], "Không phải làm gì thêm.", temporary)
+    review = state.document("personal-review", member.id)
+    missing = []
+    if review is None or review.revision == 0:
+        status, nxt = "not_started", "Đảng viên viết bản tự kiểm điểm, tự xếp loại."
+    elif review.status != "submitted":
+        status, nxt = "draft", "Đảng viên hoàn thành và nộp bản tự kiểm điểm (Lưu và kiểm tra đủ mục)."
+    elif "decision" in latest or "rerating" in latest:
+        status, nxt = "rated", "Lưu bản có chữ ký vào hồ sơ."
+    elif "proposal" in latest or member.id in reviewed_ids:
+        status, nxt = "reviewed", "Cấp ủy cơ sở quyết định mức xếp loại."
+    else:
+        status, nxt = "submitted", "Kiểm điểm tại hội nghị chi bộ, biểu quyết và ghi mức chi bộ đề xuất."
+    if status in ("not_started", "draft"):
+        missing.append("Bản tự kiểm điểm")
+    commitment = state.document("commitment", member.id)
+    if commitment is None or commitment.status != "submitted":
+        missing.append("Bản cam kết tu dưỡng, rèn luyện, phấn đấu")
+    if temporary and not facts.temporary_comments.strip():
+        missing.append(f"Nhận xét của chi bộ nơi sinh hoạt tạm thời ({temporary})")
+    if status != "rated" and "proposal" not in latest:
+        missing.append("Mức chi bộ đề xuất")
+    return MemberRow(member, status, None, levels, missing, nxt, temporary)
+
+
+def _board(state: CycleState, unit: Unit, reviewed_ids: set[int]) -> UnitBoard:
+    rows = [_member_row(state, m, reviewed_ids) for m in state.members]
+    unit_missing = []
+    report = state.document("collective-report")
+    if report is None or report.status != "submitted":
+        unit_missing.append("Báo cáo kiểm điểm của tập thể")
+    for family, label in (("minutes", "Biên bản hội nghị"), ("summary", "Biểu tổng hợp kết quả")):
+        if state.members and state.document(family) is None:
+            unit_missing.append(label)
+    unit_levels = {step: LEVEL_LABELS[row.level] for step, row in state.levels(None).items()}
+    board = UnitBoard(unit, state.cycle, rows, unit_levels, unit_missing)
+    for row in rows:
+        board.by_status[row.status] += 1
+        decided = state.levels(row.member.id)
+        final = decided.get("rerating") or decided.get("decision")
+        if final and not row.excluded:
+            board.by_level[final.level] += 1
+    return board
+
+
+def boards(session: Session, root: Unit, year: int) -> list[UnitBoard]:
+    """The unit's own board first, then one per unit below it (a đảng bộ sees every chi bộ), in tree order."""
+    ids = subtree_ids(session, root.id)
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(ids)))}
+    cycles = {c.unit_id: c for c in session.scalars(select(ReviewCycle).where(
+        ReviewCycle.unit_id.in_(ids), ReviewCycle.year == year, ReviewCycle.quarter == 0))}
+    all_cycles = [cycles.get(uid) or ReviewCycle(unit_id=uid, year=year, quarter=0) for uid in ids]
+    states = load_cycles(session, all_cycles)
+    meeting_ids = [c.id for c in cycles.values()]
+    reviewed: set[int] = set()
+    if meeting_ids:
+        for meeting in session.scalars(select(Meeting).where(Meeting.cycle_id.in_(meeting_ids))):
+            reviewed.update(t.member_id for t in meeting.tallies)
+    order = _tree_order(root.id, units)
+    return [_board(states[uid], units[uid], reviewed) for uid in order]
+
+
+def _tree_order(root_id: int, units: dict[int, Unit]) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for unit in units.values():
+        if unit.parent_id in units:
+            children.setdefault(unit.parent_id, []).append(unit.id)
+    out, stack = [], [root_id]
+    while stack:
+        uid = stack.pop()
+        out.append(uid)
+        stack.extend(sorted(children.get(uid, []), reverse=True))
+    return out
+
+
+def totals(boards_: list[UnitBoard]) -> dict[str, Counter]:
+    """Sums over several units' boards, for the superior committee's line of totals."""
+    by_status, by_level = Counter(), Counter()
+    for board in boards_:
+        by_status.update(board.by_status)
+        by_level.update(board.by_level)
+    return {"by_status": by_status, "by_level": by_level}

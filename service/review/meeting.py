@@ -1,0 +1,151 @@
+"""The review meeting: attendance and vote counts; only official members present vote (Điều lệ Đảng, Điều 3)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import text
+from ..errors import InvalidInput
+from ..models import ReviewCycle
+from ..rules import LEVEL_LABELS, LEVELS
+from .models import ATTENDANCE, Attendance, Meeting, VoteTally
+from .people import CycleState, excluded_reason, load_cycle
+
+MAJORITY_PCT = 50.0  # a level is carried by more than half of the official members present: local practice [L]
+VOTE_SOURCE = "Điều 3 Điều lệ Đảng: đảng viên dự bị không biểu quyết"
+
+
+def meeting_for(session: Session, cycle: ReviewCycle) -> Meeting:
+    """The cycle's meeting, created empty on first use."""
+    meeting = session.scalar(select(Meeting).where(Meeting.cycle_id == cycle.id))
+    if meeting is None:
+        meeting = Meeting(cycle_id=cycle.id)
+        session.add(meeting)
+        session.flush()
+    return meeting
+
+
+@dataclass
+class Counts:
+    """Attendance figures the minutes print."""
+
+    total: int
+    official: int
+    probationary: int
+    present: int
+    present_official: int
+    present_probationary: int
+    absent_reason: list[str]
+    absent_no_reason: list[str]
+    excluded: list[str]
+
+
+def counts(state: CycleState, meeting: Meeting) -> Counts:
+    """Attendance figures from the recorded statuses (members without a status count as absent without reason)."""
+    status = {a.member_id: a for a in meeting.attendance}
+    active = [m for m in state.members if m.status == "active"]
+    present = [m for m in active if status.get(m.id) and status[m.id].status == "present"]
+    return Counts(
+        total=len(state.members), official=sum(m.official for m in state.members),
+        probationary=sum(not m.official for m in state.members), present=len(present),
+        present_official=sum(m.official for m in present), present_probationary=sum(not m.official for m in present),
+        absent_reason=[f"{m.full_name} ({status[m.id].reason})" if status[m.id].reason else m.full_name
+                       for m in active if status.get(m.id) and status[m.id].status == "absent_reason"],
+        absent_no_reason=[m.full_name for m in active
+                          if not status.get(m.id) or status[m.id].status == "absent_no_reason"],
+        excluded=[m.full_name for m in state.members if m.status != "active"])
+
+
+def save_meeting(session: Session, state: CycleState, data: dict[str, Any]) -> Meeting:
+    """Replace the meeting's details, attendance and votes after checking them all; nothing is saved on error."""
+    members = {m.id: m for m in state.members}
+    errors: dict[str, list[str]] = {}
+    attendance = {}
+    for i, row in enumerate(data.get("attendance") or []):
+        member = members.get(row.get("member_id"))
+        if member is None:
+            errors[f"attendance[{i}].member_id"] = ["Đảng viên không thuộc chi bộ này."]
+        elif row.get("status") not in ATTENDANCE:
+            errors[f"attendance[{i}].status"] = [f"Chọn một trong: {', '.join(ATTENDANCE.values())}."]
+        else:
+            attendance[member.id] = (row["status"], text.clean(str(row.get("reason") or ""))[:300])
+    present_official = sum(1 for mid, (st, _) in attendance.items() if st == "present" and members[mid].official)
+    tallies = {}
+    for i, row in enumerate(data.get("tallies") or []):
+        member = members.get(row.get("member_id"))
+        if member is None:
+            errors[f"tallies[{i}].member_id"] = ["Đảng viên không thuộc chi bộ này."]
+            continue
+        votes = {code: row.get(code) or 0 for code, _ in LEVELS}
+        if any(not isinstance(v, int) or isinstance(v, bool) or v < 0 for v in votes.values()):
+            errors[f"tallies[{i}]"] = [f"Số phiếu của đồng chí {member.full_name} phải là số nguyên không âm."]
+        elif excluded_reason(state, member) and sum(votes.values()):
+            errors[f"tallies[{i}]"] = [f"Đồng chí {member.full_name} không thuộc diện xếp loại năm nay, "
+                                       "không biểu quyết mức xếp loại."]
+        elif sum(votes.values()) > present_official:
+            errors[f"tallies[{i}]"] = [
+                f"Tổng số phiếu cho đồng chí {member.full_name} ({sum(votes.values())}) vượt số đảng viên chính thức "
+                f"có mặt ({present_official}): đảng viên dự bị được tính có mặt nhưng không biểu quyết "
+                f"({VOTE_SOURCE})."]
+        else:
+            tallies[member.id] = votes
+    held_on = data.get("held_on")
+    if held_on:
+        try:
+            held_on = date.fromisoformat(held_on)
+        except (TypeError, ValueError):
+            errors["held_on"] = ["Ngày họp không hợp lệ (YYYY-MM-DD)."]
+    if errors:
+        raise InvalidInput("Chưa lưu: dữ liệu hội nghị chưa hợp lệ.", errors)
+    meeting = meeting_for(session, state.cycle)
+    for key in ("opened_at", "closed_at", "place", "chair", "secretary"):
+        setattr(meeting, key, text.clean(str(data.get(key) or ""))[:200])
+    meeting.held_on = held_on or None
+    meeting.attendance = [Attendance(member_id=mid, status=st, reason=reason) for mid, (st, reason) in attendance.items()]
+    meeting.tallies = [VoteTally(member_id=mid, **votes) for mid, votes in tallies.items()]
+    session.flush()
+    return meeting
+
+
+def tally_rows(state: CycleState, meeting: Meeting) -> list[dict[str, Any]]:
+    """Per rated member: votes per level, percentages of the official members present, the level carried."""
+    base = counts(state, meeting).present_official
+    tallies = {t.member_id: t for t in meeting.tallies}
+    rows = []
+    for member in state.members:
+        if excluded_reason(state, member):
+            continue
+        tally = tallies.get(member.id)
+        votes = {code: getattr(tally, code) if tally else 0 for code, _ in LEVELS}
+        pct = {code: round(100 * v / base, 2) if base else 0.0 for code, v in votes.items()}
+        carried = next((code for code, _ in LEVELS if pct[code] > MAJORITY_PCT), None)
+        rows.append({"member": member, "votes": votes, "pct": pct, "base": base, "carried": carried,
+                     "carried_label": LEVEL_LABELS.get(carried, "")})
+    return rows
+
+
+def facts_for_documents(state: CycleState, record: Meeting) -> dict[str, Any]:
+    """The meeting and the rating steps as facts for pre-filling the minutes, vote count and summary (by member id)."""
+    ratings = {}
+    for member in state.members:
+        latest = state.levels(member.id)
+        ratings[member.id] = {step: row.level for step, row in latest.items()}
+    return {
+        "meeting": {"held_on": record.held_on.isoformat() if record.held_on else "", "opened_at": record.opened_at,
+                    "closed_at": record.closed_at, "place": record.place, "chair": record.chair,
+                    "secretary": record.secretary},
+        "attendance": {a.member_id: {"status": a.status, "reason": a.reason} for a in record.attendance},
+        "tallies": {t.member_id: {code: getattr(t, code) for code, _ in LEVELS} for t in record.tallies},
+        "ratings": ratings,
+        "excluded": {m.id: excluded_reason(state, m) for m in state.members if excluded_reason(state, m)},
+    }
+
+
+def document_facts(session: Session, cycle: ReviewCycle) -> dict[str, Any]:
+    """facts_for_documents for a cycle, loaded from the database ({} before any meeting was recorded)."""
+    record = session.scalar(select(Meeting).where(Meeting.cycle_id == cycle.id)) if cycle.id else None
+    return facts_for_documents(load_cycle(session, cycle), record) if record is not None else {}

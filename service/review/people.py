@@ -1,0 +1,108 @@
+"""A cycle's members as the rule engine sees them: member record + facts of the year + levels + self-review scores."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import rules, text
+from ..catalog import get_kind
+from ..models import Document, Member, ReviewCycle
+from ..regimes import regime_for_year
+from ..rules.eligibility import exclusion_for
+from .models import MemberYear, RatingStep
+
+FACT_KEYS = ("disciplined", "discipline_self_detected_remedied", "degenerate", "banned_acts_breach",
+             "tasks_done_pct", "tasks_exceeded_pct", "tasks_late_pct", "previous_shortcomings_fixed_pct",
+             "criteria_grades", "sick_leave_months", "maternity_leave", "low_confidence_pct",
+             "units_led_tasks_done_pct", "units_led_exceeded_pct", "units_led_late_pct",
+             "units_led_not_completed_pct", "units_led_key_targets_missed", "remit_corruption_disciplined",
+             "remit_corruption_remedied")
+
+
+@dataclass
+class CycleState:
+    """Everything about one cycle loaded in a handful of queries: the dashboard and the step checks share it."""
+
+    cycle: ReviewCycle
+    members: list[Member]
+    facts: dict[int, MemberYear] = field(default_factory=dict)
+    docs: dict[str, Document] = field(default_factory=dict)  # subject_key + kind family → document
+    steps: list[RatingStep] = field(default_factory=list)
+
+    def levels(self, member_id: int | None) -> dict[str, RatingStep]:
+        """The latest step of each kind for a member (None: the unit itself)."""
+        latest: dict[str, RatingStep] = {}
+        for step in self.steps:
+            if step.member_id == member_id:
+                latest[step.step] = step
+        return latest
+
+    def document(self, family: str, member_id: int | None = None) -> Document | None:
+        """The cycle's document of a family about a member or about the unit."""
+        key = f"member:{member_id}" if member_id else f"unit:{self.cycle.unit_id}"
+        return self.docs.get(f"{key}|{family}")
+
+
+def load_cycle(session: Session, cycle: ReviewCycle) -> CycleState:
+    """Members in Vietnamese order with their facts, documents and rating steps."""
+    return load_cycles(session, [cycle])[cycle.unit_id]
+
+
+def load_cycles(session: Session, cycles: list[ReviewCycle]) -> dict[int, CycleState]:
+    """Several units' cycles in five queries whatever their number (the đảng bộ dashboard needs 80 at once)."""
+    states = {c.unit_id: CycleState(c, []) for c in cycles}
+    by_cycle = {c.id: states[c.unit_id] for c in cycles if c.id is not None}
+    for member in session.scalars(select(Member).where(Member.unit_id.in_(states))):
+        states[member.unit_id].members.append(member)
+    for state in states.values():
+        state.members = text.sort_people(state.members, key=lambda m: m.full_name)
+    if by_cycle:
+        for row in session.scalars(select(MemberYear).where(MemberYear.cycle_id.in_(by_cycle))):
+            by_cycle[row.cycle_id].facts[row.member_id] = row
+        for doc in session.scalars(select(Document).where(Document.cycle_id.in_(by_cycle))):
+            by_cycle[doc.cycle_id].docs[f"{doc.subject_key}|{get_kind(doc.kind_code).family}"] = doc
+        for step in session.scalars(select(RatingStep).where(RatingStep.cycle_id.in_(by_cycle))
+                                    .order_by(RatingStep.at, RatingStep.id)):
+            by_cycle[step.cycle_id].steps.append(step)
+    return states
+
+
+def person(state: CycleState, member: Member, level: str | None) -> rules.Person:
+    """The rule engine's view of a member, proposing `level`."""
+    data: dict[str, Any] = {"id": str(member.id), "official": member.official, "status": member.status,
+                            "leader": member.leader, "in_political_system": member.in_political_system}
+    if member.admitted_on:
+        data["admitted_on"] = member.admitted_on.isoformat()
+    facts = state.facts.get(member.id)
+    if facts:
+        data.update({k: v for k, v in facts.facts.items() if k in FACT_KEYS and v is not None})
+    review = state.document("personal-review", member.id)
+    if review is not None:
+        for key in ("score_general", "score_tasks"):
+            if isinstance(review.data.get(key), (int, float)):
+                data[key] = review.data[key]
+    if level:
+        data["proposed"] = level
+    return rules.person_from_dict(data)
+
+
+def check(state: CycleState, step: str, override: dict[int, str] | None = None, quota_pct: float = 20) -> rules.CheckResult:
+    """Run the rules over the whole chi bộ at one step, with some levels replaced (the one being recorded)."""
+    override = override or {}
+    people = []
+    for member in state.members:
+        latest = state.levels(member.id)
+        level = override.get(member.id) or (latest[step].level if step in latest else None)
+        people.append(person(state, member, level))
+    regime = regime_for_year(state.cycle.year).code
+    return rules.check_group(regime, people, on=date(state.cycle.year, 12, 31), quota_pct=quota_pct)
+
+
+def excluded_reason(state: CycleState, member: Member) -> str | None:
+    """Why a member is not rated this year (exempted, suspended, admitted < 6 months), else None."""
+    found = exclusion_for(person(state, member, None), date(state.cycle.year, 12, 31))
+    return found[1] if found else None

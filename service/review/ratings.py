@@ -1,0 +1,120 @@
+"""Recording a rating step: checked against the order of steps and the rating rules before anything is written."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..access import subtree_ids
+from ..catalog import get_kind
+from ..errors import InvalidInput, ServiceError
+from ..models import Document, Member, ReviewCycle, Unit, User
+from ..regimes import regime_for_year
+from ..rules import LEVEL_LABELS
+from . import people, steps
+from .models import STEPS, RatingStep
+
+WHO_MAY = {"self": {"member", "secretary", "office", "admin"}, "proposal": {"secretary", "office", "admin"},
+           "decision": {"office", "admin"}, "rerating": {"office", "admin"}}
+OVERRIDERS = {"office", "admin"}  # the committee's office may override the order of steps, with a reason
+
+
+class StepRefused(ServiceError):
+    """The step breaks the order of steps or a rating rule; nothing was recorded."""
+
+    status = 409
+    code = "sai_trinh_tu"
+
+    def __init__(self, message: str, reasons: list[dict[str, str]]) -> None:
+        super().__init__(message)
+        self.reasons = reasons
+
+
+def children_undecided(session: Session, cycle: ReviewCycle) -> tuple[str, ...]:
+    """Subordinate units whose own rating of the same year has no decision yet."""
+    names = []
+    for child in session.scalars(select(Unit).where(Unit.parent_id == cycle.unit_id)):
+        child_cycle = session.scalar(select(ReviewCycle).where(
+            ReviewCycle.unit_id == child.id, ReviewCycle.year == cycle.year, ReviewCycle.quarter == cycle.quarter))
+        decided = child_cycle is not None and session.scalar(select(RatingStep.id).where(
+            RatingStep.cycle_id == child_cycle.id, RatingStep.member_id.is_(None), RatingStep.step == "decision"))
+        if not decided:
+            names.append(child.name)
+    return tuple(names)
+
+
+def record_step(session: Session, cycle: ReviewCycle, member: Member | None, step: str, level: str, user: User, *,
+                note: str = "", override_reason: str = "", quota_pct: float = 20) -> RatingStep:
+    """Add one step of a rating after checking who may, the order of steps and the rules; refuse with reasons."""
+    if step not in STEPS:
+        raise InvalidInput("Bước xếp loại không hợp lệ.", {"step": [f"Chỉ nhận: {', '.join(STEPS)}."]})
+    if level not in LEVEL_LABELS:
+        raise InvalidInput("Mức xếp loại không hợp lệ.", {"level": ["Chọn một trong bốn mức xếp loại."]})
+    if user.role not in WHO_MAY[step] or (step == "self" and user.role == "member" and user.member_id != getattr(
+            member, "id", None)):
+        raise StepRefused(f"Vai trò của bạn không được ghi bước “{STEPS[step]}”.", [])
+    regime = regime_for_year(cycle.year).code
+    state = people.load_cycle(session, cycle)
+    context = steps.Context(children_undecided(session, cycle) if member is None else ())
+    order = steps.blockers(state, step, member, regime, context)
+    if order and not override_reason.strip():
+        hint = " Văn phòng cấp ủy có thể cho phép làm khác trình tự, kèm lý do." if user.role not in OVERRIDERS else \
+            " Nếu cần làm khác trình tự, nhập lý do để ghi nhận việc cho phép."
+        raise StepRefused("Chưa đúng trình tự kiểm điểm, xếp loại." + hint,
+                          [{"rule": b.rule, "message": b.message, "source": b.source} for b in order])
+    if order and user.role not in OVERRIDERS:
+        raise StepRefused("Chỉ văn phòng cấp ủy được cho phép làm khác trình tự.",
+                          [{"rule": b.rule, "message": b.message, "source": b.source} for b in order])
+    score = None
+    if member is not None:
+        if people.excluded_reason(state, member):
+            raise StepRefused(f"Đồng chí {member.full_name} không thuộc diện đánh giá, xếp loại năm {cycle.year}: "
+                              f"{people.excluded_reason(state, member)}", [])
+        result = people.check(state, "decision" if step == "rerating" else step, {member.id: level}, quota_pct)
+        mine = next(p for p in result.people if p.id == str(member.id))
+        refusing = [v for v in mine.violations if v.rule == "quota" or not mine.proposed_ok]
+        if not mine.proposed_ok and (step != "rerating" or mine.highest_allowed is not None):
+            reasons = [{"rule": v.rule, "message": v.message, "source": v.source} for v in refusing]
+            raise StepRefused(f"Mức “{LEVEL_LABELS[level]}” không đúng quy định đối với đồng chí {member.full_name}.",
+                              reasons)
+        score = mine.score_total
+    row = RatingStep(cycle_id=cycle.id, member_id=member.id if member else None, step=step, level=level,
+                     score_total=score, note=note, override_reason=override_reason.strip() if order else "",
+                     user_id=user.id)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def record_self_from_document(session: Session, doc: Document, user: User | None) -> RatingStep | None:
+    """A submitted self-review or collective report carries the self-rating: record it as the 'self' step."""
+    kind = get_kind(doc.kind_code)
+    level = doc.data.get("proposed_level")
+    if doc.status != "submitted" or level not in LEVEL_LABELS or kind.family not in ("personal-review",
+                                                                                      "collective-report"):
+        return None
+    member_id = doc.member_id if kind.family == "personal-review" else None
+    last = session.scalar(select(RatingStep).where(RatingStep.cycle_id == doc.cycle_id,
+                                                   RatingStep.member_id.is_(member_id) if member_id is None
+                                                   else RatingStep.member_id == member_id,
+                                                   RatingStep.step == "self").order_by(RatingStep.id.desc()))
+    if last is not None and last.level == level:
+        return None
+    total = None
+    if isinstance(doc.data.get("score_general"), (int, float)) and isinstance(doc.data.get("score_tasks"), (int, float)):
+        total = round(doc.data["score_general"] + doc.data["score_tasks"], 2)
+    row = RatingStep(cycle_id=doc.cycle_id, member_id=member_id, step="self", level=level, score_total=total,
+                     note="Theo văn bản tự kiểm điểm", user_id=user.id if user else None)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def visible_to(session: Session, user: User, cycle: ReviewCycle) -> bool:
+    """Managers of the unit (or above) see and act on its cycle."""
+    if user.role == "admin":
+        return True
+    if user.role == "secretary":
+        return user.unit_id == cycle.unit_id
+    if user.role == "office" and user.unit_id:
+        return cycle.unit_id in subtree_ids(session, user.unit_id)
+    return False

@@ -1,0 +1,158 @@
+"""Pages of the review cycle: the dashboard of a unit and year, a member's facts, rating steps, the meeting."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from forms.review import MemberYearForm, StepForm
+from service import access, documents
+from service.catalog import kinds_for
+from service.errors import InvalidInput, NotFound
+from service.models import Member, Unit
+from service.regimes import regime_for_year
+from service.review import dashboard, meeting, people, ratings
+from service.review.models import ATTENDANCE, MemberYear, STEPS, utcnow
+
+from .auth import current
+from .database import session
+
+bp = Blueprint("review", __name__)
+UNIT_FAMILIES = ("collective-report", "minutes", "vote-count", "summary", "ballot", "dossier-list",
+                 "rerating-decision")
+
+
+def _unit(unit_id: int) -> Unit:
+    """A unit the user manages, else 404."""
+    unit = session().get(Unit, unit_id)
+    if unit is None or unit.id not in access.visible_unit_ids(session(), current()):
+        raise NotFound("Không tìm thấy tổ chức đảng.")
+    return unit
+
+
+def _state(unit: Unit, year: int):
+    cycle = documents.cycle_for(session(), unit, year)
+    return cycle, people.load_cycle(session(), cycle)
+
+
+@bp.get("/units/<int:unit_id>/review/<int:year>")
+@login_required
+def board(unit_id: int, year: int):
+    """Everything about the unit's review of the year on one screen."""
+    unit = _unit(unit_id)
+    regime = regime_for_year(year)
+    boards = dashboard.boards(session(), unit, year)
+    unit_kinds = [k for k in kinds_for(regime) if k.family in UNIT_FAMILIES]
+    return render_template("review_board.html", unit=unit, year=year, regime=regime, boards=boards,
+                           totals=dashboard.totals(boards[1:]), unit_kinds=unit_kinds, steps=STEPS,
+                           step_form=StepForm(), user=current())
+
+
+@bp.post("/units/<int:unit_id>/review/<int:year>/steps")
+@login_required
+def record_step(unit_id: int, year: int):
+    """Record a proposal, decision or re-rating; a refused step changes nothing and says why."""
+    unit = _unit(unit_id)
+    form = StepForm(request.form)
+    back = redirect(url_for("review.board", unit_id=unit.id, year=year) + "#thanh-vien")
+    if not form.validate():
+        flash("Chưa ghi: " + "; ".join(m for msgs in form.errors.values() for m in msgs), "error")
+        return back
+    member = None
+    if request.form.get("member_id"):
+        member = session().get(Member, int(request.form["member_id"]))
+        if member is None or member.unit_id != unit.id:
+            raise NotFound("Không tìm thấy đảng viên.")
+    cycle = documents.cycle_for(session(), unit, year)
+    try:
+        ratings.record_step(session(), cycle, member, form.step.data, form.level.data, current(),
+                            note=form.note.data, override_reason=form.override_reason.data)
+    except ratings.StepRefused as exc:
+        session().rollback()
+        flash(exc.message + "".join(f" — {r['message']} ({r['source']})" for r in exc.reasons), "error")
+        return back
+    session().commit()
+    flash(f"Đã ghi bước “{STEPS[form.step.data]}”.", "info")
+    return back
+
+
+@bp.route("/units/<int:unit_id>/review/<int:year>/members/<int:member_id>", methods=["GET", "POST"])
+@login_required
+def member_facts(unit_id: int, year: int, member_id: int):
+    """A member's facts of the year (discipline, tasks, leave, temporary activity) and rating history."""
+    unit = _unit(unit_id)
+    member = session().get(Member, member_id)
+    if member is None or member.unit_id != unit.id:
+        raise NotFound("Không tìm thấy đảng viên.")
+    cycle, state = _state(unit, year)
+    row = state.facts.get(member.id) or MemberYear(cycle_id=cycle.id, member_id=member.id, facts={},
+                                                   temporary_unit="", temporary_comments="")
+    if request.method == "POST":
+        form = MemberYearForm(request.form)
+        if form.validate():
+            data = form.json_data()
+            row.temporary_unit, row.temporary_comments = data.pop("temporary_unit"), data.pop("temporary_comments")
+            row.facts, row.updated_at = data, utcnow()
+            session().add(row)
+            session().commit()
+            flash("Đã lưu thông tin năm của đảng viên.", "info")
+            return redirect(url_for("review.member_facts", unit_id=unit.id, year=year, member_id=member.id))
+        flash("Chưa lưu: có mục chưa hợp lệ.", "error")
+    else:
+        form = MemberYearForm(data={**row.facts, "temporary_unit": row.temporary_unit,
+                                    "temporary_comments": row.temporary_comments})
+    history = [s for s in state.steps if s.member_id == member.id]
+    return render_template("review_member.html", unit=unit, year=year, member=member, form=form, history=history,
+                           steps=STEPS, excluded=people.excluded_reason(state, member))
+
+
+@bp.route("/units/<int:unit_id>/review/<int:year>/meeting", methods=["GET", "POST"])
+@login_required
+def meeting_page(unit_id: int, year: int):
+    """Attendance and votes of the review meeting."""
+    unit = _unit(unit_id)
+    cycle, state = _state(unit, year)
+    if request.method == "POST":
+        form = request.form
+        data = {key: form.get(key, "") for key in ("held_on", "opened_at", "closed_at", "place", "chair", "secretary")}
+        data["attendance"] = [{"member_id": m.id, "status": form.get(f"status-{m.id}", "absent_no_reason"),
+                               "reason": form.get(f"reason-{m.id}", "")} for m in state.members if m.status == "active"]
+        data["tallies"] = [{"member_id": m.id, **{code: _int(form.get(f"votes-{m.id}-{code}")) for code in
+                                                   ("xuat_sac", "tot", "hoan_thanh", "khong_hoan_thanh")}}
+                           for m in state.members if form.get(f"votes-{m.id}-tot") is not None]
+        try:
+            meeting.save_meeting(session(), state, data)
+        except InvalidInput as exc:
+            session().rollback()
+            flash(exc.message + " " + " ".join(m for msgs in exc.fields.values() for m in msgs), "error")
+            return redirect(url_for("review.meeting_page", unit_id=unit.id, year=year))
+        session().commit()
+        flash("Đã lưu thông tin hội nghị.", "info")
+        return redirect(url_for("review.meeting_page", unit_id=unit.id, year=year))
+    record = meeting.meeting_for(session(), cycle)
+    session().commit()
+    return render_template("review_meeting.html", unit=unit, year=year, meeting=record, state=state,
+                           counts=meeting.counts(state, record), rows=meeting.tally_rows(state, record),
+                           attendance={a.member_id: a for a in record.attendance}, statuses=ATTENDANCE)
+
+
+def _int(value: str | None):
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else (0 if not value else -1)
+
+
+@bp.get("/units/<int:unit_id>/documents/<int:year>/<family>")
+@login_required
+def unit_document(unit_id: int, year: int, family: str):
+    """Open (create on first use) one of the unit's documents of the year, pre-filled from what is recorded."""
+    unit = _unit(unit_id)
+    regime = regime_for_year(year)
+    kind = next((k for k in kinds_for(regime) if k.family == family and k.family in UNIT_FAMILIES), None)
+    if kind is None:
+        raise NotFound("Không có loại văn bản này.")
+    settings = current_app.config["SETTINGS"]
+    facts = documents.unit_facts(unit, year, settings.default_place)
+    facts.update(meeting.document_facts(session(), documents.cycle_for(session(), unit, year)))
+    doc = documents.open_document(session(), kind, unit, year, facts=facts)
+    session().commit()
+    return redirect(url_for("pages.edit", doc_id=doc.id))
+
