@@ -28,4 +28,7 @@ case "$DATABASE_URL" in
 esac
 
 export DATABASE_URL DATA_DIR PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
-exec "${VENV:-.venv}/bin/python" -m rq.cli worker --url "$REDIS_URL" "$@" "${JOBS_QUEUE:-kiemdiem}"
+# SimpleWorker runs jobs in this process, so its warm LibreOffice pool serves every job (a forking worker
+# would start and abandon a cold pool per job); cancelling stays cooperative (between documents).
+exec "${VENV:-.venv}/bin/python" -m rq.cli worker --worker-class rq.worker.SimpleWorker --url "$REDIS_URL" "$@" \
+  "${JOBS_QUEUE:-kiemdiem}"

@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session
 
 from . import render, text
 from .access import subtree_ids
-from .catalog import get_kind
+from .catalog import get_kind, slug
+from .convert import get_pool
 from .errors import InvalidInput, NotFound, ServiceError
+from .jobs import JobContext, register
 from .models import Document, Member, ReviewCycle, Unit
 from .packets import PacketInfo, Part, build_packet
 from .pdfcache import PdfCache
@@ -210,3 +212,57 @@ def _zip(plan_: Plan, docx_files: list[bytes], pdfs: list[bytes]) -> bytes:
 def _safe(part: str) -> str:
     return "".join(c for c in text.clean(part) if c not in '/\\:*?"<>|').strip() or "_"
 
+
+
+def packet_code(job_id: str) -> str:
+    """The packet's short code printed in every QR code: 'P' + the first 6 characters of the job id."""
+    return "P" + "".join(c for c in job_id.upper() if c.isalnum())[:6]
+
+
+@register("packet")
+def packet_task(ctx: JobContext, *, unit_id: int, year: int, kind: str, member_id: int | None = None,
+                pdfa: bool = False) -> dict[str, str]:
+    """The background job: plan, render, convert (pool + cache), assemble; writes packet.pdf and packet.zip."""
+    pool = get_pool()
+    cache = PdfCache(ctx.workdir.parents[1] / "pdf-cache")
+    with ctx.database.session() as session:
+        unit = session.get(Unit, unit_id)
+        if unit is None:
+            raise NotFound("Không tìm thấy tổ chức đảng.")
+        plan_ = plan(session, unit, year, kind, member_id)
+        ctx.progress(0, len(plan_.docs), "Chuẩn bị")
+        pdf, archive = build(session, plan_, lambda docx, name, a: pool.to_pdf(docx, pdfa=a, name=name), cache,
+                             packet_code=packet_code(ctx.job_id), pdfa=pdfa, workers=pool.size,
+                             progress=ctx.progress, check_cancelled=ctx.check_cancelled)
+    stem = f"Ho-so-{slug(plan_.unit.name)}-{year}"
+    return {"pdf": ctx.write_bytes(f"{stem}.pdf", pdf), "zip": ctx.write_bytes(f"{stem}.zip", archive)}
+
+
+PACKET_KEYS = {"year", "kind", "member_id", "pdfa"}
+
+
+def packet_params(session: Session, unit: Unit, payload: dict) -> dict:
+    """Check a packet request (unknown keys, types, something to put in it) before any job is queued."""
+    if not isinstance(payload, dict):
+        raise InvalidInput("Nội dung yêu cầu phải là một đối tượng JSON.")
+    errors = {key: ["Trường không được hỗ trợ."] for key in set(payload) - PACKET_KEYS}
+    year, scope = payload.get("year"), payload.get("kind")
+    member_id, pdfa = payload.get("member_id"), payload.get("pdfa", False)
+    if not isinstance(year, int) or isinstance(year, bool):
+        errors["year"] = ["Năm kiểm điểm phải là số, ví dụ 2026."]
+    if scope not in SCOPES:
+        errors["kind"] = [f"Loại hồ sơ phải là một trong: {', '.join(SCOPES)}."]
+    if scope == "member" and (not isinstance(member_id, int) or isinstance(member_id, bool)):
+        errors["member_id"] = ["Hồ sơ đảng viên cần member_id (số)."]
+    if not isinstance(pdfa, bool):
+        errors["pdfa"] = ["pdfa phải là true hoặc false."]
+    if errors:
+        raise InvalidInput("Yêu cầu tạo hồ sơ chưa hợp lệ.", errors)
+    plan(session, unit, year, scope, member_id)  # refuses at once when nothing is finished yet
+    return {"unit_id": unit.id, "year": year, "kind": scope, "member_id": member_id if scope == "member" else None,
+            "pdfa": pdfa}
+
+
+def dedupe_key(params: dict) -> str:
+    """The same packet is never built twice at once."""
+    return "packet:{unit_id}:{year}:{kind}:{member_id}:{pdfa}".format(**params)

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import api, auth, cli, database, errors, health, pages, pdf, review
+from . import api, auth, cli, database, errors, health, jobs, pages, pdf, review
 
 
 def init_app(app: Flask) -> None:
     """Bind extensions and register every blueprint."""
     database.init_app(app)
     pdf.init_app(app)
+    jobs.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
@@ -17,4 +18,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(review.bp)
+    app.register_blueprint(jobs.bp)
     app.register_blueprint(api.bp)

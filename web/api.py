@@ -38,7 +38,7 @@ def token_required(view):
     return wrapped
 
 
-def _json_body() -> dict:
+def json_body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise InvalidInput("Nội dung yêu cầu phải là một đối tượng JSON (Content-Type: application/json).")
@@ -85,7 +85,7 @@ def render_kind(code: str):
     """Render a kind from a JSON object of field values; 422 lists every bad field."""
     kind = get_kind(code)
     fmt = _format(kind)
-    data = kind.form_class().from_json(_json_body(), kind=kind).check()
+    data = kind.form_class().from_json(json_body(), kind=kind).check()
     return send_output(output.produce(kind, forms.context_for(kind, data), fmt, converter()))
 
 
@@ -113,4 +113,4 @@ def document_file(doc_id: int):
 @token_required
 def rating_check():
     """Ask the rating rules before printing: eligibility, highest level allowed, violations, the quota."""
-    return jsonify(rules.check_payload(_json_body()))
+    return jsonify(rules.check_payload(json_body()))

@@ -6,7 +6,7 @@ import threading
 
 from flask import Flask, current_app
 
-from service.convert import ConverterPool
+from service.convert import ConverterPool, set_default_pool
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
         settings.converter_size or None, timeout=settings.converter_timeout,
         recycle_after=settings.converter_recycle_after, work_dir=settings.data_dir / "converter")
     app.extensions["converter"] = pool
+    set_default_pool(pool)  # background jobs in this process share the same warm instances
     if app.config.get("CONVERTER_AUTOSTART"):
         def warm() -> None:
             try:

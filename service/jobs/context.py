@@ -42,7 +42,7 @@ class JobContext:
                  progress_interval: float = 0.2, cancel_interval: float = 0.5) -> None:
         self.job_id = job_id
         self.workdir = workdir
-        self._db = database
+        self._db = self.database = database  # tasks open their own sessions on it
         self._progress_interval = progress_interval
         self._cancel_interval = cancel_interval
         self._last_write = 0.0

@@ -1,0 +1,183 @@
+"""Packets as background jobs: the whole chain from saved documents to a PDF with cover, contents, bookmarks, QR."""
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from service import demo_bulk, dossier
+from service.models import Document, Unit
+from service.packets import parse_payload, read_page_codes
+from service.pdfcache import PdfCache, content_key
+from service.text import name_sort_key
+
+
+@pytest.fixture(scope="module")
+def small_chi_bo(app):
+    """A generated chi bộ of 3 members with every self-review and commitment filled in and submitted."""
+    with app.extensions["db"].session() as s:
+        parent = demo_bulk.generate(s, parent_name="Đảng bộ Hồ sơ thử", chi_bo=1, members=3, year=2026, seed=7)
+        return parent.children[0].id
+
+
+def _auth(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _download(client, url, headers) -> bytes:
+    """The body of a file response, closing it (send_file keeps the file open until then)."""
+    with client.get(url, headers=headers) as resp:
+        assert resp.status_code == 200, resp.status_code
+        return resp.data
+
+
+def _wait(client, headers, job_id, timeout=120):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        job = client.get(f"/api/v1/jobs/{job_id}", headers=headers).get_json()
+        if job["state"] not in ("queued", "running"):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} still {job['state']}")
+
+
+def test_chi_bo_packet_has_cover_contents_bookmarks_and_codes(client, token_for, small_chi_bo, app):
+    headers = _auth(token_for("admin"))
+    resp = client.post(f"/api/v1/units/{small_chi_bo}/packets", json={"year": 2026, "kind": "chi_bo"},
+                       headers=headers)
+    assert resp.status_code == 202, resp.get_data(as_text=True)
+    job = _wait(client, headers, resp.get_json()["id"])
+    assert job["state"] == "done", job
+    assert job["done"] == job["total"] == 6
+    pdf = _download(client, f"/api/v1/jobs/{job['id']}/result?format=pdf", headers)
+    reader = PdfReader(io.BytesIO(pdf))
+    archive = zipfile.ZipFile(io.BytesIO(_download(client, f"/api/v1/jobs/{job['id']}/result?format=zip", headers)))
+    parts = [PdfReader(io.BytesIO(archive.read(n))) for n in sorted(archive.namelist()) if n.endswith(".pdf")]
+    assert len([n for n in archive.namelist() if n.endswith(".docx")]) == 6
+    cover_and_contents = len(reader.pages) - sum(len(p.pages) for p in parts)
+    assert cover_and_contents >= 2
+    # bookmarks: unit → member → document, members in Vietnamese order
+    outline = reader.outline
+    titles = [item.title for item in outline if not isinstance(item, list)]
+    assert titles[:2] == ["Bìa hồ sơ", "Mục lục"]
+    unit_children = next(item for item in outline if isinstance(item, list))
+    member_titles = [item.title for item in unit_children if not isinstance(item, list)]
+    with app.extensions["db"].session() as s:
+        names = [m.full_name for m in s.get(Unit, small_chi_bo).members]
+    assert member_titles == sorted(names, key=name_sort_key)
+    # every page carries a QR code with this packet, the right document and its page number
+    codes = [parse_payload(c) for c in read_page_codes(pdf, dpi=100)]
+    assert all(codes) and [c[2] for c in codes] == list(range(1, len(reader.pages) + 1))
+    assert len({c[0] for c in codes}) == 1
+    text = reader.pages[-1].extract_text()
+    assert f"Trang {len(reader.pages)}/{len(reader.pages)}" in text
+
+
+def test_failing_document_fails_the_job_with_its_name_and_no_packet(client, token_for, small_chi_bo, app):
+    headers = _auth(token_for("admin"))
+    with app.extensions["db"].session() as s:
+        doc = s.scalars(select(Document).where(Document.kind_code == "member-review-366")
+                        .join(Document.member).where(Document.member.has(unit_id=small_chi_bo))).first()
+        good = dict(doc.data)
+        doc.data = {**good, "score_general": 99}
+        name = doc.member.full_name
+    try:
+        resp = client.post(f"/api/v1/units/{small_chi_bo}/packets", json={"year": 2026, "kind": "chi_bo"},
+                           headers=headers)
+        job = _wait(client, headers, resp.get_json()["id"])
+        assert job["state"] == "failed" and name in job["error"] and job["formats"] == []
+        assert client.get(f"/api/v1/jobs/{job['id']}/result?format=pdf", headers=headers).status_code == 409
+    finally:
+        with app.extensions["db"].session() as s:
+            s.get(Document, doc.id).data = good
+
+
+def test_bad_requests_are_refused_before_queueing(client, token_for, small_chi_bo):
+    headers = _auth(token_for("admin"))
+    url = f"/api/v1/units/{small_chi_bo}/packets"
+    resp = client.post(url, json={"year": 2026, "kind": "ca_nhan", "them": 1}, headers=headers)
+    assert resp.status_code == 422 and set(resp.get_json()["fields"]) == {"kind", "them"}
+    resp = client.post(url, json={"year": 2025, "kind": "chi_bo"}, headers=headers)
+    assert resp.status_code == 422 and "Chưa có văn bản nào đã hoàn thành" in resp.get_json()["error"]
+    other = client.post(url, json={"year": 2026, "kind": "chi_bo"}, headers=_auth(token_for("bithu.van")))
+    assert other.status_code == 404
+
+
+def test_cancel_stops_the_job(client, token_for, small_chi_bo, app):
+    headers = _auth(token_for("admin"))
+    resp = client.post(f"/api/v1/units/{small_chi_bo}/packets", json={"year": 2026, "kind": "chi_bo",
+                                                                      "pdfa": True}, headers=headers)
+    job_id = resp.get_json()["id"]
+    cancelled = client.delete(f"/api/v1/jobs/{job_id}", headers=headers).get_json()
+    job = _wait(client, headers, job_id)
+    assert job["state"] in ("cancelled", "done")  # a tiny packet may finish before the cancel is seen
+    if job["state"] == "cancelled":
+        assert job["formats"] == [] and cancelled["id"] == job_id
+        assert client.get(f"/api/v1/jobs/{job_id}/result?format=pdf", headers=headers).status_code == 409
+
+
+def test_unchanged_documents_are_not_converted_again(app, small_chi_bo, tmp_path, converter):
+    calls = []
+
+    def convert(docx, name, pdfa):
+        calls.append(name)
+        return converter.to_pdf(docx, name=name)
+
+    cache = PdfCache(tmp_path)
+    with app.extensions["db"].session() as s:
+        unit = s.get(Unit, small_chi_bo)
+        plan = dossier.plan(s, unit, 2026, "chi_bo")
+        dossier.build(s, plan, convert, cache, packet_code="PTEST1")
+        first = len(calls)
+        review = s.scalars(select(Document).where(Document.id == plan.docs[0].document_id)).one()
+        review.data = {**review.data, "a_vi": review.data["a_vi"] + " Bổ sung sau hội nghị."}
+        s.flush()
+        dossier.build(s, plan, convert, cache, packet_code="PTEST1")
+    assert first == len(plan.docs) and len(calls) - first == 1
+    assert cache.hits == len(plan.docs) - 1
+
+
+def test_content_key_ignores_zip_timestamps(converter):
+    import docx as python_docx
+
+    def make():
+        document = python_docx.Document()
+        document.add_paragraph("Nguyễn Thị Ánh Tuyết")
+        out = io.BytesIO()
+        document.save(out)
+        return out.getvalue()
+    first = make()
+    time.sleep(1.1)
+    assert content_key(first) == content_key(make()) != content_key(first, pdfa=True)
+
+
+def test_packet_job_on_redis_with_a_real_worker(app, small_chi_bo, tmp_path):
+    """The same job through RQ: a separate worker process picks it up and writes the packet."""
+    from service.jobs import JobService
+
+    settings = app.config["SETTINGS"]
+    queue = f"test-dossier-{os.getpid()}"
+    service = JobService(app.extensions["db"], settings.data_dir, "redis://127.0.0.1:6379/0", queue_name=queue)
+    try:
+        with app.extensions["db"].session() as s:
+            params = dossier.packet_params(s, s.get(Unit, small_chi_bo), {"year": 2026, "kind": "chi_bo"})
+        job = service.enqueue("packet", params)
+        env = {**os.environ, "REDIS_URL": "redis://127.0.0.1:6379/0", "DATABASE_URL": app.config["DATABASE_URL"],
+               "DATA_DIR": str(settings.data_dir), "JOBS_QUEUE": queue, "VENV": str(Path(sys.executable).parent.parent)}
+        root = Path(__file__).resolve().parent.parent
+        worker = subprocess.run(["bash", "scripts/worker.sh", "--burst"], cwd=root, env=env, capture_output=True,
+                                text=True, timeout=300)
+        assert worker.returncode == 0, worker.stderr[-2000:]
+        done = service.get(job.id)
+        assert done.state == "done", (done.state, done.error, worker.stderr[-2000:])
+        assert PdfReader(io.BytesIO(service.result_file(done, "pdf").read_bytes())).pages
+    finally:
+        service.shutdown()
