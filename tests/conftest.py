@@ -136,3 +136,26 @@ def pdf_text(data: bytes, tmp_path: Path | None = None) -> str:
 def squash(s: str) -> str:
     """Whitespace-insensitive form, for text that wraps across lines in a PDF."""
     return re.sub(r"\s+", " ", s).strip()
+
+
+def validated(code: str, payload: dict) -> tuple:
+    """(kind, clean data, template context) of a payload, checked as the API checks it."""
+    import forms
+    from service.catalog import get_kind
+
+    kind = get_kind(code)
+    data = kind.form_class().from_json(payload, kind=kind).check()
+    return kind, data, forms.context_for(kind, data)
+
+
+def assert_in_order(texts: list[str], wanted: list[str], *, whole: bool = False) -> None:
+    """Each wanted text is in (or, with whole, is) a paragraph after the previous one's paragraph."""
+    position = 0
+    for item in wanted:
+        for index in range(position, len(texts)):
+            if (texts[index].strip() == item) if whole else (item in texts[index]):
+                position = index + 1
+                break
+        else:
+            after = texts[position - 1] if position else "(đầu văn bản)"
+            raise AssertionError(f"missing or out of order: {item!r} (after {after!r})")

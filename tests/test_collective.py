@@ -9,12 +9,17 @@ import docx
 import pytest
 from sqlalchemy import select
 
-import forms
 from forms.collective import CollectiveReport124Form, CollectiveReport366Form
 from service import documents, output, render
 from service.catalog import get_kind
 from tests.conftest import docx_paragraphs, pdf_text, squash
-from tests.samples_collective import SAMPLES, collective_report_124, collective_report_366
+from tests.samples_collective import SAMPLES, collective_report_366
+from tests.conftest import validated as _context
+from functools import partial
+
+from tests.conftest import assert_in_order
+
+_in_order = partial(assert_in_order, whole=True)
 
 # FORMS.md hd43-01, word for word, in document order (with the header, title, score lines and signature around them).
 HEADINGS_366 = [
@@ -142,10 +147,6 @@ MARKDOWN = ("a_i_1", "a_i_2", "a_i_3", "a_i_4", "a_ii_1", "a_ii_2", "a_iii", "a_
 LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+")
 
 
-def _context(code: str, payload: dict) -> tuple:
-    kind = get_kind(code)
-    data = kind.form_class().from_json(payload, kind=kind).check()
-    return kind, data, forms.context_for(kind, data)
 
 
 def _values(payload: dict) -> list[str]:
@@ -160,16 +161,6 @@ def _values(payload: dict) -> list[str]:
     return values
 
 
-def _in_order(texts: list[str], wanted: list[str]) -> None:
-    """Each wanted line is a whole paragraph, after the previous one."""
-    position = 0
-    for item in wanted:
-        for index in range(position, len(texts)):
-            if texts[index].strip() == item:
-                position = index + 1
-                break
-        else:
-            raise AssertionError(f"missing or out of order (as a whole paragraph): {item!r}")
 
 
 @pytest.mark.parametrize("code,headings,instructions,printed", CASES)

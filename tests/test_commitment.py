@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
-import forms
 from forms.commitment import CommitmentForm
 from service import output, render
 from service.catalog import get_kind
 from service.errors import InvalidInput
 from tests.conftest import docx_paragraphs, pdf_text, squash
 from tests.samples_common import SAMPLES, commitment_124, commitment_366
+from tests.conftest import validated as _context
+from tests.conftest import assert_in_order as _in_order
 
 REPO = Path(__file__).resolve().parents[1]
 HEADINGS = [
@@ -64,21 +65,8 @@ TYPED = ["không dao động", "“tự diễn biến”, “tự chuyển hoá�
          "Không dạy thêm trái quy định."]
 
 
-def _context(code: str, payload: dict) -> tuple:
-    kind = get_kind(code)
-    data = kind.form_class().from_json(payload, kind=kind).check()
-    return kind, data, forms.context_for(kind, data)
 
 
-def _in_order(texts: list[str], wanted: list[str]) -> None:
-    position = 0
-    for item in wanted:
-        for index in range(position, len(texts)):
-            if item in texts[index]:
-                position = index + 1
-                break
-        else:
-            raise AssertionError(f"missing or out of order: {item!r}")
 
 
 @pytest.mark.parametrize("code,payload,printed", CASES)

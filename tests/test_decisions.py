@@ -14,7 +14,6 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader
 from sqlalchemy import select
 
-import forms
 from forms.decisions import ReratingDecision366Form
 from forms.dossier import DOSSIER_ITEMS, DossierList366Form
 from service import documents, output, render
@@ -23,6 +22,8 @@ from service.errors import InvalidInput
 from service.rules.levels import LEVEL_LABELS
 from tests.conftest import docx_paragraphs, pdf_text, squash
 from tests.samples_decisions import SAMPLES, SAMPLES_MAX, rerating_decision
+from tests.conftest import validated as _context
+from tests.conftest import assert_in_order as _in_order
 
 REPO = Path(__file__).resolve().parents[1]
 DECISION, DOSSIER = "rerating-decision-366", "dossier-list-366"
@@ -50,10 +51,6 @@ PRINTED = {
 }
 
 
-def _context(code: str, payload: dict) -> tuple:
-    kind = get_kind(code)
-    data = kind.form_class().from_json(payload, kind=kind).check()
-    return kind, data, forms.context_for(kind, data)
 
 
 def _cells(payload: dict) -> list[str]:
@@ -71,16 +68,6 @@ def _values(code: str, payload: dict) -> list[str]:
     return values
 
 
-def _in_order(texts: list[str], wanted: list[str]) -> None:
-    """Each wanted line starts or is contained in a paragraph after the previous one."""
-    position = 0
-    for item in wanted:
-        for index in range(position, len(texts)):
-            if item in texts[index]:
-                position = index + 1
-                break
-        else:
-            raise AssertionError(f"{item!r} missing or out of order (after paragraph {position})")
 
 
 @pytest.mark.parametrize("code", [DECISION, DOSSIER])

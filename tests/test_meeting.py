@@ -20,6 +20,8 @@ from service.catalog import get_kind
 from service.errors import InvalidInput
 from tests.conftest import docx_paragraphs, pdf_text, squash
 from tests.samples_meeting import MEMBERS, SAMPLES, SAMPLES_MAX, ballot, minutes, vote_count
+from tests.conftest import validated as _context
+from tests.conftest import assert_in_order as _in_order
 
 REPO = Path(__file__).resolve().parents[1]
 HEADER = ["ĐẢNG BỘ TRƯỜNG THPT PHAN ĐÌNH PHÙNG", "CHI BỘ TỔ TOÁN – TIN", "*", "ĐẢNG CỘNG SẢN VIỆT NAM"]
@@ -83,10 +85,6 @@ def printed(code: str) -> list[str]:
         "Bùi Thị Hạnh", "T/M BAN KIỂM PHIẾU", "TRƯỞNG BAN", "Trần Đức Long"]
 
 
-def _context(code: str, payload: dict) -> tuple:
-    kind = get_kind(code)
-    data = kind.form_class().from_json(payload, kind=kind).check()
-    return kind, data, forms.context_for(kind, data)
 
 
 def _errors(code: str, payload: dict) -> dict[str, list[str]]:
@@ -96,16 +94,6 @@ def _errors(code: str, payload: dict) -> dict[str, list[str]]:
     return caught.value.fields
 
 
-def _in_order(texts: list[str], wanted: list[str]) -> None:
-    """Each wanted text is (part of) a paragraph after the previous one's paragraph."""
-    position = 0
-    for item in wanted:
-        for index in range(position, len(texts)):
-            if item in texts[index]:
-                position = index + 1
-                break
-        else:
-            raise AssertionError(f"missing or out of order: {item!r} (after {texts[position - 1]!r})")
 
 
 def _auth(token: str) -> dict:

@@ -5,11 +5,11 @@ import unicodedata
 
 import pytest
 
-import forms
 from service import output, render
-from service.catalog import get_kind
 from tests.conftest import docx_paragraphs, pdf_text, squash
 from tests.samples import member_review_124, member_review_366
+from tests.conftest import validated as _context
+from tests.conftest import assert_in_order as _in_order
 
 HEADINGS_366 = [
     "ĐẢNG CỘNG SẢN VIỆT NAM",
@@ -60,21 +60,8 @@ CASES = [
 ]
 
 
-def _context(code: str, payload: dict) -> tuple:
-    kind = get_kind(code)
-    data = kind.form_class().from_json(payload, kind=kind).check()
-    return kind, data, forms.context_for(kind, data)
 
 
-def _in_order(texts: list[str], wanted: list[str]) -> None:
-    position = 0
-    for heading in wanted:
-        for index in range(position, len(texts)):
-            if texts[index].startswith(heading) or heading in texts[index]:
-                position = index + 1
-                break
-        else:
-            raise AssertionError(f"heading missing or out of order: {heading!r}")
 
 
 def _values(payload: dict) -> list[str]:

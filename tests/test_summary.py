@@ -9,13 +9,14 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-import forms
 from forms.summary import SummaryForm
 from service import output, render
 from service.catalog import get_kind
 from service.errors import InvalidInput
 from tests.conftest import docx_paragraphs, pdf_text, squash
 from tests.samples_common import SAMPLES, SAMPLES_MAX, summary_124, summary_366
+from tests.conftest import validated as _context
+from tests.conftest import assert_in_order as _in_order
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEVEL_LABELS = ["Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ",
@@ -27,21 +28,8 @@ HEADINGS = ["ĐẢNG CỘNG SẢN VIỆT NAM", "BIỂU TỔNG HỢP KẾT QUẢ 
             "3. Kiểm tra tỷ lệ Hoàn thành xuất sắc nhiệm vụ", "T/M CHI ỦY", "BÍ THƯ"]
 
 
-def _context(code: str, payload: dict) -> tuple:
-    kind = get_kind(code)
-    data = kind.form_class().from_json(payload, kind=kind).check()
-    return kind, data, forms.context_for(kind, data)
 
 
-def _in_order(texts: list[str], wanted: list[str]) -> None:
-    position = 0
-    for item in wanted:
-        for index in range(position, len(texts)):
-            if item in texts[index]:
-                position = index + 1
-                break
-        else:
-            raise AssertionError(f"missing or out of order: {item!r}")
 
 
 def _rows(members: list[tuple[str, str]]) -> list[dict]:

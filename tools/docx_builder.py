@@ -24,8 +24,10 @@ from docx_setup import (FONT, HUONG_DAN, SYMBOL_FONT, TEXT_WIDTH, THONG_TIN, TIE
                         set_fonts)
 
 __all__ = ["Line", "Field", "new_document", "save_document", "form_code_line", "party_header", "title_block",
-           "heading", "instruction", "rich_slot", "text_line", "add_run", "centered_lines", "field_line", "checkbox_lines", "dotted_lines",
-           "data_table", "signer", "signature_block", "page_numbers", "VAN_BAN", "TEXT_WIDTH"]
+           "heading", "instruction", "rich_slot", "text_line", "add_run", "centered_lines", "field_line",
+           "checkbox_lines", "dotted_lines",
+           "data_table", "signer", "signature_block", "page_numbers", "set_widths", "form_body", "GRADE_LABEL",
+           "VAN_BAN", "TEXT_WIDTH"]
 
 Parent = DocumentObject | _Cell
 
@@ -120,7 +122,7 @@ def _borderless(table: Table, widths: Sequence[Length]) -> None:
     _set_widths(table, widths)
 
 
-def _set_widths(table: Table, widths: Sequence[Length]) -> None:
+def set_widths(table: Table, widths: Sequence[Length]) -> None:
     """Write table, grid and cell widths (Word and LibreOffice read different ones)."""
     tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
     tbl_w.set(qn("w:type"), "dxa")
@@ -129,6 +131,11 @@ def _set_widths(table: Table, widths: Sequence[Length]) -> None:
         col.width = width
         for cell in col.cells:
             cell.width = width
+
+
+def _set_widths(table: Table, widths: Sequence[Length]) -> None:
+    """Widths, and rows that never split across pages."""
+    set_widths(table, widths)
     for row in table.rows:
         row._tr.get_or_add_trPr().append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
 
@@ -327,3 +334,19 @@ def recipients_signature_block(doc: DocumentObject, right: Sequence[Line], loop:
     for p in paragraphs[:-1]:
         p.paragraph_format.keep_with_next = True
     return table
+
+
+GRADE_LABEL = "Tự đánh giá về cấp độ thực hiện: "
+
+
+def form_body(doc: DocumentObject, items: tuple[tuple[object, str], ...]) -> None:
+    """A form's body as data: (level, heading) | ("slot", var) | ("note", instruction) | ("grade", var), in order."""
+    for kind, text in items:
+        if isinstance(kind, int):
+            heading(doc, text, kind)
+        elif kind == "slot":
+            rich_slot(doc, text)
+        elif kind == "note":
+            instruction(doc, text)
+        elif kind == "grade":
+            field_line(doc, [Field(GRADE_LABEL, text, bold_value=True)], style=VAN_BAN)

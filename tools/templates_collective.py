@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from docx.document import Document as DocumentObject
 
-from docx_builder import (VAN_BAN, Field, Line, checkbox_lines, field_line, form_code_line, heading, instruction,
-                          new_document, page_numbers, party_header, rich_slot, signature_block, signer, text_line,
+from docx_builder import (VAN_BAN, Field, Line, checkbox_lines, field_line, form_body, form_code_line, heading,
+                          instruction, new_document, page_numbers, party_header, signature_block, signer, text_line,
                           title_block)
 
 # Printed title lines (casing and line breaks inferred: FORMS.md "Not found").
@@ -29,7 +29,6 @@ LEVELS = (
     ("mark_hoan_thanh", "Hoàn thành nhiệm vụ"),
     ("mark_khong_hoan_thanh", "Không hoàn thành nhiệm vụ"),
 )
-GRADE_LABEL = "Tự đánh giá về cấp độ thực hiện: "
 # Signature: "T/M …", position, note, space to sign, name. HD 43: not found, inferred; HD 25: note as in the copy.
 QD366_SIGNER = signer("{{ signer_title }}", "(Ký, ghi rõ họ tên)", "{{ signer_name }}",
                       authority="T/M {{ signer_body }}")
@@ -158,17 +157,6 @@ def _opening(doc: DocumentObject, title: str, title_lines: tuple[str, ...], open
     text_line(doc, [Line(OPENING), Line("{{ collective_name }}"), Line(opening_end)], VAN_BAN)
 
 
-def _body(doc: DocumentObject, items: tuple[tuple[object, str], ...]) -> None:
-    """Headings, italic instruction lines, answer slots and grade lines in form order."""
-    for kind, text in items:
-        if isinstance(kind, int):
-            heading(doc, text, kind)
-        elif kind == "slot":
-            rich_slot(doc, text)
-        elif kind == "note":
-            instruction(doc, text)
-        elif kind == "grade":
-            field_line(doc, [Field(GRADE_LABEL, text, bold_value=True)], style=VAN_BAN)
 
 
 def build_qd366_collective_report() -> DocumentObject:
@@ -176,7 +164,7 @@ def build_qd366_collective_report() -> DocumentObject:
     doc = new_document("BÁO CÁO KIỂM ĐIỂM, TỰ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CỦA TẬP THỂ", "HD 43 Mẫu 01 - tập thể",
                        QD366_SOURCE)
     _opening(doc, QD366_TITLE, QD366_TITLE_LINES, QD366_OPENING_END)
-    _body(doc, QD366_BODY)
+    form_body(doc, QD366_BODY)
     field_line(doc, [Field("1. Nhóm tiêu chí chung: ", "score_general", "/30 điểm")], style=VAN_BAN)
     field_line(doc, [Field("2. Nhóm tiêu chí về kết quả thực hiện nhiệm vụ: ", "score_tasks", "/70 điểm")],
                style=VAN_BAN)
@@ -193,7 +181,7 @@ def build_qd124_collective_report() -> DocumentObject:
     """HD 25 Mẫu 01 (2023): the collective's review with per-item grades (review years 2023–2024), UNVERIFIED."""
     doc = new_document("BÁO CÁO KIỂM ĐIỂM TẬP THỂ", "HD 25 Mẫu 01 - tập thể", QD124_SOURCE)
     _opening(doc, QD124_TITLE, QD124_TITLE_LINES, QD124_OPENING_END)
-    _body(doc, QD124_BODY)
+    form_body(doc, QD124_BODY)
     checkbox_lines(doc, LEVELS)
     instruction(doc, QD124_FOOTNOTE).paragraph_format.keep_with_next = None
     signature_block(doc, QD124_SIGNER)

@@ -15,7 +15,8 @@ from docx.shared import Cm, Length, Mm, Pt
 from docx.table import Table
 
 from docx_builder import (VAN_BAN, Field, Line, checkbox_lines, data_table, field_line, heading, new_document,
-                          page_numbers, party_header, rich_slot, signature_block, signer, text_line, title_block)
+                          page_numbers, party_header, rich_slot, set_widths, signature_block, signer, text_line,
+                          title_block)
 
 LEVELS = (
     ("mark_xuat_sac", "Hoàn thành xuất sắc nhiệm vụ"),
@@ -97,21 +98,12 @@ def landscape(doc: DocumentObject) -> None:
     section.page_width, section.page_height = Mm(297), Mm(210)
 
 
-def fit_widths(table: Table, widths: Sequence[Length]) -> None:
-    """Re-set the column widths of a table the primitives made for the portrait text width."""
-    tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
-    tbl_w.set(qn("w:type"), "dxa")
-    tbl_w.set(qn("w:w"), str(sum(Length(int(w)).twips for w in widths)))
-    for col, width in zip(table.columns, widths):
-        col.width = width
-        for cell in col.cells:
-            cell.width = width
 
 
 def widen_party_header(table: Table, left: Length) -> None:
     """The header across the landscape width; the rule under ĐẢNG CỘNG SẢN VIỆT NAM re-centred in its cell."""
     right = Length(int(LANDSCAPE_WIDTH) - int(left))
-    fit_widths(table, [left, right])
+    set_widths(table, [left, right])
     indent = Length((int(right) - int(Cm(0.38)) - int(Cm(7.3))) // 2)  # as docx_builder.party_header measures it
     for paragraph in table.rows[0].cells[1].paragraphs:
         if paragraph._p.pPr is not None and paragraph._p.pPr.find(qn("w:pBdr")) is not None:
@@ -147,6 +139,6 @@ def build_summary() -> DocumentObject:
     heading(doc, "3. Kiểm tra tỷ lệ Hoàn thành xuất sắc nhiệm vụ (theo quyết định của cấp có thẩm quyền)", 3)
     text_line(doc, [Line("{{ quota_line }}", bold=True)], VAN_BAN)
     text_line(doc, [Line("{{ quota_rounding }}", italic=True)], VAN_BAN)
-    fit_widths(signature_block(doc, signer("BÍ THƯ", None, "{{ signer_name }}", authority="T/M CHI ỦY")),
+    set_widths(signature_block(doc, signer("BÍ THƯ", None, "{{ signer_name }}", authority="T/M CHI ỦY")),
                [Mm(140), Mm(112)])
     return doc

@@ -11,9 +11,9 @@ from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Mm, Pt
 
-from docx_builder import (VAN_BAN, Field, Line, checkbox_lines, data_table, dotted_lines, field_line, form_code_line,
-                          heading, instruction, new_document, page_numbers, party_header, rich_slot, signature_block,
-                          signer, text_line, title_block)
+from docx_builder import (VAN_BAN, Field, Line, checkbox_lines, data_table, dotted_lines, field_line, form_body,
+                          form_code_line, heading, instruction, new_document, page_numbers, party_header, rich_slot,
+                          signature_block, signer, text_line, title_block)
 
 SUBJECT_LINE = "(Cá nhân không giữ chức vụ lãnh đạo, quản lý)"
 LEADER_LINE = "(Cá nhân giữ chức vụ lãnh đạo, quản lý)"
@@ -106,7 +106,6 @@ QD366_OUTSIDE_BODY = qd366_body(QD366_I_1 + QD366_I_2_OUTSIDE + QD366_I_3,
 QD366_FOOTNOTE = ("(Gửi kèm Phụ lục về kết quả thực hiện nhiệm vụ trong đó thể hiện sản phẩm tiến độ, chất lượng "
                   "cụ thể - theo hướng dẫn của các cấp uỷ, tổ chức đảng)")
 
-GRADE_LABEL = "Tự đánh giá về cấp độ thực hiện: "
 # HD 25 (2023) bodies, FORMS.md hd25-02b (members) and hd25-02a (leaders): UNVERIFIED third-party copy.
 QD124_I_1_2 = (
     (2, "I. Ưu điểm, kết quả đạt được"),
@@ -184,17 +183,6 @@ def _opening(doc: DocumentObject, title: str, subject_line: str = SUBJECT_LINE) 
                tabs=[NAME_TAB])
 
 
-def _body(doc: DocumentObject, items: tuple[tuple[object, str], ...]) -> None:
-    """Headings, italic instruction lines, answer slots and grade lines in form order."""
-    for kind, text in items:
-        if isinstance(kind, int):
-            heading(doc, text, kind)
-        elif kind == "slot":
-            rich_slot(doc, text)
-        elif kind == "note":
-            instruction(doc, text)
-        elif kind == "grade":
-            field_line(doc, [Field(GRADE_LABEL, text, bold_value=True)], style=VAN_BAN)
 
 
 def build_qd366_personal_member() -> DocumentObject:
@@ -204,7 +192,7 @@ def build_qd366_personal_member() -> DocumentObject:
     _opening(doc, "BẢN KIỂM ĐIỂM, TỰ ĐÁNH GIÁ, XẾP LOẠI CÁ NHÂN")
     field_line(doc, [Field("Đơn vị công tác: ", "work_unit")])
     field_line(doc, [Field("Chi bộ: ", "chi_bo")])
-    _body(doc, QD366_BODY)
+    form_body(doc, QD366_BODY)
     _qd366_scores_and_level(doc, "II. Đề xuất xếp loại mức chất lượng", QD366_FOOTNOTE)
     signature_block(doc, SELF_SIGNER)
     return doc
@@ -236,7 +224,7 @@ def build_qd366_personal_leader() -> DocumentObject:
     field_line(doc, [Field("Chức vụ: ", "position")])
     field_line(doc, [Field("Đơn vị công tác: ", "work_unit")])
     field_line(doc, [Field("Chi bộ: ", "chi_bo")])
-    _body(doc, QD366_LEADER_BODY)
+    form_body(doc, QD366_LEADER_BODY)
     _qd366_scores_and_level(doc, "II. Đề xuất xếp loại mức chất lượng", QD366_FOOTNOTE)
     signature_block(doc, SELF_SIGNER)
     return doc
@@ -249,7 +237,7 @@ def build_qd366_personal_outside() -> DocumentObject:
     _opening(doc, "BẢN KIỂM ĐIỂM, TỰ ĐÁNH GIÁ, XẾP LOẠI CÁ NHÂN", OUTSIDE_LINE)
     field_line(doc, [Field("Đơn vị công tác: ", "work_unit")])
     field_line(doc, [Field("Chi bộ: ", "chi_bo")])
-    _body(doc, QD366_OUTSIDE_BODY)
+    form_body(doc, QD366_OUTSIDE_BODY)
     _qd366_scores_and_level(doc, "II. Đề xuất xếp loại mức chất lượng", None)  # 2C prints no footnote
     signature_block(doc, SELF_SIGNER)
     return doc
@@ -310,7 +298,7 @@ def _qd124_document(doc: DocumentObject, subject_line: str, body: tuple[tuple[ob
                        ("Chức vụ đoàn thể: ", "union_post"), ("Đơn vị công tác: ", "work_unit"),
                        ("Chi bộ: ", "chi_bo")):
         field_line(doc, [Field(label, var)])
-    _body(doc, body)
+    form_body(doc, body)
     field_line(doc, [Field("1. Xếp loại cán bộ, công chức, viên chức: ", "civil_servant_level", bold_label=True)],
                style=VAN_BAN)
     heading(doc, "2. Xếp loại đảng viên", 3)
