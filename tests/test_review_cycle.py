@@ -194,3 +194,16 @@ def test_dashboard_page_and_out_of_order_post(client, auth, chi_bo):
                                                                    "level": "tot"}, follow_redirects=True)
     body = resp.get_data(as_text=True)
     assert "Chưa đúng trình tự" in body and "Điều 12 Quy định 366-QĐ/TW" in body
+
+
+def test_dashboard_shows_what_the_rules_say_and_the_quota(app, chi_bo):
+    s, unit, cycle, members, users = _ctx(app, chi_bo)
+    binh = members["Trần Thị Bình"]
+    _submit_review(s, binh, users["admin"], score_general=28, score_tasks=60, proposed_level="xuat_sac")
+    s.flush()
+    board = dashboard.boards(s, unit, 2026)[0]
+    row = next(r for r in board.rows if r.member.id == binh.id)
+    assert row.highest_allowed == "Hoàn thành tốt nhiệm vụ" and not row.level_ok
+    assert any("366-QĐ/TW" in note for note in row.rule_notes)
+    assert board.quota.xuat_sac == 1 and board.quota.limit == 0 and board.quota.excess == 1
+    s.close()

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from ..access import subtree_ids
 from ..models import Member, ReviewCycle, Unit
-from ..rules import LEVEL_LABELS
+from ..rules import LEVEL_LABELS, QuotaResult
 from .models import Meeting
-from .people import CycleState, excluded_reason, load_cycles
+from .people import CycleState, check, excluded_reason, load_cycles
 
 STATUSES = {"excluded": "Không xếp loại", "not_started": "Chưa viết", "draft": "Đang viết (bản nháp)",
             "submitted": "Đã nộp bản tự kiểm điểm", "reviewed": "Đã kiểm điểm tại hội nghị",
@@ -29,6 +29,9 @@ class MemberRow:
     missing: list[str]
     next_step: str
     temporary_unit: str = ""
+    highest_allowed: str = ""  # the rules' highest level for this member, as a label
+    rule_notes: list[str] = field(default_factory=list)  # what the rules say about the level on record
+    level_ok: bool = True
 
     @property
     def status_label(self) -> str:
@@ -46,6 +49,7 @@ class UnitBoard:
     unit_missing: list[str]
     by_status: Counter = field(default_factory=Counter)
     by_level: Counter = field(default_factory=Counter)
+    quota: QuotaResult | None = None  # "Hoàn thành xuất sắc" against 20 % of "Hoàn thành tốt", current levels
 
 
 def _member_row(state: CycleState, member: Member, reviewed_ids: set[int]) -> MemberRow:
@@ -80,8 +84,36 @@ def _member_row(state: CycleState, member: Member, reviewed_ids: set[int]) -> Me
     return MemberRow(member, status, None, levels, missing, nxt, temporary)
 
 
+def current_level(state: CycleState, member_id: int) -> str | None:
+    """The most advanced level on record: re-rating, decision, proposal, else the self-rating."""
+    latest = state.levels(member_id)
+    for step in ("rerating", "decision", "proposal", "self"):
+        if step in latest:
+            return latest[step].level
+    return None
+
+
+def _apply_rules(state: CycleState, rows: list[MemberRow]) -> QuotaResult | None:
+    """What the rule engine says of every member's current level: the same check a step would get."""
+    if not state.members:
+        return None
+    levels = {m.id: level for m in state.members if (level := current_level(state, m.id))}
+    result = check(state, "proposal", levels)
+    verdicts = {p.id: p for p in result.people}
+    for row in rows:
+        verdict = verdicts[str(row.member.id)]
+        if row.excluded:
+            continue
+        row.highest_allowed = LEVEL_LABELS.get(verdict.highest_allowed, "")
+        row.level_ok = verdict.proposed_ok or row.member.id not in levels
+        if row.member.id in levels:
+            row.rule_notes = [f"{v.message} ({v.source})" for v in verdict.violations]
+    return result.quota
+
+
 def _board(state: CycleState, unit: Unit, reviewed_ids: set[int]) -> UnitBoard:
     rows = [_member_row(state, m, reviewed_ids) for m in state.members]
+    quota = _apply_rules(state, rows)
     unit_missing = []
     report = state.document("collective-report")
     if report is None or report.status != "submitted":
@@ -90,7 +122,7 @@ def _board(state: CycleState, unit: Unit, reviewed_ids: set[int]) -> UnitBoard:
         if state.members and state.document(family) is None:
             unit_missing.append(label)
     unit_levels = {step: LEVEL_LABELS[row.level] for step, row in state.levels(None).items()}
-    board = UnitBoard(unit, state.cycle, rows, unit_levels, unit_missing)
+    board = UnitBoard(unit, state.cycle, rows, unit_levels, unit_missing, quota=quota)
     for row in rows:
         board.by_status[row.status] += 1
         decided = state.levels(row.member.id)
