@@ -207,3 +207,13 @@ def test_dashboard_shows_what_the_rules_say_and_the_quota(app, chi_bo):
     assert any("366-QĐ/TW" in note for note in row.rule_notes)
     assert board.quota.xuat_sac == 1 and board.quota.limit == 0 and board.quota.excess == 1
     s.close()
+
+
+def test_dashboard_survives_an_invalid_saved_score(app, chi_bo, client, auth):
+    s, unit, cycle, members, users = _ctx(app, chi_bo)
+    doc = _submit_review(s, members["Trần Thị Bình"], users["admin"])
+    doc.data = {**doc.data, "score_general": 99}
+    s.commit()
+    s.close()
+    auth.login("admin")
+    assert client.get(f"/units/{chi_bo}/review/2026").status_code == 200

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import rules, text
+from ..errors import InvalidInput
 from ..catalog import get_kind
 from ..models import Document, Member, ReviewCycle
 from ..regimes import regime_for_year
@@ -87,7 +88,10 @@ def person(state: CycleState, member: Member, level: str | None) -> rules.Person
                 data[key] = review.data[key]
     if level:
         data["proposed"] = level
-    return rules.person_from_dict(data)
+    try:
+        return rules.person_from_dict(data)
+    except InvalidInput as exc:  # a draft's out-of-range score must not break the dashboard: leave it unknown
+        return rules.person_from_dict({k: v for k, v in data.items() if k not in exc.fields or k == "id"})
 
 
 def check(state: CycleState, step: str, override: dict[int, str] | None = None, quota_pct: float = 20) -> rules.CheckResult:
