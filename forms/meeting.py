@@ -8,7 +8,7 @@ is computed here, never typed: attendance figures, voting base, percentages. Onl
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from wtforms.validators import ValidationError
 
@@ -19,6 +19,7 @@ from service.rules.levels import LEVELS
 from .base import DocumentForm, FieldsForm
 from .fields import ChoiceField, FlagField, IntField, LineField, Required, RowsField, VnDateField, VnTimeField
 from .personal import section
+from .prefill import FromRecords, Recorded
 
 LEVEL_CHOICES = [("", "— Chưa có —"), *LEVELS]
 LEVEL_CODES = tuple(code for code, _ in LEVELS)
@@ -32,6 +33,12 @@ ATTENDANCE = [("", "— Chọn —"), (PRESENT, "Có mặt"), (EXCUSED, "Vắng 
 STATUS_ATTENDANCE = {"exempted": EXEMPTED, "suspended": SUSPENDED}
 NOT_RATED = {"exempted": "Miễn sinh hoạt đảng, không đánh giá, xếp loại",
              "suspended": "Đình chỉ sinh hoạt đảng, không đánh giá, xếp loại"}
+# How the meeting's recorded attendance (service.review.models.ATTENDANCE) enters the minutes.
+RECORDED_ATTENDANCE = {"present": PRESENT, "absent_reason": EXCUSED, "absent_no_reason": UNEXCUSED}
+# Fields filled from the recorded meeting: form field → key of facts["meeting"].
+MINUTES_MEETING = {"held_on": "held_on", "signed_on": "held_on", "opened_at": "opened_at", "closed_at": "closed_at",
+                   "venue": "place", "chair": "chair", "secretary": "secretary"}
+COUNT_MEETING = {"counted_on": "held_on", "signed_on": "held_on", "venue": "place"}
 COMMITTEE_ROLES = [("", "— Chọn —"), ("truong_ban", "Trưởng ban"), ("thanh_vien", "Thành viên")]
 DEFAULT_BLANK_ROWS = 15
 
@@ -108,6 +115,55 @@ def vote_rows(rows: list[dict[str, Any]], stored: list[dict[str, Any]], base: in
     """Table rows with each level's share of the voting base: pct_xuat_sac … pct_khong_hoan_thanh."""
     return [{**row, **{f"pct_{code}": percent(_given(raw.get(f"votes_{code}")), base) for code in LEVEL_CODES}}
             for row, raw in zip(rows, stored)]
+
+
+# ---------------------------------------------------------------- pre-filling from the recorded meeting
+
+
+def fill_from_meeting(data: dict[str, Any], recorded: Recorded, fields: dict[str, str]) -> None:
+    """Copy the recorded meeting details into the form's fields (only those recorded)."""
+    for name, key in fields.items():
+        if recorded.detail(key):
+            data[name] = recorded.detail(key)
+
+
+def from_meeting(fields: dict[str, str]) -> dict[str, FromRecords]:
+    """The RECORDED entries of fields filled by fill_from_meeting."""
+    return {name: FromRecords((f"meeting.{key}",)) for name, key in fields.items()}
+
+
+def rated_members(members: list[dict[str, Any]], recorded: Recorded) -> list[dict[str, Any]]:
+    """Members rated this year: not exempted or suspended, and not excluded by the rules (when recorded)."""
+    return [m for m in members if m.get("status") not in NOT_RATED and recorded.rated(m)]
+
+
+def attendance_row(member: dict[str, Any], recorded: Recorded) -> dict[str, Any]:
+    """A member in the minutes' attendance: exempted/suspended apart, else as recorded, else present."""
+    attendance, reason = STATUS_ATTENDANCE.get(member.get("status")), ""
+    if attendance is None:
+        status, reason = recorded.attendance(member) or ("present", "")
+        attendance = RECORDED_ATTENDANCE.get(status, UNEXCUSED)
+        reason = "" if attendance == PRESENT else reason
+    return {"full_name": member.get("full_name", ""), "official": bool(member.get("official")),
+            "attendance": attendance, "reason": reason}
+
+
+def result_row(member: dict[str, Any], recorded: Recorded) -> dict[str, Any]:
+    """A member in the minutes' results: why not rated, else the recorded self level, proposal and votes."""
+    note = NOT_RATED.get(member.get("status")) or recorded.excluded(member)
+    row = {"full_name": member.get("full_name", ""), "note": note}
+    if not note:
+        row.update(self_level=recorded.level(member, "self"), proposed_level=recorded.level(member, "proposal"),
+                   **recorded.votes(member))
+    return row
+
+
+def chair_position(members: list[dict[str, Any]], chair: str) -> str:
+    """PHÓ BÍ THƯ when the chair is the chi bộ's phó bí thư, else BÍ THƯ (printed under T/M CHI BỘ)."""
+    wanted = chair.strip().casefold()
+    member = next((m for m in members if (m.get("full_name") or "").strip().casefold() == wanted), None)
+    post = (member.get("party_post") or "").strip().lower() if member and wanted else ""
+    return "PHÓ BÍ THƯ" if post.startswith("phó bí thư") else "BÍ THƯ"
 
 
 # ---------------------------------------------------------------- minutes
@@ -226,22 +282,30 @@ class MinutesForm(MeetingDocument):
                 "collective_pct": percent(_given(data.get("collective_agree")), base),
                 "adopted_pct": percent(_given(data.get("adopted_agree")), base)}
 
+    # What a refresh recomputes from the recorded meeting and rating steps (forms.prefill.refreshed).
+    RECORDED: ClassVar[dict[str, FromRecords]] = {
+        **from_meeting(MINUTES_MEETING), "chair_position": FromRecords(("meeting.chair",)),
+        "attendance": FromRecords(("attendance",)),
+        "results": FromRecords(("tallies", "ratings", "excluded"),
+                               kept=("self_level", "proposed_level", *VOTE_COLUMNS, "note"))}
+
     @classmethod
     def initial_data(cls, facts: dict[str, Any]) -> dict[str, Any]:
-        """The header, every member present (exempted/suspended: listed apart, not rated), the bí thư as chair."""
+        """The header and every member (exempted/suspended: listed apart, not rated); from the recorded meeting
+        the attendance, levels, votes, date, times, place, chair and secretary, else all present and the bí thư
+        as chair."""
         data = super().initial_data(facts)
         members = facts.get("members") or []
-        data["attendance"] = [{"full_name": m.get("full_name", ""), "official": bool(m.get("official")),
-                               "attendance": STATUS_ATTENDANCE.get(m.get("status"), PRESENT), "reason": ""}
-                              for m in members]
-        data["results"] = [{"full_name": m.get("full_name", ""), "note": NOT_RATED.get(m.get("status"), "")}
-                           for m in members]
+        recorded = Recorded(facts)
+        data["attendance"] = [attendance_row(m, recorded) for m in members]
+        data["results"] = [result_row(m, recorded) for m in members]
         if facts.get("signed_on"):
             data["held_on"] = facts["signed_on"]
         chair = next((m for m in members if (m.get("party_post") or "").strip().lower().startswith("bí thư")), None)
         if chair:
             data["chair"] = chair.get("full_name", "")
-        data["chair_position"] = "BÍ THƯ"
+        fill_from_meeting(data, recorded, MINUTES_MEETING)
+        data["chair_position"] = chair_position(members, data.get("chair", ""))
         return data
 
 
@@ -271,12 +335,15 @@ class BallotForm(MeetingDocument):
         blank = data.get("blank_rows")
         return {"blank_rows": blank if isinstance(blank, int) and blank > 0 else DEFAULT_BLANK_ROWS}
 
+    # What a refresh recomputes from the recorded exclusions (forms.prefill.refreshed).
+    RECORDED: ClassVar[dict[str, FromRecords]] = {"members": FromRecords(("excluded",))}
+
     @classmethod
     def initial_data(cls, facts: dict[str, Any]) -> dict[str, Any]:
-        """The header and the members who are rated this year, names printed."""
+        """The header and the members who are rated this year (recorded exclusions too), names printed."""
         data = super().initial_data(facts)
-        data["members"] = [{"full_name": m.get("full_name", "")} for m in facts.get("members") or []
-                           if m.get("status") not in NOT_RATED]
+        data["members"] = [{"full_name": m.get("full_name", "")}
+                           for m in rated_members(facts.get("members") or [], Recorded(facts))]
         data["prefilled"] = bool(data["members"])
         data["blank_rows"] = DEFAULT_BLANK_ROWS
         return data
@@ -343,6 +410,22 @@ class VoteCountForm(MeetingDocument):
             ok = check_votes(self.results, valid, "số phiếu hợp lệ") and ok
         self._errors = None
         return ok
+
+    # What a refresh recomputes from the recorded meeting (forms.prefill.refreshed).
+    RECORDED: ClassVar[dict[str, FromRecords]] = {**from_meeting(COUNT_MEETING),
+                                                  "results": FromRecords(("tallies",), kept=VOTE_COLUMNS)}
+
+    @classmethod
+    def initial_data(cls, facts: dict[str, Any]) -> dict[str, Any]:
+        """The header; from the recorded meeting its date and place and each rated member's votes. The time of
+        the count, the committee and the ballots issued, returned and valid are not recorded: left to type."""
+        data = super().initial_data(facts)
+        recorded = Recorded(facts)
+        fill_from_meeting(data, recorded, COUNT_MEETING)
+        if recorded.knows_tallies:
+            data["results"] = [{"full_name": m.get("full_name", ""), **recorded.votes(m)}
+                               for m in rated_members(facts.get("members") or [], recorded)]
+        return data
 
     def extra_context(self, data: dict[str, Any]) -> dict[str, Any]:
         valid = _given(data.get("ballots_valid")) or 0

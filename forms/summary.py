@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from wtforms.validators import ValidationError
 
@@ -20,6 +20,7 @@ from service.rules.quota import compute_quota
 
 from .base import DocumentForm, FieldsForm
 from .fields import ChoiceField, FlagField, LevelField, LineField, Required, RowsField, parse_date
+from .prefill import FromRecords, Recorded
 
 MAX_ROWS = 200
 # The three rating columns: (row field, printed header).
@@ -84,23 +85,25 @@ class SummaryForm(DocumentForm):
             raise ValidationError("Quy định 124-QĐ/TW (năm 2023–2024) chỉ cho phép tối đa 20% số Hoàn thành tốt "
                                   "nhiệm vụ; mức 25% chỉ có từ Quy định 366-QĐ/TW (năm 2025 trở đi).")
 
+    # What a refresh recomputes from the recorded rating steps (forms.prefill.refreshed).
+    RECORDED: ClassVar[dict[str, FromRecords]] = {
+        "rows": FromRecords(("ratings", "excluded"), kept=("self_level", "proposal", "decision", "note"))}
+
     @classmethod
     def initial_data(cls, facts: dict[str, Any]) -> dict[str, Any]:
-        """Header facts and one row per member of the chi bộ (already in Vietnamese order), notes for those
-        who are not rated (Điều 5: exempted, suspended, admitted less than 6 months before 31/12)."""
+        """Header facts and one row per member of the chi bộ (already in Vietnamese order) with the recorded
+        levels (decision: a re-rating replaces it), notes for those who are not rated (Điều 5: exempted,
+        suspended, admitted less than 6 months before 31/12; the recorded reasons when there are)."""
         data = super().initial_data(facts)
         year = facts.get("year")
         on = date(year, 12, 31) if isinstance(year, int) else None
+        recorded = Recorded(facts)
         rows = []
         for member in facts.get("members") or []:
-            note = ""
-            if on is not None:
-                admitted = parse_date(member.get("admitted_on") or "")
-                excluded = exclusion_for(Person(id=str(member.get("id", "")), status=member.get("status") or "active",
-                                                admitted_on=admitted), on)
-                note = f"{NOT_RATED_LABEL}: {excluded[1]}" if excluded else ""
             rows.append({"full_name": member.get("full_name", ""), "official": bool(member.get("official", True)),
-                         "self_level": "", "proposal": "", "decision": "", "note": note})
+                         "self_level": recorded.level(member, "self"), "proposal": recorded.level(member, "proposal"),
+                         "decision": recorded.level(member, "rerating", "decision"),
+                         "note": not_rated_note(member, on, recorded)})
         data["rows"] = rows[:MAX_ROWS]
         data["quota_pct"] = "20"
         return data
@@ -121,6 +124,20 @@ class SummaryForm(DocumentForm):
                            f"({vn_number(pct)}% số Hoàn thành tốt, làm tròn xuống): {verdict}"),
             "quota_rounding": quota.rounding,
         }
+
+
+def not_rated_note(member: dict[str, Any], on: date | None, recorded: Recorded) -> str:
+    """The note of a member who is not rated ("Không xếp loại: <reason>"), else "": the recorded reason when the
+    cycle's exclusions are known, else the rules applied to the member's status and admission date."""
+    if recorded.knows_exclusions:
+        reason = recorded.excluded(member)
+    elif on is not None:
+        excluded = exclusion_for(Person(id=str(member.get("id", "")), status=member.get("status") or "active",
+                                        admitted_on=parse_date(member.get("admitted_on") or "")), on)
+        reason = excluded[1] if excluded else ""
+    else:
+        reason = ""
+    return f"{NOT_RATED_LABEL}: {reason}" if reason else ""
 
 
 def percentage(count: int, of: int) -> Decimal | None:

@@ -20,6 +20,7 @@ from .auth import current
 from .database import session
 from .downloads import send_output
 from .pdf import converter
+from .review import UNIT_FAMILIES
 
 bp = Blueprint("pages", __name__)
 
@@ -110,7 +111,12 @@ def _page(doc, kind, form):
         if hasattr(field, "row_form"):  # spare lines to type into
             for _ in range(3 if field.entries else 5):
                 field.append_entry()
-    return render_template("document_form.html", doc=doc, kind=kind, form=form, statuses=DOCUMENT_STATUSES)
+    refresh_url = None  # unit documents that take the recorded meeting and ratings can be brought up to date
+    if doc.member_id is None and kind.family in UNIT_FAMILIES and getattr(kind.form_class(), "RECORDED", None):
+        refresh_url = url_for("review.refresh_unit_document", unit_id=doc.cycle.unit_id, year=doc.cycle.year,
+                              family=kind.family)
+    return render_template("document_form.html", doc=doc, kind=kind, form=form, statuses=DOCUMENT_STATUSES,
+                           refresh_url=refresh_url)
 
 
 @bp.get("/documents/<int:doc_id>/download/<fmt>")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from forms import prefill
 from forms.review import MemberYearForm, StepForm
 from service import access, documents
 from service.catalog import kinds_for
@@ -156,3 +157,38 @@ def unit_document(unit_id: int, year: int, family: str):
     session().commit()
     return redirect(url_for("pages.edit", doc_id=doc.id))
 
+
+@bp.post("/units/<int:unit_id>/documents/<int:year>/<family>/refresh")
+@login_required
+def refresh_unit_document(unit_id: int, year: int, family: str):
+    """Bring a unit document up to date with the recorded meeting and rating steps, as a new draft revision:
+    what the records give replaces the saved value, everything else typed is kept, earlier revisions stay."""
+    unit = _unit(unit_id)
+    regime = regime_for_year(year)
+    kind = next((k for k in kinds_for(regime) if k.family == family and k.family in UNIT_FAMILIES), None)
+    if kind is None or not getattr(kind.form_class(), "RECORDED", None):
+        raise NotFound("Không có loại văn bản này hoặc văn bản không lấy dữ liệu từ hội nghị.")
+    settings = current_app.config["SETTINGS"]
+    facts = documents.unit_facts(unit, year, settings.default_place)
+    facts.update(meeting.document_facts(session(), documents.cycle_for(session(), unit, year)))
+    doc = documents.open_document(session(), kind, unit, year, facts=facts)
+    back = redirect(url_for("pages.edit", doc_id=doc.id))
+    try:
+        form = kind.form_class().from_json(prefill.refreshed(kind.form_class(), doc.data, facts), kind=kind,
+                                           draft=True)
+        data = form.check()
+    except InvalidInput as exc:
+        session().rollback()
+        flash("Chưa cập nhật: dữ liệu sau khi cập nhật chưa hợp lệ, văn bản giữ nguyên. " + "; ".join(
+            f"{name}: {' '.join(msgs)}" for name, msgs in list(exc.fields.items())[:5]), "error")
+        return back
+    if doc.revision and data == doc.data:
+        session().commit()
+        flash("Không có gì mới: văn bản đã khớp với dữ liệu hội nghị và xếp loại đã ghi.", "info")
+        return back
+    documents.save_revision(session(), doc, data, current(), status="draft",
+                            note="Cập nhật từ dữ liệu hội nghị và xếp loại đã ghi")
+    session().commit()
+    flash("Đã cập nhật từ dữ liệu hội nghị và xếp loại đã ghi, lưu thành bản nháp mới (bản trước vẫn còn trong "
+          "lịch sử); các mục hệ thống không có được giữ nguyên.", "info")
+    return back
