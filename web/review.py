@@ -172,18 +172,17 @@ def refresh_unit_document(unit_id: int, year: int, family: str):
     facts = documents.unit_facts(unit, year, settings.default_place)
     facts.update(meeting.document_facts(session(), documents.cycle_for(session(), unit, year)))
     doc = documents.open_document(session(), kind, unit, year, facts=facts)
+    session().commit()  # a document opened here for the first time stays, whatever follows
     back = redirect(url_for("pages.edit", doc_id=doc.id))
     try:
         form = kind.form_class().from_json(prefill.refreshed(kind.form_class(), doc.data, facts), kind=kind,
                                            draft=True)
         data = form.check()
     except InvalidInput as exc:
-        session().rollback()
         flash("Chưa cập nhật: dữ liệu sau khi cập nhật chưa hợp lệ, văn bản giữ nguyên. " + "; ".join(
             f"{name}: {' '.join(msgs)}" for name, msgs in list(exc.fields.items())[:5]), "error")
         return back
     if doc.revision and data == doc.data:
-        session().commit()
         flash("Không có gì mới: văn bản đã khớp với dữ liệu hội nghị và xếp loại đã ghi.", "info")
         return back
     documents.save_revision(session(), doc, data, current(), status="draft",
