@@ -128,24 +128,22 @@ def tally_rows(state: CycleState, meeting: Meeting) -> list[dict[str, Any]]:
     return rows
 
 
-def facts_for_documents(state: CycleState, record: Meeting) -> dict[str, Any]:
-    """The meeting and the rating steps as facts for pre-filling the minutes, vote count and summary (by member id)."""
-    ratings = {}
-    for member in state.members:
-        latest = state.levels(member.id)
-        ratings[member.id] = {step: row.level for step, row in latest.items()}
-    return {
-        "meeting": {"held_on": record.held_on.isoformat() if record.held_on else "", "opened_at": record.opened_at,
-                    "closed_at": record.closed_at, "place": record.place, "chair": record.chair,
-                    "secretary": record.secretary},
-        "attendance": {a.member_id: {"status": a.status, "reason": a.reason} for a in record.attendance},
-        "tallies": {t.member_id: {code: getattr(t, code) for code, _ in LEVELS} for t in record.tallies},
-        "ratings": ratings,
-        "excluded": {m.id: excluded_reason(state, m) for m in state.members if excluded_reason(state, m)},
+def facts_for_documents(state: CycleState, record: Meeting | None) -> dict[str, Any]:
+    """The rating steps and exclusions, and once recorded the meeting, as facts for the unit's documents (by id)."""
+    facts: dict[str, Any] = {
+        "ratings": {m.id: {step: row.level for step, row in state.levels(m.id).items()} for m in state.members},
+        "excluded": {m.id: reason for m in state.members if (reason := excluded_reason(state, m))},
     }
+    if record is not None:
+        facts["meeting"] = {"held_on": record.held_on.isoformat() if record.held_on else "",
+                            "opened_at": record.opened_at, "closed_at": record.closed_at, "place": record.place,
+                            "chair": record.chair, "secretary": record.secretary}
+        facts["attendance"] = {a.member_id: {"status": a.status, "reason": a.reason} for a in record.attendance}
+        facts["tallies"] = {t.member_id: {code: getattr(t, code) for code, _ in LEVELS} for t in record.tallies}
+    return facts
 
 
 def document_facts(session: Session, cycle: ReviewCycle) -> dict[str, Any]:
-    """facts_for_documents for a cycle, loaded from the database ({} before any meeting was recorded)."""
+    """facts_for_documents for a cycle, loaded from the database."""
     record = session.scalar(select(Meeting).where(Meeting.cycle_id == cycle.id)) if cycle.id else None
-    return facts_for_documents(load_cycle(session, cycle), record) if record is not None else {}
+    return facts_for_documents(load_cycle(session, cycle), record)
