@@ -7,6 +7,7 @@ import re
 import subprocess
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,33 @@ def assert_in_order(texts: list[str], wanted: list[str], *, whole: bool = False)
         else:
             after = texts[position - 1] if position else "(đầu văn bản)"
             raise AssertionError(f"missing or out of order: {item!r} (after {after!r})")
+
+
+CHI_BO_MEMBERS = [  # name, official, admitted, status, party post: one head, one probationary, one new, one exempted
+    ("Nguyễn Văn An", True, date(2010, 1, 1), "active", "Bí thư chi bộ"),
+    ("Trần Thị Bình", True, date(2012, 5, 1), "active", ""),
+    ("Lê Văn Cường", True, date(2015, 3, 2), "active", ""),
+    ("Phạm Thị Dung", False, date(2026, 2, 1), "active", ""),
+    ("Hoàng Văn Em", False, date(2026, 9, 1), "active", ""),
+    ("Đỗ Thị Gấm", True, date(1980, 1, 1), "exempted", ""),
+]
+
+
+@pytest.fixture()
+def chi_bo(app):
+    """A fresh chi bộ of six members under the demo đảng bộ cơ sở, per test; returns its id."""
+    from sqlalchemy import func, select
+
+    from service.models import Member, Unit
+
+    with app.extensions["db"].session() as s:
+        parent = s.scalar(select(Unit).where(Unit.kind == "dang_bo_co_so"))
+        unit = Unit(name=f"Chi bộ Thử nghiệm {s.scalar(select(func.count()).select_from(Unit))}", kind="chi_bo",
+                    parent=parent, place="Hà Nội")
+        s.add(unit)
+        s.flush()
+        for name, official, admitted, status, post in CHI_BO_MEMBERS:
+            s.add(Member(unit=unit, full_name=name, official=official, admitted_on=admitted, status=status,
+                         party_post=post, birth_date=date(1985, 1, 1), work_unit="Phường Ba Đình"))
+        s.flush()
+        return unit.id

@@ -3,17 +3,16 @@ and the refresh of a saved unit document that keeps what the secretary typed."""
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 import forms
 from forms.meeting import BallotForm, MinutesForm, VoteCountForm
 from forms.summary import SummaryForm
 from service import documents, render
 from service.catalog import get_kind
-from service.models import Document, Member, Unit, User
+from service.models import Document, Unit, User
 from service.review import meeting, people, ratings
 from tests.conftest import csrf_token, docx_paragraphs
 from tests.samples import member_review_366
@@ -29,26 +28,6 @@ TALLIES = {"Nguyễn Văn An": {"tot": 2}, "Trần Thị Bình": {"xuat_sac": 1,
            "Lê Văn Cường": {"hoan_thanh": 2}, "Phạm Thị Dung": {"tot": 2}}  # 2 official members present vote
 
 
-@pytest.fixture()
-def chi_bo(app):
-    """A fresh chi bộ of six members (two probationary, one new, one exempted), as in tests/test_review_cycle.py."""
-    with app.extensions["db"].session() as s:
-        parent = s.scalar(select(Unit).where(Unit.kind == "dang_bo_co_so"))
-        unit = Unit(name=f"Chi bộ Hội nghị {s.scalar(select(func.count()).select_from(Unit))}", kind="chi_bo",
-                    parent=parent, place="Hà Nội")
-        s.add(unit)
-        s.flush()
-        rows = [("Nguyễn Văn An", True, date(2010, 1, 1), "active", "Bí thư chi bộ"),
-                ("Trần Thị Bình", True, date(2012, 5, 1), "active", ""),
-                ("Lê Văn Cường", True, date(2015, 3, 2), "active", ""),
-                ("Phạm Thị Dung", False, date(2026, 2, 1), "active", ""),
-                ("Hoàng Văn Em", False, date(2026, 9, 1), "active", ""),
-                ("Đỗ Thị Gấm", True, date(1980, 1, 1), "exempted", "")]
-        for name, official, admitted, status, post in rows:
-            s.add(Member(unit=unit, full_name=name, official=official, admitted_on=admitted, status=status,
-                         party_post=post, birth_date=date(1985, 1, 1), work_unit="Phường Ba Đình"))
-        s.flush()
-        return unit.id
 
 
 def _ctx(app, unit_id):

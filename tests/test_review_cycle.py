@@ -1,39 +1,18 @@
 """The review cycle: order of steps, rules before paper, the meeting's votes, the dashboard."""
 from __future__ import annotations
 
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from service import documents
 from service.catalog import get_kind
-from service.models import Member, Unit, User
+from service.models import Unit, User
 from service.review import dashboard, meeting, people, ratings
 from service.review.models import MemberYear, RatingStep
 from tests.samples import member_review_366
 
 
-@pytest.fixture()
-def chi_bo(app):
-    """A fresh chi bộ of five members (one probationary, one new, one exempted) with its users, per test."""
-    with app.extensions["db"].session() as s:
-        parent = s.scalar(select(Unit).where(Unit.kind == "dang_bo_co_so"))
-        unit = Unit(name=f"Chi bộ Thử nghiệm {s.scalar(select(func.count()).select_from(Unit))}", kind="chi_bo",
-                    parent=parent, place="Hà Nội")
-        s.add(unit)
-        s.flush()
-        rows = [("Nguyễn Văn An", True, date(2010, 1, 1), "active", "Bí thư chi bộ"),
-                ("Trần Thị Bình", True, date(2012, 5, 1), "active", ""),
-                ("Lê Văn Cường", True, date(2015, 3, 2), "active", ""),
-                ("Phạm Thị Dung", False, date(2026, 2, 1), "active", ""),
-                ("Hoàng Văn Em", False, date(2026, 9, 1), "active", ""),
-                ("Đỗ Thị Gấm", True, date(1980, 1, 1), "exempted", "")]
-        for name, official, admitted, status, post in rows:
-            s.add(Member(unit=unit, full_name=name, official=official, admitted_on=admitted, status=status,
-                         party_post=post, birth_date=date(1985, 1, 1), work_unit="Phường Ba Đình"))
-        s.flush()
-        return unit.id
 
 
 def _ctx(app, unit_id):
