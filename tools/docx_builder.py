@@ -25,9 +25,8 @@ from docx_setup import (FONT, HUONG_DAN, SYMBOL_FONT, TEXT_WIDTH, THONG_TIN, TIE
 
 __all__ = ["Line", "Field", "new_document", "save_document", "form_code_line", "party_header", "title_block",
            "heading", "instruction", "rich_slot", "text_line", "add_run", "centered_lines", "field_line",
-           "checkbox_lines", "dotted_lines",
-           "data_table", "signer", "signature_block", "page_numbers", "set_widths", "form_body", "GRADE_LABEL",
-           "VAN_BAN", "TEXT_WIDTH"]
+           "checkbox_lines", "dotted_lines", "data_table", "signer", "signature_block", "page_numbers", "set_widths",
+           "form_body", "GRADE_LABEL", "LEVEL_MARKS", "VAN_BAN", "TEXT_WIDTH"]
 
 Parent = DocumentObject | _Cell
 
@@ -337,6 +336,12 @@ def recipients_signature_block(doc: DocumentObject, right: Sequence[Line], loop:
 
 
 GRADE_LABEL = "Tự đánh giá về cấp độ thực hiện: "
+LEVEL_MARKS = (  # the four levels as tick boxes; forms.fields.LevelField provides the mark_* variables
+    ("mark_xuat_sac", "Hoàn thành xuất sắc nhiệm vụ"),
+    ("mark_tot", "Hoàn thành tốt nhiệm vụ"),
+    ("mark_hoan_thanh", "Hoàn thành nhiệm vụ"),
+    ("mark_khong_hoan_thanh", "Không hoàn thành nhiệm vụ"),
+)
 
 
 def form_body(doc: DocumentObject, items: tuple[tuple[object, str], ...]) -> None:

@@ -8,10 +8,25 @@ are easy to change when a printed copy turns up.
 from __future__ import annotations
 
 from docx.document import Document as DocumentObject
-
-from docx_builder import (VAN_BAN, Field, Line, checkbox_lines, field_line, form_body, form_code_line, heading,
-                          instruction, new_document, page_numbers, party_header, signature_block, signer, text_line,
-                          title_block)
+from docx_builder import (
+    LEVEL_MARKS,
+    VAN_BAN,
+    Field,
+    Line,
+    checkbox_lines,
+    field_line,
+    form_body,
+    form_code_line,
+    heading,
+    instruction,
+    new_document,
+    page_numbers,
+    party_header,
+    signature_block,
+    signer,
+    text_line,
+    title_block,
+)
 
 # Printed title lines (casing and line breaks inferred: FORMS.md "Not found").
 QD366_TITLE = "BÁO CÁO"
@@ -23,12 +38,6 @@ OPENING = "Căn cứ kết quả lãnh đạo, chỉ đạo thực hiện nhiệ
 QD366_OPENING_END = " kiểm điểm, tự đánh giá, xếp loại chất lượng với các nội dung chủ yếu sau:"
 QD124_OPENING_END = " kiểm điểm với các nội dung chủ yếu sau:"
 
-LEVELS = (
-    ("mark_xuat_sac", "Hoàn thành xuất sắc nhiệm vụ"),
-    ("mark_tot", "Hoàn thành tốt nhiệm vụ"),
-    ("mark_hoan_thanh", "Hoàn thành nhiệm vụ"),
-    ("mark_khong_hoan_thanh", "Không hoàn thành nhiệm vụ"),
-)
 # Signature: "T/M …", position, note, space to sign, name. HD 43: not found, inferred; HD 25: note as in the copy.
 QD366_SIGNER = signer("{{ signer_title }}", "(Ký, ghi rõ họ tên)", "{{ signer_name }}",
                       authority="T/M {{ signer_body }}")
@@ -171,7 +180,7 @@ def build_qd366_collective_report() -> DocumentObject:
     field_line(doc, [Field("Tổng điểm: ", "score_total", "/100 điểm", bold_label=True, bold_value=True)],
                style=VAN_BAN)
     heading(doc, "II. Đề xuất xếp loại mức chất lượng", 2)
-    checkbox_lines(doc, LEVELS)
+    checkbox_lines(doc, LEVEL_MARKS)
     instruction(doc, QD366_FOOTNOTE).paragraph_format.keep_with_next = None
     signature_block(doc, QD366_SIGNER)
     return doc
@@ -182,7 +191,7 @@ def build_qd124_collective_report() -> DocumentObject:
     doc = new_document("BÁO CÁO KIỂM ĐIỂM TẬP THỂ", "HD 25 Mẫu 01 - tập thể", QD124_SOURCE)
     _opening(doc, QD124_TITLE, QD124_TITLE_LINES, QD124_OPENING_END)
     form_body(doc, QD124_BODY)
-    checkbox_lines(doc, LEVELS)
+    checkbox_lines(doc, LEVEL_MARKS)
     instruction(doc, QD124_FOOTNOTE).paragraph_format.keep_with_next = None
     signature_block(doc, QD124_SIGNER)
     return doc

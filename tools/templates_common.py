@@ -13,17 +13,26 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Mm, Pt
 from docx.table import Table
-
-from docx_builder import (VAN_BAN, Field, Line, checkbox_lines, data_table, field_line, heading, new_document,
-                          page_numbers, party_header, rich_slot, set_widths, signature_block, signer, text_line,
-                          title_block)
-
-LEVELS = (
-    ("mark_xuat_sac", "Hoàn thành xuất sắc nhiệm vụ"),
-    ("mark_tot", "Hoàn thành tốt nhiệm vụ"),
-    ("mark_hoan_thanh", "Hoàn thành nhiệm vụ"),
-    ("mark_khong_hoan_thanh", "Không hoàn thành nhiệm vụ"),
+from docx_builder import (
+    LEVEL_MARKS,
+    VAN_BAN,
+    Field,
+    Line,
+    checkbox_lines,
+    data_table,
+    field_line,
+    heading,
+    new_document,
+    page_numbers,
+    party_header,
+    rich_slot,
+    set_widths,
+    signature_block,
+    signer,
+    text_line,
+    title_block,
 )
+
 NAME_TAB = Cm(10.5)
 
 # The six points: (heading, answer variable), headings as in forms/commitment.py POINTS.
@@ -82,7 +91,7 @@ def build_commitment() -> DocumentObject:
         rich_slot(doc, var)
     text_line(doc, [Line("Phấn đấu cuối năm "), Line("{{ year }}"),
                     Line(" đạt mức xếp loại chất lượng đảng viên:")], VAN_BAN).paragraph_format.keep_with_next = True
-    checkbox_lines(doc, LEVELS)
+    checkbox_lines(doc, LEVEL_MARKS)
     text_line(doc, [Line(COMMITMENT_CLOSING)], VAN_BAN)
     signature_block(doc, signer("NGƯỜI CAM KẾT", "(Ký, ghi rõ họ tên)", "{{ full_name }}"),
                     left=signer("{{ confirmer_title }}", None, "{{ confirmer_name }}",

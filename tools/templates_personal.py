@@ -10,20 +10,32 @@ from __future__ import annotations
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Mm, Pt
-
-from docx_builder import (VAN_BAN, Field, Line, checkbox_lines, data_table, dotted_lines, field_line, form_body,
-                          form_code_line, heading, instruction, new_document, page_numbers, party_header, rich_slot,
-                          signature_block, signer, text_line, title_block)
+from docx_builder import (
+    LEVEL_MARKS,
+    VAN_BAN,
+    Field,
+    Line,
+    checkbox_lines,
+    data_table,
+    dotted_lines,
+    field_line,
+    form_body,
+    form_code_line,
+    heading,
+    instruction,
+    new_document,
+    page_numbers,
+    party_header,
+    rich_slot,
+    signature_block,
+    signer,
+    text_line,
+    title_block,
+)
 
 SUBJECT_LINE = "(Cá nhân không giữ chức vụ lãnh đạo, quản lý)"
 LEADER_LINE = "(Cá nhân giữ chức vụ lãnh đạo, quản lý)"
 OUTSIDE_LINE = "(Đảng viên không làm việc trong hệ thống chính trị)"
-LEVELS = (
-    ("mark_xuat_sac", "Hoàn thành xuất sắc nhiệm vụ"),
-    ("mark_tot", "Hoàn thành tốt nhiệm vụ"),
-    ("mark_hoan_thanh", "Hoàn thành nhiệm vụ"),
-    ("mark_khong_hoan_thanh", "Không hoàn thành nhiệm vụ"),
-)
 SELF_SIGNER = signer("NGƯỜI TỰ KIỂM ĐIỂM", "(Ký, ghi rõ họ tên)", "{{ full_name }}")
 NAME_TAB = Cm(10.5)
 
@@ -211,7 +223,7 @@ def _qd366_scores_and_level(doc: DocumentObject, level_heading: str, footnote: s
     """Scores, the proposed-level heading with its four tick boxes, and the footnote some forms print after them."""
     _scores(doc)
     heading(doc, level_heading, 2)
-    checkbox_lines(doc, LEVELS)
+    checkbox_lines(doc, LEVEL_MARKS)
     if footnote:
         instruction(doc, footnote).paragraph_format.keep_with_next = None
 
@@ -302,7 +314,7 @@ def _qd124_document(doc: DocumentObject, subject_line: str, body: tuple[tuple[ob
     field_line(doc, [Field("1. Xếp loại cán bộ, công chức, viên chức: ", "civil_servant_level", bold_label=True)],
                style=VAN_BAN)
     heading(doc, "2. Xếp loại đảng viên", 3)
-    checkbox_lines(doc, LEVELS)
+    checkbox_lines(doc, LEVEL_MARKS)
     signature_block(doc, SELF_SIGNER)
     _assessment_blocks(doc)
 
@@ -354,7 +366,7 @@ def build_qd366_self_rating() -> DocumentObject:
     instruction(doc, SELF_RATING_SCORE_NOTE)
     _scores(doc)
     heading(doc, level, 2)
-    checkbox_lines(doc, LEVELS)
+    checkbox_lines(doc, LEVEL_MARKS)
     signature_block(doc, signer("NGƯỜI TỰ ĐÁNH GIÁ", "(Ký, ghi rõ họ tên)", "{{ full_name }}"))
     _block_title(doc, MANAGER_BLOCK)
     _handwritten(doc, "- Nhận xét, đánh giá: ", 3)
