@@ -165,13 +165,10 @@ def render_docx(session: Session, planned: PlannedDoc) -> bytes:
 def build(session: Session, plan_: Plan, convert: Converter, cache: PdfCache, *, packet_code: str,
           pdfa: bool = False, workers: int = 2, progress: Callable[[int, int, str], None] = lambda *_: None,
           check_cancelled: Callable[[], None] = lambda: None) -> tuple[bytes, bytes]:
-    """(packet PDF, ZIP of every DOCX and PDF): render in order, convert in parallel (cached), assemble."""
+    """(packet PDF, ZIP of every DOCX and PDF): render in order (this thread: it owns the session), each document's
+    conversion (cached) starting in the pool as soon as it is rendered, then assemble."""
     total = len(plan_.docs)
     docx_files = []
-    for index, planned in enumerate(plan_.docs, 1):
-        check_cancelled()
-        progress(index - 1, total, f"Tạo văn bản: {planned.title}")
-        docx_files.append(render_docx(session, planned))
 
     def convert_one(index: int) -> bytes:
         planned = plan_.docs[index]
@@ -181,12 +178,20 @@ def build(session: Session, plan_: Plan, convert: Converter, cache: PdfCache, *,
             raise ServiceError(f"Không chuyển được văn bản “{planned.title}” sang PDF. {exc.message}") from exc
 
     pdfs: list[bytes] = [b""] * total
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as executor:
-        futures = [executor.submit(convert_one, i) for i in range(total)]
+    executor = ThreadPoolExecutor(max_workers=max(1, workers))
+    try:
+        futures = []
+        for index, planned in enumerate(plan_.docs, 1):
+            check_cancelled()
+            progress(index - 1, total, f"Tạo văn bản: {planned.title}")
+            docx_files.append(render_docx(session, planned))
+            futures.append(executor.submit(convert_one, index - 1))
         for done, (index, future) in enumerate(zip(range(total), futures), 1):
             check_cancelled()
             pdfs[index] = future.result()
             progress(done, total, f"Chuyển PDF: {plan_.docs[index].title}")
+    finally:  # on failure or cancel, queued conversions are dropped, not waited for
+        executor.shutdown(wait=True, cancel_futures=True)
     regime = regime_for_year(plan_.year)
     info = PacketInfo(packet_code=packet_code, unit=plan_.unit.name, year=plan_.year, regime=regime.regulation,
                       generated_on=date.today(),
