@@ -162,6 +162,13 @@ def render_docx(session: Session, planned: PlannedDoc) -> bytes:
     return render.render(kind, forms.context_for(kind, data))
 
 
+def _rendered(session: Session, planned: PlannedDoc, cache: PdfCache) -> bytes:
+    """The DOCX from the cache when neither its data, its template nor the render code changed."""
+    doc = session.get(Document, planned.document_id)
+    key = render.render_key(get_kind(doc.kind_code), doc.data)
+    return cache.renders.get_or_make(key, lambda: render_docx(session, planned))
+
+
 def build(session: Session, plan_: Plan, convert: Converter, cache: PdfCache, *, packet_code: str,
           pdfa: bool = False, workers: int = 2, progress: Callable[[int, int, str], None] = lambda *_: None,
           check_cancelled: Callable[[], None] = lambda: None) -> tuple[bytes, bytes]:
@@ -184,7 +191,7 @@ def build(session: Session, plan_: Plan, convert: Converter, cache: PdfCache, *,
         for index, planned in enumerate(plan_.docs, 1):
             check_cancelled()
             progress(index - 1, total, f"Tạo văn bản: {planned.title}")
-            docx_files.append(render_docx(session, planned))
+            docx_files.append(_rendered(session, planned, cache))
             futures.append(executor.submit(convert_one, index - 1))
         for done, (index, future) in enumerate(zip(range(total), futures), 1):
             check_cancelled()

@@ -1,4 +1,4 @@
-"""PDFs kept by the content of the DOCX they came from: an unchanged document is never converted twice."""
+"""Files kept by what they were made from: an unchanged document is neither rendered nor converted twice."""
 from __future__ import annotations
 
 import hashlib
@@ -20,31 +20,40 @@ def content_key(docx: bytes, *, pdfa: bool = False) -> str:
     return digest.hexdigest()
 
 
-class PdfCache:
-    """A folder of PDFs named by content key; writes are atomic so a crash never leaves half a file."""
+class FileCache:
+    """A folder of files named by key; writes are atomic so a crash never leaves half a file."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = Path(folder)
+    def __init__(self, folder: Path, suffix: str, valid: Callable[[bytes], bool]) -> None:
+        self.folder, self.suffix, self.valid = Path(folder), suffix, valid
         self.hits = self.misses = 0
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.pdf"
-
-    def get_or_convert(self, docx: bytes, convert: Callable[[bytes], bytes], *, pdfa: bool = False) -> bytes:
-        """The cached PDF of this content, else convert and keep it."""
-        path = self._path(content_key(docx, pdfa=pdfa))
+    def get_or_make(self, key: str, make: Callable[[], bytes]) -> bytes:
+        """The file kept under this key, else make it and keep it."""
+        path = self.folder / key[:2] / f"{key}{self.suffix}"
         try:
             data = path.read_bytes()
         except FileNotFoundError:
             data = b""
-        if data.startswith(b"%PDF-"):
+        if self.valid(data):
             self.hits += 1
             return data
         self.misses += 1
-        pdf = convert(docx)
+        data = make()
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            fh.write(pdf)
+            fh.write(data)
         os.replace(tmp, path)
-        return pdf
+        return data
+
+
+class PdfCache(FileCache):
+    """PDFs by the content of their DOCX, and rendered DOCX by what they were rendered from (render.render_key)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder, ".pdf", lambda data: data.startswith(b"%PDF-"))
+        self.renders = FileCache(Path(folder) / "docx", ".docx", lambda data: data.startswith(b"PK"))
+
+    def get_or_convert(self, docx: bytes, convert: Callable[[bytes], bytes], *, pdfa: bool = False) -> bytes:
+        """The cached PDF of this content, else convert and keep it."""
+        return self.get_or_make(content_key(docx, pdfa=pdfa), lambda: convert(docx))

@@ -1,7 +1,9 @@
 """DOCX rendering with docxtpl in an autoescaping environment: render(kind, context) -> bytes."""
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import logging
 from functools import lru_cache
 from pathlib import Path
@@ -45,6 +47,29 @@ def render_template(path: Path, context: dict[str, Any]) -> bytes:
 def render(kind: DocumentKind, context: dict[str, Any]) -> bytes:
     """The DOCX of a kind from its template context (see forms.context_for)."""
     return render_template(kind.template_path, context)
+
+
+_ROOT = Path(__file__).resolve().parent.parent
+_RENDER_CODE = ("forms/*.py", "service/render.py", "service/richtext.py", "service/text.py", "service/catalog.py")
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> bytes:
+    """The code that turns saved data into a DOCX: a change to any of it makes every cached render stale."""
+    digest = hashlib.sha256()
+    for pattern in _RENDER_CODE:
+        for path in sorted(_ROOT.glob(pattern)):
+            digest.update(path.read_bytes())
+    return digest.digest()
+
+
+def render_key(kind: DocumentKind, data: dict[str, Any]) -> str:
+    """What a rendered DOCX depends on: the render code, the template file and the saved data."""
+    digest = hashlib.sha256(_code_fingerprint())
+    digest.update(kind.code.encode())
+    digest.update(hashlib.sha256(kind.template_path.read_bytes()).digest())
+    digest.update(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode())
+    return digest.hexdigest()
 
 
 def template_variables(kind: DocumentKind) -> set[str]:

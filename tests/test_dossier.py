@@ -143,6 +143,7 @@ def test_unchanged_documents_are_not_converted_again(app, small_chi_bo, tmp_path
         dossier.build(s, plan, convert, cache, packet_code="PTEST1")
     assert first == len(plan.docs) and len(calls) - first == 1
     assert cache.hits == len(plan.docs) - 1
+    assert cache.renders.hits == len(plan.docs) - 1 and cache.renders.misses == len(plan.docs) + 1
 
 
 def test_content_key_ignores_zip_timestamps(converter):

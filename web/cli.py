@@ -45,7 +45,7 @@ def demo_command(members: int | None, chi_bo: int, year: int) -> None:
         logins = demo.seed(session, current_app.config["SETTINGS"].data_dir)
         if members:
             parent = demo_bulk.generate(session, parent_name=f"Đảng bộ Thử nghiệm {chi_bo}x{members}",
-                                        chi_bo=chi_bo, members=members, year=year)
+                                        chi_bo=chi_bo, members=members, year=year, unit_documents=True)
             click.echo(f"Đã sinh {parent.name} (mã {parent.id}): {chi_bo} chi bộ × {members} đảng viên, năm {year}.")
     click.echo("Dữ liệu mẫu đã sẵn sàng. Tài khoản đăng nhập:")
     for login in logins:
