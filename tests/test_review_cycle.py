@@ -196,3 +196,18 @@ def test_dashboard_survives_an_invalid_saved_score(app, chi_bo, client, auth):
     s.close()
     auth.login("admin")
     assert client.get(f"/units/{chi_bo}/review/2026").status_code == 200
+
+
+def test_366_dieu12_leadership_collective_before_its_members(app, chi_bo):
+    s, unit, cycle, members, users = _ctx(app, chi_bo)
+    admin = users["admin"]
+    binh = members["Trần Thị Bình"]
+    binh.party_post = "Phó Bí thư chi bộ"
+    _submit_collective(s, unit, admin)
+    _submit_review(s, binh, admin, proposed_level="tot", score_general=28, score_tasks=60)
+    ratings.record_step(s, cycle, binh, "proposal", "tot", admin)
+    with pytest.raises(ratings.StepRefused) as err:
+        ratings.record_step(s, cycle, binh, "decision", "tot", admin)
+    assert [r["rule"] for r in err.value.reasons] == ["collective_before_its_members"]
+    assert "Phó Bí thư chi bộ" in err.value.reasons[0]["message"]
+    s.close()

@@ -25,7 +25,7 @@ class OrderRule:
 
     id: str
     steps: tuple[str, ...]  # the steps it guards
-    subject: str  # "member", "head" (the unit's Bí thư) or "unit"
+    subject: str  # "member", "head" (the unit's Bí thư), "leadership" (other party posts) or "unit"
     sources: dict[str, str]  # regime code → article
     blocks: Callable[[CycleState, Member | None, "Context"], str | None]
 
@@ -41,6 +41,11 @@ def is_head(member: Member) -> bool:
     """The unit's head (Bí thư, not Phó Bí thư) is rated after the unit."""
     post = (member.party_post or "").strip().lower()
     return post.startswith("bí thư")
+
+
+def in_leadership(member: Member) -> bool:
+    """A member of the leadership collective (chi ủy / cấp ủy: any party post) is rated after that collective."""
+    return bool((member.party_post or "").strip())
 
 
 def _collective_report_first(state: CycleState, member: Member | None, _: Context) -> str | None:
@@ -78,7 +83,7 @@ def _proposal_first(state: CycleState, member: Member | None, _: Context) -> str
 
 def _members_before_unit(state: CycleState, member: Member | None, ctx: Context) -> str | None:
     waiting = [m.full_name for m in state.members
-               if not is_head(m) and excluded_reason(state, m) is None and "decision" not in state.levels(m.id)]
+               if not in_leadership(m) and excluded_reason(state, m) is None and "decision" not in state.levels(m.id)]
     waiting += list(ctx.children_undecided)
     if waiting:
         shown = ", ".join(waiting[:5]) + (f" và {len(waiting) - 5} người/đơn vị khác" if len(waiting) > 5 else "")
@@ -90,6 +95,13 @@ def _unit_before_head(state: CycleState, member: Member | None, _: Context) -> s
     if "decision" not in state.levels(None):
         return (f"Đồng chí {member.full_name} là người đứng đầu: tập thể phải được xếp loại trước, "
                 "người đứng đầu sau.")
+    return None
+
+
+def _collective_before_its_members(state: CycleState, member: Member | None, _: Context) -> str | None:
+    if "decision" not in state.levels(None):
+        return (f"Đồng chí {member.full_name} ({member.party_post}) là thành viên tập thể lãnh đạo: tập thể phải được "
+                "xếp loại trước, thành viên sau.")
     return None
 
 
@@ -112,6 +124,8 @@ RULES: tuple[OrderRule, ...] = (
     OrderRule("self_before_unit_decision", ("decision",), "unit", STEP_SOURCES, _proposal_first),
     OrderRule("members_before_unit", ("decision",), "unit", STEP_SOURCES, _members_before_unit),
     OrderRule("unit_before_head", ("decision",), "head", STEP_SOURCES, _unit_before_head),
+    OrderRule("collective_before_its_members", ("decision",), "leadership", STEP_SOURCES,
+              _collective_before_its_members),
     OrderRule("decision_before_rerating", ("rerating",), "member", STEP_SOURCES, _decision_before_rerating),
     OrderRule("unit_decision_before_rerating", ("rerating",), "unit", STEP_SOURCES, _decision_before_rerating),
 )
@@ -120,7 +134,12 @@ RULES: tuple[OrderRule, ...] = (
 def blockers(state: CycleState, step: str, member: Member | None, regime: str,
              context: Context = Context()) -> list[Blocker]:
     """Every ordering rule the step would break now."""
-    subjects = {"unit"} if member is None else ({"member", "head"} if is_head(member) else {"member"})
+    if member is None:
+        subjects = {"unit"}
+    elif is_head(member):
+        subjects = {"member", "head"}
+    else:
+        subjects = {"member", "leadership"} if in_leadership(member) else {"member"}
     out = []
     for rule in RULES:
         if step in rule.steps and rule.subject in subjects:
