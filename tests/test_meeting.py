@@ -14,7 +14,8 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 import forms
-from forms.meeting import BallotForm, MinutesForm, VoteCountForm, percent
+from forms.meeting import MinutesForm, percent
+from forms.voting import BallotForm, VoteCountForm
 from service import output, render, text
 from service.catalog import get_kind
 from service.errors import InvalidInput

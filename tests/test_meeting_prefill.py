@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 import forms
-from forms.meeting import BallotForm, MinutesForm, VoteCountForm
+from forms.meeting import MinutesForm
+from forms.voting import BallotForm, VoteCountForm
 from forms.summary import SummaryForm
 from service import documents, render
 from service.catalog import get_kind
