@@ -21,7 +21,7 @@ from .catalog import get_kind, slug
 from .convert import get_pool
 from .errors import InvalidInput, NotFound, ServiceError
 from .jobs import JobContext, register
-from .models import Document, Member, ReviewCycle, Unit
+from .models import Document, Job, Member, ReviewCycle, Unit
 from .packets import PacketInfo, Part, build_packet
 from .pdfcache import PdfCache
 from .regimes import regime_for_year
@@ -278,3 +278,9 @@ def packet_params(session: Session, unit: Unit, payload: dict) -> dict:
 def dedupe_key(params: dict) -> str:
     """The same packet is never built twice at once."""
     return "packet:{unit_id}:{year}:{kind}:{member_id}:{pdfa}".format(**params)
+
+
+def recent_packets(session: Session, unit_id: int, year: int, limit: int = 5) -> list[Job]:
+    """The unit's latest packet jobs of the year (found by their dedupe key), so users can come back to them."""
+    return list(session.scalars(select(Job).where(Job.dedupe_key.like(f"packet:{unit_id}:{year}:%"))
+                                .order_by(Job.created_at.desc()).limit(limit)))

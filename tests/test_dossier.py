@@ -81,6 +81,16 @@ def test_chi_bo_packet_has_cover_contents_bookmarks_and_codes(client, token_for,
     assert f"Trang {len(reader.pages)}/{len(reader.pages)}" in text
 
 
+def test_dashboard_lists_the_units_recent_packets(client, auth, token_for, small_chi_bo):
+    headers = _auth(token_for("admin"))
+    job_id = client.post(f"/api/v1/units/{small_chi_bo}/packets", json={"year": 2026, "kind": "chi_bo"},
+                         headers=headers).get_json()["id"]
+    _wait(client, headers, job_id)
+    auth.login("admin")
+    page = client.get(f"/units/{small_chi_bo}/review/2026").get_data(as_text=True)
+    assert f"/jobs/{job_id}" in page and "Hoàn tất" in page
+
+
 def test_failing_document_fails_the_job_with_its_name_and_no_packet(client, token_for, small_chi_bo, app):
     headers = _auth(token_for("admin"))
     with app.extensions["db"].session() as s:
