@@ -122,6 +122,9 @@ KINDS: tuple[DocumentKind, ...] = (
     # Customary documents of every chi bộ (REFERENCE.md §4–5), both regimes
     *_customary("commitment", "Bản cam kết tu dưỡng, rèn luyện, phấn đấu", "member", "forms.commitment:CommitmentForm",
                 "common/commitment.docx", "Ban-cam-ket-{year}-{name}", 120),
+    *_customary("rating-result", "Kết quả đánh giá, xếp loại chất lượng đảng viên", "member",
+                "forms.rating_result:RatingResultForm", "common/rating_result.docx", "Ket-qua-xep-loai-{year}-{name}",
+                130),
     *_customary("minutes", "Biên bản hội nghị kiểm điểm, đánh giá, xếp loại chất lượng đảng viên", "meeting",
                 "forms.meeting:MinutesForm", "common/minutes.docx", "Bien-ban-hoi-nghi-{year}-{name}", 20),
     *_customary("ballot", "Phiếu đánh giá, xếp loại chất lượng đảng viên", "meeting", "forms.voting:BallotForm",

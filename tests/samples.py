@@ -46,10 +46,18 @@ SAMPLES = {"member-review-366": member_review_366, "member-review-124": member_r
 
 def all_samples() -> dict:
     """Every kind's realistic sample payload, from each area's samples module."""
-    from tests import samples_collective, samples_common, samples_decisions, samples_meeting, samples_personal
+    from tests import (
+        samples_collective,
+        samples_common,
+        samples_decisions,
+        samples_meeting,
+        samples_personal,
+        samples_result,
+    )
 
     merged = dict(SAMPLES)
-    for module in (samples_collective, samples_common, samples_decisions, samples_meeting, samples_personal):
+    for module in (samples_collective, samples_common, samples_decisions, samples_meeting, samples_personal,
+                   samples_result):
         merged.update(module.SAMPLES)
     return merged
 

@@ -16,7 +16,7 @@ from docx.document import Document as DocumentObject  # noqa: E402
 
 from docx_builder import save_document  # noqa: E402
 from templates_collective import build_qd124_collective_report, build_qd366_collective_report  # noqa: E402
-from templates_common import build_commitment, build_summary  # noqa: E402
+from templates_common import build_commitment, build_rating_result, build_summary  # noqa: E402
 from templates_decisions import build_qd366_dossier_list, build_qd366_rerating_decision  # noqa: E402
 from templates_meeting import build_ballot, build_minutes, build_vote_count  # noqa: E402
 from templates_personal import (build_qd124_personal_leader, build_qd124_personal_member,  # noqa: E402
@@ -36,6 +36,7 @@ TEMPLATES: dict[str, Callable[[], DocumentObject]] = {
     "qd366/self_rating.docx": build_qd366_self_rating,
     "common/commitment.docx": build_commitment,
     "common/summary.docx": build_summary,
+    "common/rating_result.docx": build_rating_result,
     "qd366/collective_report.docx": build_qd366_collective_report,
     "qd124/collective_report.docx": build_qd124_collective_report,
     "qd366/rerating_decision.docx": build_qd366_rerating_decision,

@@ -1,7 +1,8 @@
-"""Customary documents every chi bộ makes (no central form, REFERENCE.md §4–5): the commitment and the summary.
+"""Customary documents every chi bộ makes (no central form, REFERENCE.md §4–5): the commitment, the summary and
+each member's rating result.
 
-Both are shared by the two regimes (catalog `_customary`). The wording of the commitment follows the usual
-unofficial layout of REFERENCE.md §4 [L]; the summary table is our own layout of the rating results [L].
+All are shared by the two regimes (catalog `_customary`). The wording of the commitment follows the usual
+unofficial layout of REFERENCE.md §4 [L]; the summary table and the rating result are our own layouts [L].
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Sequence
 
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Mm, Pt
@@ -18,6 +20,7 @@ from docx_builder import (
     VAN_BAN,
     Field,
     Line,
+    add_run,
     checkbox_lines,
     data_table,
     field_line,
@@ -68,6 +71,19 @@ TOTAL_HEADERS = ("Mức xếp loại", "Tự xếp loại: số lượng", "Tỷ
 TOTAL_CELLS = ("{{ t.label }}", "{{ t.self_level_count }}", "{{ t.self_level_pct }}", "{{ t.proposal_count }}",
                "{{ t.proposal_pct }}", "{{ t.decision_count }}", "{{ t.decision_pct }}")
 TOTAL_WIDTHS = (Mm(72), Mm(30), Mm(30), Mm(30), Mm(30), Mm(30), Mm(30))
+
+RESULT_TITLE = "KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG ĐẢNG VIÊN"
+RESULT_SOURCE = ("No central form: our layout [L]. Header of the deciding committee (HD 36); level at each step "
+                 "(self, chi bộ proposal + votes, decision, re-rating); the level that stands, from "
+                 "forms/rating_result.py.")
+RESULT_HEADERS = ("Nội dung", "Mức xếp loại", "Ghi chú")
+RESULT_ROWS = (  # (step, level, note): one run each, so every tag stays whole
+    ("1. Tự đánh giá, xếp loại", "{{ self_level }}", ""),
+    ("2. Chi bộ đề xuất", "{{ proposal_level }}", "{{ proposal_votes }}"),
+    ("3. Cấp có thẩm quyền quyết định", "{{ decision_level }}", "{{ decided_by }}, ngày {{ decided_on }}"),
+    ("4. Xếp loại lại (nếu có)", "{{ rerating_level }}", "{{ rerating_basis }}"),
+)
+RESULT_WIDTHS = (Mm(48), Mm(62), Mm(55))  # = 165 mm text width
 
 
 def build_commitment() -> DocumentObject:
@@ -150,4 +166,47 @@ def build_summary() -> DocumentObject:
     text_line(doc, [Line("{{ quota_rounding }}", italic=True)], VAN_BAN)
     set_widths(signature_block(doc, signer("BÍ THƯ", None, "{{ signer_name }}", authority="T/M CHI ỦY")),
                [Mm(140), Mm(112)])
+    return doc
+
+
+def fixed_table(doc: DocumentObject, headers: Sequence[str], rows: Sequence[Sequence[str]],
+                widths: Sequence[Length], size: float = 13) -> Table:
+    """A grid table of fixed rows (no loop): bold centred header row, then one row per item; rows never split."""
+    table = doc.add_table(rows=1 + len(rows), cols=len(headers))
+    table.style = next(s for s in doc.styles if s.style_id == "TableGrid")
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    set_widths(table, widths)
+    for index, texts in enumerate((headers, *rows)):
+        row = table.rows[index]
+        row._tr.get_or_add_trPr().append(row._tr.makeelement(qn("w:cantSplit"), {}))
+        for cell, text in zip(row.cells, texts):
+            paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.space_after = Pt(0)
+            if index == 0:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            if text:
+                add_run(paragraph, Line(text, bold=index == 0, size=size))
+    return table
+
+
+def build_rating_result() -> DocumentObject:
+    """KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG ĐẢNG VIÊN năm … of one member (customary, both regimes)."""
+    doc = new_document(RESULT_TITLE, "Kết quả đánh giá, xếp loại chất lượng của một đảng viên", RESULT_SOURCE)
+    page_numbers(doc)
+    party_header(doc)
+    title_block(doc, RESULT_TITLE, [Line("Năm {{ year }}", bold=True)])
+    field_line(doc, [Field("Họ và tên: ", "full_name", bold_value=True), Field("Ngày sinh: ", "birth_date")],
+               tabs=[NAME_TAB])
+    field_line(doc, [Field("Chi bộ: ", "chi_bo")]).paragraph_format.space_after = Pt(6)
+    fixed_table(doc, RESULT_HEADERS, RESULT_ROWS, RESULT_WIDTHS)
+    result = text_line(doc, [Line("Kết quả xếp loại chất lượng đảng viên năm "), Line("{{ year }}"), Line(": "),
+                             Line("{{ final_level }}", bold=True)], VAN_BAN)
+    result.paragraph_format.space_before = Pt(12)
+    text_line(doc, [Line("{%p if has_note %}")], VAN_BAN)
+    text_line(doc, [Line("Ghi chú:", bold=True)], VAN_BAN).paragraph_format.keep_with_next = True
+    rich_slot(doc, "note")
+    text_line(doc, [Line("{%p endif %}")], VAN_BAN)
+    signature_block(doc, signer("{{ signer_title }}", None, "{{ signer_name }}", authority="T/M {{ signer_body }}",
+                                blank_lines=4))
     return doc

@@ -1,21 +1,26 @@
 """Recording a rating step: checked against the order of steps and the rating rules before anything is written."""
 from __future__ import annotations
 
+import os
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import documents
 from ..access import subtree_ids
 from ..catalog import get_kind
+from ..config import Settings
 from ..errors import InvalidInput, ServiceError
 from ..models import Document, Member, ReviewCycle, Unit, User
 from ..regimes import regime_for_year
 from ..rules import LEVEL_LABELS
-from . import people, steps
+from . import meeting, people, steps
 from .models import STEPS, RatingStep
 
 WHO_MAY = {"self": {"member", "secretary", "office", "admin"}, "proposal": {"secretary", "office", "admin"},
            "decision": {"office", "admin"}, "rerating": {"office", "admin"}}
 OVERRIDERS = {"office", "admin"}  # the committee's office may override the order of steps, with a reason
+RESULT_STEPS = ("decision", "rerating")  # the steps after which a member's rating-result document is (re)written
 
 
 class StepRefused(ServiceError):
@@ -82,7 +87,54 @@ def record_step(session: Session, cycle: ReviewCycle, member: Member | None, ste
                      user_id=user.id)
     session.add(row)
     session.flush()
+    if member is not None and step in RESULT_STEPS:
+        record_result_document(session, cycle, member, user)
     return row
+
+
+def record_result_document(session: Session, cycle: ReviewCycle, member: Member, user: User | None, *,
+                           default_place: str | None = None) -> Document | None:
+    """Write the member's “Kết quả đánh giá, xếp loại” from the recorded steps and votes, as a submitted revision
+    (so the member's packet takes it), when it differs from the saved one; earlier revisions stay. The levels and
+    votes are refreshed from the records, whatever else was edited by hand is kept. A result the records cannot
+    complete (no proposal recorded, no superior unit) is saved as a draft to finish by hand. Yearly cycles only."""
+    import forms.prefill  # the forms own the document data; imported here so service stays importable alone
+
+    if cycle.quarter:
+        return None
+    kind = get_kind(f"rating-result-{regime_for_year(cycle.year).code}")
+    unit = session.get(Unit, cycle.unit_id)
+    committee = unit.parent or unit  # the unit whose committee decides the chi bộ's members
+    place = default_place or committee.place or unit.place or os.environ.get("DEFAULT_PLACE") or \
+        Settings.default_place
+    recorded = meeting.document_facts(session, cycle)
+    facts = documents.member_facts(member, cycle.year, place)
+    facts.update({
+        "member_id": member.id,
+        "ratings": {member.id: recorded["ratings"].get(member.id, {})},
+        "tallies": {member.id: recorded["tallies"][member.id]} if member.id in recorded.get("tallies", {}) else {},
+        "superior_unit": committee.name,
+        "committee_header": documents.header_facts(committee, cycle.year, place),
+    })
+    decision = session.scalar(select(RatingStep).where(
+        RatingStep.cycle_id == cycle.id, RatingStep.member_id == member.id, RatingStep.step == "decision")
+        .order_by(RatingStep.id.desc()))
+    if decision is not None and decision.at is not None:
+        facts["decided_on"] = decision.at.date().isoformat()  # a first guess at the committee's date, editable
+    doc = documents.open_document(session, kind, unit, cycle.year, member=member, facts=facts)
+    form_cls = kind.form_class()
+    fresh = forms.prefill.refreshed(form_cls, doc.data, facts)
+    status, note = "submitted", "Theo kết quả xếp loại đã ghi"
+    try:
+        data = form_cls.from_json(fresh, kind=kind).check()
+    except InvalidInput as exc:
+        data = form_cls.from_json(fresh, kind=kind, draft=True).check()
+        status = "draft"
+        note = "Theo kết quả xếp loại đã ghi; còn thiếu: " + ", ".join(exc.fields)
+    if doc.revision and data == doc.data:
+        return doc
+    documents.save_revision(session, doc, data, user, status=status, note=note)
+    return doc
 
 
 def record_self_from_document(session: Session, doc: Document, user: User | None) -> RatingStep | None:
