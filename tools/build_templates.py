@@ -13,15 +13,19 @@ from typing import Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script or imported from tests
 
 from docx.document import Document as DocumentObject  # noqa: E402
-
 from docx_builder import save_document  # noqa: E402
 from templates_collective import build_qd124_collective_report, build_qd366_collective_report  # noqa: E402
 from templates_common import build_commitment, build_rating_result, build_summary  # noqa: E402
 from templates_decisions import build_qd366_dossier_list, build_qd366_rerating_decision  # noqa: E402
 from templates_meeting import build_ballot, build_minutes, build_vote_count  # noqa: E402
-from templates_personal import (build_qd124_personal_leader, build_qd124_personal_member,  # noqa: E402
-                                build_qd366_personal_leader, build_qd366_personal_member,
-                                build_qd366_personal_outside, build_qd366_self_rating)
+from templates_personal import (  # noqa: E402
+    build_qd124_personal_leader,
+    build_qd124_personal_member,
+    build_qd366_personal_leader,
+    build_qd366_personal_member,
+    build_qd366_personal_outside,
+    build_qd366_self_rating,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "doc_templates"

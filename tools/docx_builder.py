@@ -19,14 +19,12 @@ from docx.shared import Cm, Length, Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
-
-from docx_setup import (FONT, HUONG_DAN, SYMBOL_FONT, TEXT_WIDTH, THONG_TIN, TIEU_DE, VAN_BAN, new_document,
-                        set_fonts)
+from docx_setup import FONT, HUONG_DAN, SYMBOL_FONT, TEXT_WIDTH, THONG_TIN, TIEU_DE, VAN_BAN, new_document, set_fonts
 
 __all__ = ["Line", "Field", "new_document", "save_document", "form_code_line", "party_header", "title_block",
            "heading", "instruction", "rich_slot", "text_line", "add_run", "centered_lines", "field_line",
            "checkbox_lines", "dotted_lines", "data_table", "signer", "signature_block", "page_numbers", "set_widths",
-           "form_body", "GRADE_LABEL", "LEVEL_MARKS", "VAN_BAN", "TEXT_WIDTH"]
+           "form_body", "fixed_table", "GRADE_LABEL", "LEVEL_MARKS", "VAN_BAN", "TEXT_WIDTH"]
 
 Parent = DocumentObject | _Cell
 
@@ -355,3 +353,23 @@ def form_body(doc: DocumentObject, items: tuple[tuple[object, str], ...]) -> Non
             instruction(doc, text)
         elif kind == "grade":
             field_line(doc, [Field(GRADE_LABEL, text, bold_value=True)], style=VAN_BAN)
+
+def fixed_table(doc: DocumentObject, headers: Sequence[str], rows: Sequence[Sequence[str]],
+                widths: Sequence[Length], size: float = 13) -> Table:
+    """A grid table of fixed rows (no loop): bold centred header row, then one row per item; rows never split."""
+    table = doc.add_table(rows=1 + len(rows), cols=len(headers))
+    table.style = next(s for s in doc.styles if s.style_id == "TableGrid")
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    set_widths(table, widths)
+    for index, texts in enumerate((headers, *rows)):
+        row = table.rows[index]
+        row._tr.get_or_add_trPr().append(row._tr.makeelement(qn("w:cantSplit"), {}))
+        for cell, text in zip(row.cells, texts):
+            paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.space_after = Pt(0)
+            if index == 0:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            if text:
+                add_run(paragraph, Line(text, bold=index == 0, size=size))
+    return table

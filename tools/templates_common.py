@@ -10,7 +10,6 @@ from typing import Sequence
 
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Mm, Pt
@@ -20,10 +19,10 @@ from docx_builder import (
     VAN_BAN,
     Field,
     Line,
-    add_run,
     checkbox_lines,
     data_table,
     field_line,
+    fixed_table,
     heading,
     new_document,
     page_numbers,
@@ -169,25 +168,6 @@ def build_summary() -> DocumentObject:
     return doc
 
 
-def fixed_table(doc: DocumentObject, headers: Sequence[str], rows: Sequence[Sequence[str]],
-                widths: Sequence[Length], size: float = 13) -> Table:
-    """A grid table of fixed rows (no loop): bold centred header row, then one row per item; rows never split."""
-    table = doc.add_table(rows=1 + len(rows), cols=len(headers))
-    table.style = next(s for s in doc.styles if s.style_id == "TableGrid")
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    set_widths(table, widths)
-    for index, texts in enumerate((headers, *rows)):
-        row = table.rows[index]
-        row._tr.get_or_add_trPr().append(row._tr.makeelement(qn("w:cantSplit"), {}))
-        for cell, text in zip(row.cells, texts):
-            paragraph = cell.paragraphs[0]
-            paragraph.paragraph_format.space_after = Pt(0)
-            if index == 0:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            if text:
-                add_run(paragraph, Line(text, bold=index == 0, size=size))
-    return table
 
 
 def build_rating_result() -> DocumentObject:

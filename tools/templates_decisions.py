@@ -10,10 +10,23 @@ from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 from docx.table import Table
-
-from docx_builder import (VAN_BAN, Field, Line, add_run, data_table, field_line, form_code_line, new_document,
-                          page_numbers, party_header, recipients_signature_block, signature_block, signer, text_line,
-                          title_block)
+from docx_builder import (
+    VAN_BAN,
+    Field,
+    Line,
+    add_run,
+    data_table,
+    field_line,
+    form_code_line,
+    new_document,
+    page_numbers,
+    party_header,
+    recipients_signature_block,
+    signature_block,
+    signer,
+    text_line,
+    title_block,
+)
 
 SIGNER = signer("{{ signer_title }}", None, "{{ signer_name }}", authority="T/M {{ signer_body }}", blank_lines=4)
 

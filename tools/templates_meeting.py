@@ -13,9 +13,23 @@ from docx.enum.table import WD_ALIGN_VERTICAL, WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Length, Mm, Pt
 from docx.table import Table
-
-from docx_builder import (VAN_BAN, Field, Line, data_table, field_line, heading, instruction, new_document,
-                          page_numbers, party_header, rich_slot, signature_block, signer, text_line, title_block)
+from docx_builder import (
+    VAN_BAN,
+    Field,
+    Line,
+    data_table,
+    field_line,
+    heading,
+    instruction,
+    new_document,
+    page_numbers,
+    party_header,
+    rich_slot,
+    signature_block,
+    signer,
+    text_line,
+    title_block,
+)
 from docx_setup import SYMBOL_FONT
 
 LEVEL_HEADERS = ("Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ",
