@@ -3,7 +3,7 @@ PORT ?= 8000
 VENV := .venv
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup setup-test run test lint demo bench templates
+.PHONY: setup setup-test run test lint bench templates
 
 setup:
 	bash scripts/setup.sh
@@ -12,7 +12,7 @@ setup-test:  # the tests also drive Debian's chromium (tests/test_browser.py)
 	EXTRA_APT_PACKAGES=chromium bash scripts/setup.sh
 
 run: setup
-	$(VENV)/bin/flask --app app demo
+	$(VENV)/bin/flask --app app demo --members 12
 	@echo ">> Dịch vụ chạy tại http://127.0.0.1:$(PORT) (Ctrl+C để dừng)"
 	CONVERTER_AUTOSTART=1 exec $(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --worker-class gthread \
 	  --workers 1 --threads 8 --timeout 180 --access-logfile - 'app:create_app()'
