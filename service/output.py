@@ -35,8 +35,10 @@ class OutputFile:
 def produce(kind: DocumentKind, context: dict[str, Any], fmt: str, converter: Converter) -> OutputFile:
     """Render the DOCX and, for PDF, convert it; XLSX comes from the kind's workbook builder and the same
     context. The file name comes from the catalog."""
-    if fmt not in MIMETYPES:
-        raise InvalidInput("Định dạng phải là docx, pdf hoặc xlsx.", {"format": ["Chỉ nhận docx, pdf hoặc xlsx."]})
+    if fmt not in kind.formats:
+        allowed = ", ".join(kind.formats)
+        raise InvalidInput(f"Tham số format không hợp lệ: loại văn bản này có {allowed}.",
+                           {"format": [f"Chỉ nhận: {allowed}."]})
     name = str(context.get("full_name") or context.get("issuing_body") or "")
     if fmt == "xlsx":
         content = spreadsheet(kind, context)
@@ -48,8 +50,5 @@ def produce(kind: DocumentKind, context: dict[str, Any], fmt: str, converter: Co
 
 def spreadsheet(kind: DocumentKind, context: dict[str, Any]) -> bytes:
     """The kind's workbook ("module:function" in the catalog, called with the template context)."""
-    if not kind.spreadsheet:
-        raise InvalidInput(f"Loại văn bản “{kind.title}” không có bản Excel (xlsx); hãy tải docx hoặc pdf.",
-                           {"format": ["Loại văn bản này chỉ có docx hoặc pdf."]})
     module, _, function = kind.spreadsheet.partition(":")
     return getattr(importlib.import_module(module), function)(context)

@@ -6,17 +6,15 @@ from functools import wraps
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy import func, select
 
-import forms
-from service import access, accounts, output, rules
+from service import access, accounts, rules
 from service.catalog import all_kinds, get_kind
 from service.errors import InvalidInput
 from service.models import Member, Unit
 
 from .auth import csrf
 from .database import session
-from .downloads import send_output
+from .downloads import document_file
 from .errors import respond
-from .pdf import converter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -69,24 +67,13 @@ def units():
                      "parent_id": u.parent_id, "member_count": counts.get(u.id, 0)} for u in rows])
 
 
-def _format(kind) -> str:
-    """The requested file format, if the kind has it."""
-    fmt = request.args.get("format", "pdf")
-    if fmt not in kind.formats:
-        allowed = ", ".join(kind.formats)
-        raise InvalidInput(f"Tham số format không hợp lệ: loại văn bản này có {allowed}.",
-                           {"format": [f"Chỉ nhận: {allowed}."]})
-    return fmt
 
 
 @bp.post("/kinds/<code>/render")
 @token_required
 def render_kind(code: str):
     """Render a kind from a JSON object of field values; 422 lists every bad field."""
-    kind = get_kind(code)
-    fmt = _format(kind)
-    data = kind.form_class().from_json(json_body(), kind=kind).check()
-    return send_output(output.produce(kind, forms.context_for(kind, data), fmt, converter()))
+    return document_file(get_kind(code), json_body(), request.args.get("format", "pdf"))
 
 
 @bp.get("/documents/<int:doc_id>")
@@ -100,13 +87,10 @@ def document(doc_id: int):
 
 @bp.get("/documents/<int:doc_id>/file")
 @token_required
-def document_file(doc_id: int):
+def saved_document_file(doc_id: int):
     """A saved document as DOCX or PDF; 422 when it is not complete yet."""
     doc = access.document_for(session(), g.api_user, doc_id)
-    kind = get_kind(doc.kind_code)
-    fmt = _format(kind)
-    data = kind.form_class().from_json(doc.data, kind=kind).check()
-    return send_output(output.produce(kind, forms.context_for(kind, data), fmt, converter()))
+    return document_file(get_kind(doc.kind_code), doc.data, request.args.get("format", "pdf"))
 
 
 @bp.post("/rating/check")

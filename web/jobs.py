@@ -4,8 +4,19 @@ from __future__ import annotations
 import atexit
 import threading
 
-from flask import (Blueprint, Flask, current_app, flash, g, jsonify, redirect, render_template, request,
-                   send_file, url_for)
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import login_required
 
 from service import access, dossier
@@ -13,7 +24,8 @@ from service.errors import NotFound
 from service.jobs import JobService
 from service.models import Job, Unit, User
 
-from .api import bp as api_bp, json_body, token_required
+from .api import bp as api_bp
+from .api import json_body, token_required
 from .auth import current
 from .database import session
 

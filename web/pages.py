@@ -8,18 +8,16 @@ from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-import forms
-from service import access, documents, output
-from service.review import ratings
+from service import access, documents
 from service.catalog import get_kind
 from service.errors import InvalidInput
 from service.models import DOCUMENT_STATUSES, Member, Unit
 from service.regimes import FIRST_YEAR, regime_for_year
+from service.review import ratings
 
 from .auth import current
 from .database import session
-from .downloads import send_output
-from .pdf import converter
+from .downloads import document_file
 from .review import UNIT_FAMILIES
 
 bp = Blueprint("pages", __name__)
@@ -128,13 +126,11 @@ def download(doc_id: int, fmt: str):
     if fmt not in kind.formats:
         abort(404)
     try:
-        data = kind.form_class().from_json(doc.data, kind=kind).check()
+        return document_file(kind, doc.data, fmt)
     except InvalidInput as exc:
         flash("Văn bản chưa đủ để in: " + "; ".join(
             f"{name}: {' '.join(msgs)}" for name, msgs in list(exc.fields.items())[:5]), "error")
         return redirect(url_for("pages.edit", doc_id=doc.id, check=1))
-    out = output.produce(kind, forms.context_for(kind, data), fmt, converter())
-    return send_output(out)
 
 
 @bp.get("/documents/<int:doc_id>/revisions")

@@ -12,7 +12,7 @@ from service.errors import InvalidInput, NotFound
 from service.models import Member, Unit
 from service.regimes import regime_for_year
 from service.review import dashboard, meeting, people, ratings
-from service.review.models import ATTENDANCE, MemberYear, STEPS, utcnow
+from service.review.models import ATTENDANCE, STEPS, MemberYear, utcnow
 
 from .auth import current
 from .database import session
