@@ -182,7 +182,7 @@ def test_no_workbook_for_a_commitment():
     kind, _, context = _context("commitment-366", commitment_366())
     with pytest.raises(InvalidInput) as info:
         output.produce(kind, context, "xlsx", converter=None)
-    assert "không có bản Excel" in info.value.message and info.value.fields["format"]
+    assert "loại văn bản này có docx, pdf" in info.value.message and info.value.fields["format"] == ["Chỉ nhận: docx, pdf."]
 
 
 def _parts(data: bytes) -> dict[str, bytes]:
