@@ -67,6 +67,7 @@ def record_step(unit_id: int, year: int):
     cycle = documents.cycle_for(session(), unit, year)
     try:
         ratings.record_step(session(), cycle, member, form.step.data, form.level.data, current(),
+                            default_place=current_app.config["SETTINGS"].default_place,
                             note=form.note.data, override_reason=form.override_reason.data)
     except ratings.StepRefused as exc:
         session().rollback()

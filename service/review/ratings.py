@@ -1,7 +1,6 @@
 """Recording a rating step: checked against the order of steps and the rating rules before anything is written."""
 from __future__ import annotations
 
-import os
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,7 +47,8 @@ def children_undecided(session: Session, cycle: ReviewCycle) -> tuple[str, ...]:
 
 
 def record_step(session: Session, cycle: ReviewCycle, member: Member | None, step: str, level: str, user: User, *,
-                note: str = "", override_reason: str = "", quota_pct: float = 20) -> RatingStep:
+                note: str = "", override_reason: str = "", quota_pct: float = 20,
+                default_place: str | None = None) -> RatingStep:
     """Add one step of a rating after checking who may, the order of steps and the rules; refuse with reasons."""
     if step not in STEPS:
         raise InvalidInput("Bước xếp loại không hợp lệ.", {"step": [f"Chỉ nhận: {', '.join(STEPS)}."]})
@@ -88,7 +88,7 @@ def record_step(session: Session, cycle: ReviewCycle, member: Member | None, ste
     session.add(row)
     session.flush()
     if member is not None and step in RESULT_STEPS:
-        record_result_document(session, cycle, member, user)
+        record_result_document(session, cycle, member, user, default_place=default_place)
     return row
 
 
@@ -105,8 +105,7 @@ def record_result_document(session: Session, cycle: ReviewCycle, member: Member,
     kind = get_kind(f"rating-result-{regime_for_year(cycle.year).code}")
     unit = session.get(Unit, cycle.unit_id)
     committee = unit.parent or unit  # the unit whose committee decides the chi bộ's members
-    place = default_place or committee.place or unit.place or os.environ.get("DEFAULT_PLACE") or \
-        Settings.default_place
+    place = committee.place or unit.place or default_place or Settings.default_place
     recorded = meeting.document_facts(session, cycle)
     facts = documents.member_facts(member, cycle.year, place)
     facts.update({
