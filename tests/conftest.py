@@ -190,3 +190,18 @@ def chi_bo(app):
                          party_post=post, birth_date=date(1985, 1, 1), work_unit="Phường Ba Đình"))
         s.flush()
         return unit.id
+
+
+def cycle_context(app, unit_id: int, year: int = 2026) -> tuple:
+    """(open session, unit, its cycle of the year, members by name, users by user name) for review-cycle tests."""
+    from sqlalchemy import select
+
+    from service import documents
+    from service.models import Unit, User
+
+    session = app.extensions["db"].sessions()
+    unit = session.get(Unit, unit_id)
+    cycle = documents.cycle_for(session, unit, year)
+    members = {m.full_name: m for m in unit.members}
+    users = {u.username: u for u in session.scalars(select(User))}
+    return session, unit, cycle, members, users

@@ -16,9 +16,10 @@ from forms.rating_result import RatingResultForm
 from service import documents, dossier, output, render
 from service.catalog import get_kind
 from service.errors import InvalidInput
-from service.models import Document, DocumentRevision, Unit, User
+from service.models import Document, DocumentRevision
 from service.review import meeting, people, ratings
 from tests.conftest import assert_in_order, docx_paragraphs, pdf_text, squash, validated
+from tests.conftest import cycle_context as _ctx
 from tests.samples import member_review_366
 from tests.samples_common import commitment_366
 from tests.samples_result import SAMPLES, rating_result_124, rating_result_366
@@ -179,13 +180,6 @@ def test_initial_data_from_the_chi_bo_header_alone_names_the_committee_and_leave
 
 # ---- written by the review cycle -------------------------------------------------------------------------------
 
-def _ctx(app, unit_id):
-    s = app.extensions["db"].sessions()
-    unit = s.get(Unit, unit_id)
-    cycle = documents.cycle_for(s, unit, 2026)
-    members = {m.full_name: m for m in unit.members}
-    users = {u.username: u for u in s.scalars(select(User))}
-    return s, unit, cycle, members, users
 
 
 def _submit(s, kind, member, user, payload):

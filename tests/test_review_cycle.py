@@ -1,27 +1,15 @@
 """The review cycle: order of steps, rules before paper, the meeting's votes, the dashboard."""
 from __future__ import annotations
 
-
 import pytest
 from sqlalchemy import func, select
 
 from service import documents
 from service.catalog import get_kind
-from service.models import Unit, User
 from service.review import dashboard, meeting, people, ratings
 from service.review.models import MemberYear, RatingStep
+from tests.conftest import cycle_context as _ctx
 from tests.samples import member_review_366
-
-
-
-
-def _ctx(app, unit_id):
-    s = app.extensions["db"].sessions()
-    unit = s.get(Unit, unit_id)
-    cycle = documents.cycle_for(s, unit, 2026)
-    members = {m.full_name: m for m in unit.members}
-    users = {u.username: u for u in s.scalars(select(User))}
-    return s, unit, cycle, members, users
 
 
 def _submit_review(s, member, user, **data):
