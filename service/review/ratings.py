@@ -71,9 +71,9 @@ def record_step(session: Session, cycle: ReviewCycle, member: Member | None, ste
                           [{"rule": b.rule, "message": b.message, "source": b.source} for b in order])
     score = None
     if member is not None:
-        if people.excluded_reason(state, member):
+        if excluded := people.excluded_reason(state, member):
             raise StepRefused(f"Đồng chí {member.full_name} không thuộc diện đánh giá, xếp loại năm {cycle.year}: "
-                              f"{people.excluded_reason(state, member)}", [])
+                              f"{excluded}", [])
         result = people.check(state, "decision" if step == "rerating" else step, {member.id: level}, quota_pct)
         mine = next(p for p in result.people if p.id == str(member.id))
         refusing = [v for v in mine.violations if v.rule == "quota" or not mine.proposed_ok]
