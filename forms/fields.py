@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from wtforms import BooleanField, Field, FieldList, FormField, RadioField, SelectField, StringField, TextAreaField
@@ -220,8 +221,8 @@ class ScoreField(ContextMixin, Field):
 
 
 def format_number(value: float) -> str:
-    """25.0 → '25', 25.5 → '25,5' (Vietnamese decimal comma)."""
-    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    """25.0 → '25', 25.5 → '25,5': rounded to two decimals, then written the Vietnamese way."""
+    return text.vn_number(Decimal(f"{value:.2f}"))
 
 
 class ChoiceField(ContextMixin, SelectField):

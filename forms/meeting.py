@@ -7,12 +7,12 @@ is computed here, never typed: attendance figures, voting base, percentages. Onl
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, ClassVar
 
 from service.errors import UnsupportedYear
 from service.regimes import regime_for_year
 from service.rules.levels import LEVELS
+from service.text import percentage, vn_number
 
 from .base import DocumentForm, FieldsForm
 from .fields import ChoiceField, FlagField, IntField, LineField, Required, RowsField, VnDateField, VnTimeField
@@ -43,11 +43,8 @@ DEFAULT_BLANK_ROWS = 15
 
 def percent(part: int | None, base: int | None) -> str:
     """6 of 7 → '85,71%' (two decimals at most, half up, decimal comma); '' when there is nothing to divide."""
-    if part is None or not base:
-        return ""
-    value = (Decimal(part) * 100 / Decimal(base)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    text = format(value, "f").rstrip("0").rstrip(".")
-    return text.replace(".", ",") + "%"
+    value = percentage(part, base) if part is not None else None
+    return "" if value is None else f"{vn_number(value)}%"
 
 
 def given_count(value: Any) -> int | None:

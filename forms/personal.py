@@ -10,6 +10,8 @@ from typing import Any
 
 from wtforms.validators import ValidationError
 
+from service.documents import score_total
+
 from .base import DocumentForm
 from .fields import ChoiceField, LevelField, LineField, MarkdownField, Required, ScoreField, VnDateField, format_number
 
@@ -161,13 +163,6 @@ def proposal_366(code: str = "B.II.", label: str = "Đề xuất xếp loại m�
     """The proposed level, four tick boxes."""
     return LevelField(f"{code} {label}", [Required()], render_kw={"data-section": code})
 
-
-def score_total(data: dict[str, Any]) -> float | None:
-    """Nhóm tiêu chí chung + nhóm kết quả thực hiện nhiệm vụ, when both are given."""
-    general, tasks = data.get("score_general"), data.get("score_tasks")
-    if isinstance(general, (int, float)) and isinstance(tasks, (int, float)):
-        return round(general + tasks, 2)
-    return None
 
 
 def score_total_context(data: dict[str, Any]) -> dict[str, Any]:

@@ -7,16 +7,17 @@ The totals and the quota line are computed here, once: the DOCX template and the
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from wtforms.validators import ValidationError
 
 from service.rules import REGIME_TABLES
 from service.rules.eligibility import exclusion_for
-from service.rules.levels import LEVEL_LABELS, LEVELS, vn_number
+from service.rules.levels import LEVEL_LABELS, LEVELS
 from service.rules.model import Person
 from service.rules.quota import compute_quota
+from service.text import percentage, vn_number
 
 from .base import DocumentForm, FieldsForm
 from .fields import ChoiceField, FlagField, LevelField, LineField, Required, RowsField, parse_date
@@ -139,12 +140,6 @@ def not_rated_note(member: dict[str, Any], on: date | None, recorded: Recorded) 
         reason = ""
     return f"{NOT_RATED_LABEL}: {reason}" if reason else ""
 
-
-def percentage(count: int, of: int) -> Decimal | None:
-    """count / of in percent, two decimals, half up (1 of 3 → 33.33); None when nobody is counted."""
-    if not of:
-        return None
-    return (Decimal(count) * 100 / Decimal(of)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def percent_text(value: Decimal | None) -> str:

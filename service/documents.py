@@ -129,3 +129,11 @@ def documents_of_member(session: Session, member: Member) -> list[Document]:
     rows = session.scalars(select(Document).join(ReviewCycle).where(Document.member_id == member.id)
                            .order_by(ReviewCycle.year.desc(), Document.kind_code)).all()
     return list(rows)
+
+
+def score_total(data: dict[str, Any]) -> float | None:
+    """Nhóm tiêu chí chung + nhóm kết quả thực hiện nhiệm vụ of saved data, when both are given (QĐ 366)."""
+    general, tasks = data.get("score_general"), data.get("score_tasks")
+    if isinstance(general, (int, float)) and isinstance(tasks, (int, float)):
+        return round(general + tasks, 2)
+    return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable, Iterable, TypeVar
 
 T = TypeVar("T")
@@ -119,3 +120,20 @@ def name_sort_key(full_name: str) -> tuple:
 def sort_people(items: Iterable[T], key: Callable[[T], str] = lambda x: x.full_name) -> list[T]:
     """Return a new list in Vietnamese name order, so every list of people is ordered the same way."""
     return sorted(items, key=lambda item: name_sort_key(key(item)))
+
+
+def vn_number(value: float | int | Decimal | None) -> str:
+    """A number written the Vietnamese way: decimal comma, no trailing zeros (89.99 -> "89,99", 90.0 -> "90")."""
+    if value is None:
+        return "chưa có"
+    d = value if isinstance(value, Decimal) else Decimal(str(value))
+    if d == d.to_integral_value():
+        return str(int(d))
+    return format(d.normalize(), "f").replace(".", ",")
+
+
+def percentage(count: int, of: int) -> Decimal | None:
+    """count / of in percent, two decimals, half up (1 of 3 → 33.33); None when there is nothing to divide."""
+    if not of:
+        return None
+    return (Decimal(count) * 100 / Decimal(of)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

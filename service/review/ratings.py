@@ -1,7 +1,6 @@
 """Recording a rating step: checked against the order of steps and the rating rules before anything is written."""
 from __future__ import annotations
 
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -150,10 +149,8 @@ def record_self_from_document(session: Session, doc: Document, user: User | None
                                                    RatingStep.step == "self").order_by(RatingStep.id.desc()))
     if last is not None and last.level == level:
         return None
-    total = None
-    if isinstance(doc.data.get("score_general"), (int, float)) and isinstance(doc.data.get("score_tasks"), (int, float)):
-        total = round(doc.data["score_general"] + doc.data["score_tasks"], 2)
-    row = RatingStep(cycle_id=doc.cycle_id, member_id=member_id, step="self", level=level, score_total=total,
+    row = RatingStep(cycle_id=doc.cycle_id, member_id=member_id, step="self", level=level,
+                     score_total=documents.score_total(doc.data),
                      note="Theo văn bản tự kiểm điểm", user_id=user.id if user else None)
     session.add(row)
     session.flush()

@@ -1,7 +1,7 @@
 """The four rating levels of both regimes, the 124 criterion scale and Vietnamese number formatting."""
 from __future__ import annotations
 
-from decimal import Decimal
+from ..text import vn_number  # noqa: F401  (re-exported: the rules write numbers in messages)
 
 # Ordered from the highest level down (REFERENCE §1 [H]).
 LEVELS: list[tuple[str, str]] = [
@@ -49,12 +49,3 @@ def grade_rank(code: str) -> int:
     """3 for xuat_sac down to 0 for kem."""
     return _GRADE_RANKS[code]
 
-
-def vn_number(value: float | int | Decimal | None) -> str:
-    """A number written the Vietnamese way: decimal comma, no trailing zeros (89.99 -> "89,99", 90.0 -> "90")."""
-    if value is None:
-        return "chưa có"
-    d = value if isinstance(value, Decimal) else Decimal(str(value))
-    if d == d.to_integral_value():
-        return str(int(d))
-    return format(d.normalize(), "f").replace(".", ",")
