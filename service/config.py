@@ -27,7 +27,18 @@ def _secret_key(data_dir: Path) -> str:
 
 @dataclass
 class Settings:
-    """Everything that differs between a laptop, CI and a production host."""
+    """Everything that differs between a laptop, CI and a production host.
+
+    The archive of signed submissions (environment variable in brackets):
+    archive_store [ARCHIVE_STORE]: "local" (files under data_dir/archive, one machine) or "s3" (an S3-compatible
+    object store shared by several machines; credentials come from boto3's usual AWS_* variables or AWS config);
+    archive_s3_bucket [ARCHIVE_S3_BUCKET]: the bucket, required with "s3";
+    archive_s3_prefix [ARCHIVE_S3_PREFIX]: the key prefix inside the bucket, "archive/" by default;
+    archive_s3_endpoint [ARCHIVE_S3_ENDPOINT]: the endpoint URL of MinIO, Ceph etc., none for AWS itself;
+    archive_trust_roots [ARCHIVE_TRUST_ROOTS]: folder of PEM/DER root certificates the administrator trusts for
+    PDF signatures, data_dir/trust-roots by default;
+    archive_max_file_mb [ARCHIVE_MAX_FILE_MB] and archive_max_request_mb [ARCHIVE_MAX_REQUEST_MB]: upload limits.
+    """
 
     data_dir: Path
     database_url: str
@@ -38,10 +49,22 @@ class Settings:
     converter_recycle_after: int = 200
     default_place: str = "Hà Nội"
     extra: dict = field(default_factory=dict)
+    archive_store: str = "local"
+    archive_s3_bucket: str | None = None
+    archive_s3_prefix: str = "archive/"
+    archive_s3_endpoint: str | None = None
+    archive_trust_roots: Path | None = None  # None = data_dir / "trust-roots", filled in by __post_init__
+    archive_max_file_mb: int = 50
+    archive_max_request_mb: int = 200
+
+    def __post_init__(self) -> None:
+        """The trust roots live in the data folder unless told otherwise, so a bare Settings(...) is complete."""
+        if self.archive_trust_roots is None:
+            self.archive_trust_roots = Path(self.data_dir) / "trust-roots"
 
     @classmethod
     def from_env(cls) -> "Settings":
-        """Read DATA_DIR, DATABASE_URL, SECRET_KEY, REDIS_URL and the converter knobs."""
+        """Read DATA_DIR, DATABASE_URL, SECRET_KEY, REDIS_URL, the converter knobs and the ARCHIVE_* settings."""
         data_dir = Path(os.environ.get("DATA_DIR", Path.cwd() / "data")).resolve()
         data_dir.mkdir(parents=True, exist_ok=True)
         database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'kiemdiem.sqlite3'}"
@@ -54,4 +77,11 @@ class Settings:
             converter_timeout=float(os.environ.get("CONVERTER_TIMEOUT", "60")),
             converter_recycle_after=int(os.environ.get("CONVERTER_RECYCLE_AFTER", "200")),
             default_place=os.environ.get("DEFAULT_PLACE", "Hà Nội"),
+            archive_store=(os.environ.get("ARCHIVE_STORE") or "local").strip().lower(),
+            archive_s3_bucket=os.environ.get("ARCHIVE_S3_BUCKET") or None,
+            archive_s3_prefix=os.environ.get("ARCHIVE_S3_PREFIX", "archive/"),
+            archive_s3_endpoint=os.environ.get("ARCHIVE_S3_ENDPOINT") or None,
+            archive_trust_roots=Path(os.environ.get("ARCHIVE_TRUST_ROOTS") or data_dir / "trust-roots").resolve(),
+            archive_max_file_mb=int(os.environ.get("ARCHIVE_MAX_FILE_MB", "50")),
+            archive_max_request_mb=int(os.environ.get("ARCHIVE_MAX_REQUEST_MB", "200")),
         )
