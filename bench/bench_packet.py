@@ -184,7 +184,8 @@ def main() -> None:
 
         cache = PdfCache(root / "cache-cold")
         t0 = time.perf_counter()
-        packet, archive = dossier.build(session, plan, convert, cache, packet_code="PBENCH1", workers=size)
+        built = dossier.build(session, plan, convert, cache, packet_code="PBENCH1", workers=size)
+        packet, archive = built.pdf, built.zip
         cold = time.perf_counter() - t0
         cold_calls, cold_renders = len(calls), cache.renders.misses
 
@@ -193,7 +194,7 @@ def main() -> None:
         documents.save_revision(session, doc, {**doc.data, "a_vi": doc.data["a_vi"] + " Bổ sung sau hội nghị."},
                                 None, status="submitted")
         t0 = time.perf_counter()
-        packet2, _ = dossier.build(session, plan, convert, cache, packet_code="PBENCH1", workers=size)
+        packet2 = dossier.build(session, plan, convert, cache, packet_code="PBENCH1", workers=size).pdf
         edit = time.perf_counter() - t0
         edit_calls, edit_renders = len(calls) - cold_calls, cache.renders.misses - cold_renders
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
+from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,7 +23,8 @@ from .convert import get_pool
 from .errors import InvalidInput, NotFound, ServiceError
 from .jobs import JobContext, register
 from .models import Document, Job, Member, ReviewCycle, Unit
-from .packets import PacketInfo, Part, build_packet
+from .packets import CONTENTS_CODE, COVER_CODE, PacketInfo, Part, build_packet
+from .archive import printed
 from .pdfcache import PdfCache
 from .regimes import regime_for_year
 
@@ -39,6 +41,7 @@ class PlannedDoc:
     title: str
     path: tuple[str, ...]
     doc_code: str
+    revision: int = 0  # the saved revision that is printed, so a signed copy names what was signed
 
 
 @dataclass
@@ -65,7 +68,7 @@ def doc_code(document_id: int) -> str:
 def _planned(doc: Document, path: tuple[str, ...], who: str) -> PlannedDoc:
     kind = get_kind(doc.kind_code)
     title = f"{kind.title} – {who}" if who else kind.title
-    return PlannedDoc(doc.id, doc.kind_code, title, path, doc_code(doc.id))
+    return PlannedDoc(doc.id, doc.kind_code, title, path, doc_code(doc.id), doc.revision)
 
 
 def plan(session: Session, unit: Unit, year: int, scope: str, member_id: int | None = None) -> Plan:
@@ -148,6 +151,46 @@ def _add_unit(session: Session, result: Plan, unit: Unit, path: tuple[str, ...])
 Converter = Callable[[bytes, str, bool], bytes]  # (docx, name, pdfa) -> pdf
 
 
+@dataclass(frozen=True)
+class PageRun:
+    """Which packet pages one document (or the cover / contents) occupies, for matching signed scans later."""
+
+    doc_code: str
+    document_id: int | None
+    revision: int
+    title: str
+    first_page: int
+    page_count: int
+
+
+@dataclass(frozen=True)
+class BuiltPacket:
+    """The packet PDF, the ZIP of every DOCX and PDF, and the page runs printed."""
+
+    pdf: bytes
+    zip: bytes
+    runs: list[PageRun]
+
+    @property
+    def total_pages(self) -> int:
+        """Pages in the packet, cover and contents included."""
+        last = self.runs[-1]
+        return last.first_page + last.page_count - 1
+
+
+def _page_runs(plan_: Plan, pdfs: list[bytes], packet: bytes) -> list[PageRun]:
+    counts = [len(PdfReader(io.BytesIO(pdf)).pages) for pdf in pdfs]
+    front = len(PdfReader(io.BytesIO(packet)).pages) - sum(counts)  # the cover, then the contents
+    runs = [PageRun(COVER_CODE, None, 0, "Bìa hồ sơ", 1, 1)]
+    if front > 1:
+        runs.append(PageRun(CONTENTS_CODE, None, 0, "Mục lục", 2, front - 1))
+    page = front + 1
+    for planned, count in zip(plan_.docs, counts):
+        runs.append(PageRun(planned.doc_code, planned.document_id, planned.revision, planned.title, page, count))
+        page += count
+    return runs
+
+
 def render_docx(session: Session, planned: PlannedDoc) -> bytes:
     """The document's DOCX from its saved data, checked again as the API would."""
     import forms  # the forms own the template context; imported here so service stays importable alone
@@ -171,8 +214,8 @@ def _rendered(session: Session, planned: PlannedDoc, cache: PdfCache) -> bytes:
 
 def build(session: Session, plan_: Plan, convert: Converter, cache: PdfCache, *, packet_code: str,
           pdfa: bool = False, workers: int = 2, progress: Callable[[int, int, str], None] = lambda *_: None,
-          check_cancelled: Callable[[], None] = lambda: None) -> tuple[bytes, bytes]:
-    """(packet PDF, ZIP of every DOCX and PDF): render in order (this thread: it owns the session), each document's
+          check_cancelled: Callable[[], None] = lambda: None) -> BuiltPacket:
+    """The packet PDF, a ZIP of every DOCX and PDF, and its page runs: render in order (this thread: it owns the session), each document's
     conversion (cached) starting in the pool as soon as it is rendered, then assemble."""
     total = len(plan_.docs)
     docx_files = []
@@ -205,7 +248,7 @@ def build(session: Session, plan_: Plan, convert: Converter, cache: PdfCache, *,
                       title=f"HỒ SƠ KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {plan_.year}")
     parts = [Part(pdf, d.title, d.doc_code, d.path) for d, pdf in zip(plan_.docs, pdfs)]
     packet = build_packet(info, parts, progress=lambda step: progress(total, total, step))
-    return packet, _zip(plan_, docx_files, pdfs)
+    return BuiltPacket(packet, _zip(plan_, docx_files, pdfs), _page_runs(plan_, pdfs, packet))
 
 
 def _zip(plan_: Plan, docx_files: list[bytes], pdfs: list[bytes]) -> bytes:
@@ -243,11 +286,16 @@ def packet_task(ctx: JobContext, *, unit_id: int, year: int, kind: str, member_i
             raise NotFound("Không tìm thấy tổ chức đảng.")
         plan_ = plan(session, unit, year, kind, member_id)
         ctx.progress(0, len(plan_.docs), "Chuẩn bị")
-        pdf, archive = build(session, plan_, lambda docx, name, a: pool.to_pdf(docx, pdfa=a, name=name), cache,
-                             packet_code=packet_code(ctx.job_id), pdfa=pdfa, workers=pool.size,
-                             progress=ctx.progress, check_cancelled=ctx.check_cancelled)
+        code = packet_code(ctx.job_id)
+        built = build(session, plan_, lambda docx, name, a: pool.to_pdf(docx, pdfa=a, name=name), cache,
+                      packet_code=code, pdfa=pdfa, workers=pool.size,
+                      progress=ctx.progress, check_cancelled=ctx.check_cancelled)
+        ctx.check_cancelled()
+        printed.record_packet(session, code=code, job_id=ctx.job_id, unit_id=unit.id, year=year, scope=kind,
+                              title=f"{SCOPES[kind]} – {plan_.docs[0].path[-1] if kind == 'member' else plan_.unit.name}"
+                              f" – {year}", runs=built.runs)
     stem = f"Ho-so-{slug(plan_.unit.name)}-{year}"
-    return {"pdf": ctx.write_bytes(f"{stem}.pdf", pdf), "zip": ctx.write_bytes(f"{stem}.zip", archive)}
+    return {"pdf": ctx.write_bytes(f"{stem}.pdf", built.pdf), "zip": ctx.write_bytes(f"{stem}.zip", built.zip)}
 
 
 PACKET_KEYS = {"year", "kind", "member_id", "pdfa"}

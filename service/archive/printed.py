@@ -1,0 +1,47 @@
+"""Packets as printed: recorded when a packet is built, looked up when its signed scan comes back."""
+from __future__ import annotations
+
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from .models import Packet, PacketEntry
+
+
+class Run(Protocol):
+    """A run of packet pages (service.dossier.PageRun has this shape)."""
+
+    doc_code: str
+    document_id: int | None
+    revision: int
+    title: str
+    first_page: int
+    page_count: int
+
+
+def record_packet(session: Session, *, code: str, job_id: str | None, unit_id: int, year: int, scope: str,
+                  title: str, runs: list[Run]) -> Packet:
+    """Keep which document sits on which pages under the code printed in every QR, so scans can be matched."""
+    total = max(r.first_page + r.page_count - 1 for r in runs)
+    packet = session.get(Packet, code)
+    if packet is not None:  # the same job re-run (a retried worker): its layout is replaced, never mixed
+        for entry in list(packet.entries):
+            session.delete(entry)
+        session.flush()
+    else:
+        packet = Packet(code=code)
+        session.add(packet)
+    packet.job_id, packet.unit_id, packet.year, packet.scope = job_id, unit_id, year, scope
+    packet.title, packet.total_pages = title[:300], total
+    for run in runs:
+        session.add(PacketEntry(packet_code=code, doc_code=run.doc_code, document_id=run.document_id,
+                                revision=run.revision, title=run.title[:400], first_page=run.first_page,
+                                page_count=run.page_count))
+    session.flush()
+    session.expire(packet, ["entries"])
+    return packet
+
+
+def find_packet(session: Session, code: str) -> Packet | None:
+    """The packet printed under this code, or None."""
+    return session.get(Packet, code) if code else None
