@@ -9,6 +9,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from service import accounts
+from service.archive.audit import Actor
 from service.models import User
 
 from .database import session
@@ -47,6 +48,17 @@ def _load(user_id: str) -> LoginUser | None:
 def current() -> User:
     """The logged-in user's row."""
     return current_user.row
+
+
+def actor_for(user: User) -> Actor:
+    """Who acts and from which address, for the audit log (the proxy's X-Forwarded-For only behind ProxyFix)."""
+    name = f"{user.member.full_name} ({user.username})" if user.member else user.username
+    return Actor(user.id, name, request.remote_addr or "")
+
+
+def current_actor() -> Actor:
+    """The logged-in user as an audit actor."""
+    return actor_for(current())
 
 
 class LoginForm(FlaskForm):

@@ -14,7 +14,7 @@ from service.regimes import regime_for_year
 from service.review import dashboard, meeting, people, ratings
 from service.review.models import ATTENDANCE, STEPS, MemberYear, utcnow
 
-from .auth import current
+from .auth import current, current_actor
 from .database import session
 
 bp = Blueprint("review", __name__)
@@ -68,7 +68,7 @@ def record_step(unit_id: int, year: int):
     try:
         ratings.record_step(session(), cycle, member, form.step.data, form.level.data, current(),
                             default_place=current_app.config["SETTINGS"].default_place,
-                            note=form.note.data, override_reason=form.override_reason.data)
+                            note=form.note.data, override_reason=form.override_reason.data, actor=current_actor())
     except ratings.StepRefused as exc:
         session().rollback()
         flash(exc.message + "".join(f" — {r['message']} ({r['source']})" for r in exc.reasons), "error")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .models import Packet, PacketEntry
@@ -45,3 +46,9 @@ def record_packet(session: Session, *, code: str, job_id: str | None, unit_id: i
 def find_packet(session: Session, code: str) -> Packet | None:
     """The packet printed under this code, or None."""
     return session.get(Packet, code) if code else None
+
+
+def packets_of(session: Session, unit_id: int, year: int, limit: int = 20) -> list[Packet]:
+    """The unit's packets of the year, newest first, for choosing which one a scan is."""
+    return list(session.scalars(select(Packet).where(Packet.unit_id == unit_id, Packet.year == year)
+                                .order_by(Packet.created_at.desc()).limit(limit)))

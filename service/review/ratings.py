@@ -5,6 +5,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import documents
+from ..archive import audit
+from ..archive.audit import Actor
 from ..access import subtree_ids
 from ..catalog import get_kind
 from ..config import Settings
@@ -47,8 +49,10 @@ def children_undecided(session: Session, cycle: ReviewCycle) -> tuple[str, ...]:
 
 def record_step(session: Session, cycle: ReviewCycle, member: Member | None, step: str, level: str, user: User, *,
                 note: str = "", override_reason: str = "", quota_pct: float = 20,
-                default_place: str | None = None) -> RatingStep:
-    """Add one step of a rating after checking who may, the order of steps and the rules; refuse with reasons."""
+                default_place: str | None = None, actor: Actor | None = None) -> RatingStep:
+    """Add one step of a rating after checking who may, the order of steps and the rules; refuse with reasons.
+
+    Every recorded step is also an audit event (`actor` says from where; without it, the user alone)."""
     if step not in STEPS:
         raise InvalidInput("Bước xếp loại không hợp lệ.", {"step": [f"Chỉ nhận: {', '.join(STEPS)}."]})
     if level not in LEVEL_LABELS:
@@ -86,6 +90,10 @@ def record_step(session: Session, cycle: ReviewCycle, member: Member | None, ste
                      user_id=user.id)
     session.add(row)
     session.flush()
+    audit.record(session, actor or Actor(user.id, user.username), "rating", object_type="rating_step",
+                 object_id=row.id, unit_id=cycle.unit_id, member_id=member.id if member else None,
+                 member=member.full_name if member else None, year=cycle.year, step=step, level=level,
+                 override_reason=row.override_reason)
     if member is not None and step in RESULT_STEPS:
         record_result_document(session, cycle, member, user, default_place=default_place)
     return row

@@ -1,0 +1,140 @@
+"""Finding things in the archive: each document's signed state, filtered; every chi bộ's progress for the office."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import text
+from ..access import subtree_ids, visible_unit_ids
+from ..catalog import get_kind
+from ..errors import InvalidInput, NotFound
+from ..models import Document, Member, ReviewCycle, Unit, User
+from .models import Upload
+from .uploads import signed_copies
+
+SIGNED_STATES = {
+    "signed": "Đã có bản ký",
+    "outdated": "Có bản ký, nhưng văn bản đã sửa sau khi in",
+    "unsigned": "Chưa có bản ký",
+    "draft": "Chưa hoàn thành",
+}
+
+
+@dataclass(frozen=True)
+class DocumentState:
+    """A document with the state of its signed copy."""
+
+    document_id: int
+    unit_id: int
+    unit: str
+    kind_code: str
+    title: str
+    member_id: int | None
+    member: str
+    state: str
+    signed_upload_id: int | None
+    revision: int
+    signed_revision: int | None
+
+    @property
+    def state_label(self) -> str:
+        """The state as users read it."""
+        return SIGNED_STATES[self.state]
+
+    def as_dict(self) -> dict:
+        """JSON for the API."""
+        return {**self.__dict__, "state_label": self.state_label}
+
+
+@dataclass(frozen=True)
+class UnitProgress:
+    """How far one unit is with its signed copies."""
+
+    unit_id: int
+    unit: str
+    documents: int
+    signed: int
+    outdated: int
+    unsigned: int
+    drafts: int
+    uploads: int
+
+    @property
+    def complete(self) -> bool:
+        """Every finished document has a signed copy of what was printed, and nothing is left as a draft."""
+        return self.documents > 0 and self.signed == self.documents
+
+
+def _unit_ids(session: Session, user: User, unit_id: int) -> set[int]:
+    visible = visible_unit_ids(session, user)
+    if unit_id not in visible or user.role == "member":
+        raise NotFound("Không tìm thấy tổ chức đảng.")
+    return subtree_ids(session, unit_id) & visible
+
+
+def document_states(session: Session, user: User, unit_id: int, year: int, *, member_id: int | None = None,
+                    kind: str | None = None, state: str | None = None, below: bool = False) -> list[DocumentState]:
+    """The unit's documents of the year (and its sub-units' with `below`), filtered, in Vietnamese order."""
+    if state and state not in SIGNED_STATES:
+        raise InvalidInput("Trạng thái lọc không hợp lệ.", {"state": [f"Chỉ nhận: {', '.join(SIGNED_STATES)}."]})
+    ids = _unit_ids(session, user, unit_id) if below else (_unit_ids(session, user, unit_id) & {unit_id})
+    query = (select(Document, ReviewCycle, Unit).join(ReviewCycle, Document.cycle_id == ReviewCycle.id)
+             .join(Unit, ReviewCycle.unit_id == Unit.id)
+             .where(ReviewCycle.unit_id.in_(ids), ReviewCycle.year == year, ReviewCycle.quarter == 0))
+    if member_id is not None:
+        query = query.where(Document.member_id == member_id)
+    if kind:
+        query = query.where(Document.kind_code == kind)
+    rows = session.execute(query).all()
+    copies = signed_copies(session, [doc.id for doc, _, _ in rows])
+    members = {m.id: m for m in session.scalars(select(Member).where(
+        Member.id.in_({doc.member_id for doc, _, _ in rows if doc.member_id})))} if rows else {}
+    result: list[DocumentState] = []
+    for doc, _cycle, unit in rows:
+        copy = copies.get(doc.id)
+        if copy is not None:
+            current = copy.revision >= doc.revision or copy.revision == 0
+            doc_state = "signed" if current else "outdated"
+        else:
+            doc_state = "unsigned" if doc.status == "submitted" else "draft"
+        if state and doc_state != state:
+            continue
+        member = members.get(doc.member_id)
+        result.append(DocumentState(doc.id, unit.id, unit.name, doc.kind_code, get_kind(doc.kind_code).title,
+                                    doc.member_id, member.full_name if member else "", doc_state,
+                                    copy.upload_id if copy else None, doc.revision,
+                                    copy.revision if copy else None))
+    order = {u: i for i, u in enumerate(sorted({r.unit for r in result}, key=text.phrase_sort_key))}
+    return sorted(result, key=lambda r: (order[r.unit], r.member != "", text.name_sort_key(r.member), r.title))
+
+
+def unit_progress(session: Session, user: User, unit_id: int, year: int) -> list[UnitProgress]:
+    """Each unit under (and including) this one that has documents: counts by signed state."""
+    ids = _unit_ids(session, user, unit_id)
+    states = document_states(session, user, unit_id, year, below=True)
+    uploads: dict[int, int] = {}
+    for upload in session.scalars(select(Upload).where(Upload.unit_id.in_(ids), Upload.year == year)):
+        uploads[upload.unit_id] = uploads.get(upload.unit_id, 0) + 1
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(ids)))}
+    progress = []
+    for uid in ids:
+        mine = [s for s in states if s.unit_id == uid]
+        if not mine and not uploads.get(uid):
+            continue
+        count = {k: sum(1 for s in mine if s.state == k) for k in SIGNED_STATES}
+        finished = len(mine) - count["draft"]
+        progress.append(UnitProgress(uid, units[uid].name, finished, count["signed"], count["outdated"],
+                                     count["unsigned"], count["draft"], uploads.get(uid, 0)))
+    return sorted(progress, key=lambda p: text.phrase_sort_key(p.unit))
+
+
+def recent_uploads(session: Session, user: User, unit_id: int, year: int | None = None,
+                   limit: int = 50) -> list[Upload]:
+    """The unit's uploads, newest first."""
+    _unit_ids(session, user, unit_id)
+    query = select(Upload).where(Upload.unit_id == unit_id)
+    if year is not None:
+        query = query.where((Upload.year == year) | (Upload.year.is_(None)))
+    return list(session.scalars(query.order_by(Upload.uploaded_at.desc()).limit(limit)))
