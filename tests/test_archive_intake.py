@@ -1,0 +1,348 @@
+"""Intake of the scanned, signed dossier: which uploads are accepted, what users are told, and page images for QR."""
+from __future__ import annotations
+
+import io
+import struct
+import time
+import unicodedata
+import zlib
+
+import pytest
+import segno
+from fpdf import FPDF
+from PIL import Image, ImageDraw, ImageFile
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, NumberObject
+
+from service.archive import intake
+from service.archive.intake import (
+    AcceptedFile,
+    FileRefused,
+    Limits,
+    UploadRefused,
+    accept_file,
+    accept_upload,
+    page_images,
+)
+from service.packets.qr import qr_payload, read_image_code
+
+# ---------------------------------------------------------------------------------------------------------
+# Fixtures built in memory
+
+
+def make_pdf(pages: int = 3) -> bytes:
+    """A vector A4 PDF with a line of text per page."""
+    pdf = FPDF()
+    for number in range(1, pages + 1):
+        pdf.add_page()
+        pdf.set_font("helvetica", size=24)
+        pdf.text(20, 30, f"Trang {number}")
+    return bytes(pdf.output())
+
+
+def make_jpeg(size: tuple[int, int] = (400, 300), mode: str = "RGB", **save) -> bytes:
+    """A noisy photo-like JPEG, so that cutting it leaves real entropy-coded data missing."""
+    image = Image.effect_noise(size, 60).convert(mode)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85, **save)
+    return out.getvalue()
+
+
+def make_png(size: tuple[int, int] = (320, 240), mode: str = "RGB") -> bytes:
+    image = Image.effect_noise(size, 40).convert("RGB").convert(mode)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def make_tiff(sizes: list[tuple[int, int]]) -> bytes:
+    frames = [Image.new("L", size, 255) for size in sizes]
+    for frame in frames:
+        ImageDraw.Draw(frame).rectangle((0, 0, 20, 10), fill=0)
+    out = io.BytesIO()
+    frames[0].save(out, "TIFF", save_all=True, append_images=frames[1:], dpi=(200, 200))
+    return out.getvalue()
+
+
+def huge_png(width: int, height: int) -> bytes:
+    """A valid 1-bit greyscale PNG of width × height written by hand: all-zero rows compress to a few dozen KB."""
+    row = b"\x00" + bytes((width + 7) // 8)
+    packer = zlib.compressobj(9)
+    idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def encrypted(pdf: bytes, user_password: str, owner_password: str) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.encrypt(user_password=user_password, owner_password=owner_password)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def refusal(name: str, data: bytes, limits: Limits | None = None) -> str:
+    with pytest.raises(FileRefused) as caught:
+        accept_file(name, data, limits or Limits())
+    assert caught.value.file_name == name
+    assert caught.value.fields == {name: [caught.value.message]}
+    return caught.value.message
+
+
+@pytest.fixture
+def no_pdftoppm(monkeypatch):
+    """Fail the test if the module tries to rasterise a page."""
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError(f"pdftoppm was called: {args[0][:8]}")
+
+    monkeypatch.setattr(intake.subprocess, "run", forbidden)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Accepted files
+
+
+def test_pdf_is_accepted_as_uploaded():
+    data = make_pdf(3)
+    accepted = accept_file("Bien-ban.pdf", data)
+    assert accepted == AcceptedFile(name="Bien-ban.pdf", data=data, media_type="application/pdf", pages=3, pdf=data)
+
+
+def test_jpeg_becomes_a_pdf_page_without_recompression():
+    jpeg = make_jpeg(dpi=(300, 300))
+    accepted = accept_file("trang-1.jpg", jpeg)
+    assert (accepted.media_type, accepted.pages, accepted.data) == ("image/jpeg", 1, jpeg)
+    assert jpeg in accepted.pdf  # embedded byte for byte
+    page = PdfReader(io.BytesIO(accepted.pdf)).pages[0]
+    assert float(page.mediabox.width) == pytest.approx(400 / 300 * 72, abs=0.1)  # page size from the image's DPI
+
+
+def test_image_without_dpi_gets_a_200_dpi_page():
+    accepted = accept_file("a.png", make_png((1654, 200), "L"))
+    page = PdfReader(io.BytesIO(accepted.pdf)).pages[0]
+    assert float(page.mediabox.width) == pytest.approx(1654 / 200 * 72, abs=0.1)
+
+
+def test_png_and_multi_page_tiff_are_accepted():
+    png = accept_file("ky.png", make_png())
+    assert (png.media_type, png.pages) == ("image/png", 1)
+    tiff = accept_file("ho-so.tif", make_tiff([(300, 400), (400, 300)]))
+    assert (tiff.media_type, tiff.pages) == ("image/tiff", 2)
+    assert len(PdfReader(io.BytesIO(tiff.pdf)).pages) == 2
+
+
+@pytest.mark.parametrize("make", [
+    lambda: make_png(mode="RGBA"),
+    lambda: make_png(mode="LA"),
+    lambda: make_png(mode="P"),
+    lambda: make_jpeg(mode="CMYK"),
+    lambda: make_jpeg(mode="L"),
+    lambda: make_png(mode="1"),
+], ids=["rgba-png", "la-png", "palette-png", "cmyk-jpeg", "grey-jpeg", "bilevel-png"])
+def test_unusual_colour_modes_still_become_pdf_pages(make):
+    accepted = accept_file("anh", make())
+    assert accepted.pages == 1
+    assert len(PdfReader(io.BytesIO(accepted.pdf)).pages) == 1
+
+
+def test_sixteen_bit_images_become_pdf_pages():
+    ramp = Image.linear_gradient("L").convert("I").point(lambda v: v * 257).convert("I;16")
+    out = io.BytesIO()
+    ramp.save(out, "TIFF", save_all=True, append_images=[ramp.copy()])  # img2pdf refuses >8-bit TIFF: flattened
+    accepted = accept_file("scan16.tif", out.getvalue())
+    assert accepted.pages == 2 and len(PdfReader(io.BytesIO(accepted.pdf)).pages) == 2
+    assert [frame.getextrema() for frame in page_images(accepted)] == [(0, 255), (0, 255)]
+
+
+def test_type_comes_from_content_and_name_is_cleaned():
+    jpeg = make_jpeg()
+    decomposed = unicodedata.normalize("NFD", "Biên bản họp.pdf")
+    accepted = accept_file("C:\\Users\\bi thu\\" + decomposed, jpeg)
+    assert accepted.name == "Biên bản họp.pdf" == unicodedata.normalize("NFC", accepted.name)
+    assert accepted.media_type == "image/jpeg"  # the ".pdf" in the name changes nothing
+    assert accept_file("../../etc/x.png", make_png()).name == "x.png"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Refused files
+
+
+def test_renamed_executable_is_refused():
+    message = refusal("ho-so.pdf", b"MZ\x90\x00\x03" + bytes(range(256)) * 8)
+    assert message == ("Tệp “ho-so.pdf” không phải PDF, JPEG, PNG hay TIFF "
+                       "(nhận dạng theo nội dung, không theo tên tệp).")
+
+
+def test_empty_file_is_refused():
+    assert refusal("a.pdf", b"") == "Tệp “a.pdf” trống (0 byte)."
+
+
+def test_truncated_pdf_is_refused():
+    data = make_pdf(3)
+    half = data[: len(data) // 2]
+    expected = "Tệp “c.pdf” bị hỏng hoặc không đầy đủ, không đọc được."
+    assert refusal("c.pdf", half) == expected
+    assert refusal("c.pdf", half + b"\nstartxref\n0\n%%EOF\n") == expected  # a forged end does not fool it
+
+
+def test_pdf_without_pages_is_refused():
+    out = io.BytesIO()
+    PdfWriter().write(out)
+    assert refusal("trang.pdf", out.getvalue()) == "Tệp “trang.pdf” không có trang nào."
+
+
+def test_encrypted_pdfs_are_refused_even_without_a_password():
+    data = make_pdf(1)
+    assert refusal("b.pdf", encrypted(data, "mat-khau", "x")) == (
+        "Tệp “b.pdf” đã được đặt mật khẩu (mã hóa): hãy gỡ mật khẩu rồi tải lên lại.")
+    message = refusal("e.pdf", encrypted(data, "", "x"))
+    assert message.startswith("Tệp “e.pdf” được mã hóa (dù mở không cần mật khẩu)")
+    assert "không mã hóa" in message
+
+
+def test_decompression_bomb_is_refused_from_the_header_without_decoding(monkeypatch):
+    bomb = huge_png(20_000, 20_000)
+    assert len(bomb) < 100_000
+
+    def decode(self):
+        raise AssertionError("pixel data was decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", decode)
+    started = time.perf_counter()
+    message = refusal("d.png", bomb)
+    assert time.perf_counter() - started < 1
+    assert message == "Tệp “d.png” quá lớn: 20000 × 20000 điểm ảnh (tối đa 80 triệu)."
+
+
+def test_oversized_tiff_page_is_named():
+    message = refusal("t.tif", make_tiff([(100, 100), (300, 200)]), Limits(max_pixels=50_000))
+    assert message == "Tệp “t.tif” quá lớn: trang 2 có 300 × 200 điểm ảnh (tối đa 50.000)."
+
+
+def test_truncated_jpeg_is_refused():
+    jpeg = make_jpeg()
+    assert refusal("anh.jpg", jpeg[: len(jpeg) // 2]) == "Tệp “anh.jpg” bị hỏng hoặc không đầy đủ, không đọc được."
+
+
+def test_truncated_png_and_tiff_are_refused():
+    png = make_png()
+    assert "bị hỏng" in refusal("a.png", png[: len(png) // 2])
+    tiff = make_tiff([(300, 400), (400, 300)])
+    assert "bị hỏng" in refusal("a.tif", tiff[: len(tiff) // 2])
+
+
+def test_file_over_the_size_limit_is_refused():
+    assert refusal("x.pdf", make_pdf(1), Limits(max_file_bytes=500)).endswith("vượt quá 500 byte.")
+    big = b"%PDF-1.7\n" + bytes(int(61.2 * 1024 * 1024))
+    assert refusal("lon.pdf", big) == "Tệp “lon.pdf” nặng 61,2 MB, vượt quá 50 MB."
+
+
+def test_too_many_pages_is_refused():
+    assert refusal("x.pdf", make_pdf(3), Limits(max_pages=2)) == "Tệp “x.pdf” có 3 trang, vượt quá 2 trang cho phép."
+    tiff = make_tiff([(50, 50)] * 4)
+    assert refusal("x.tif", tiff, Limits(max_pages=2)) == "Tệp “x.tif” có 4 trang, vượt quá 2 trang cho phép."
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A whole upload
+
+
+def test_upload_reports_every_bad_file_and_stores_nothing():
+    good = make_pdf(1)
+    with pytest.raises(UploadRefused) as caught:
+        accept_upload([("rong.pdf", b""), ("tot.pdf", good), ("virus.pdf", b"MZ" + bytes(100))])
+    fields = caught.value.fields
+    assert set(fields) == {"rong.pdf", "virus.pdf"}
+    assert fields["rong.pdf"] == ["Tệp “rong.pdf” trống (0 byte)."]
+    assert "không phải PDF" in fields["virus.pdf"][0]
+    assert "chưa tệp nào được lưu" in caught.value.message
+
+
+def test_upload_limits_on_the_request():
+    data = make_pdf(1)
+    with pytest.raises(UploadRefused) as caught:
+        accept_upload([("a.pdf", data), ("b.pdf", data)], Limits(max_request_bytes=len(data) + 10))
+    assert list(caught.value.fields) == ["files"]
+    assert "vượt quá" in caught.value.fields["files"][0]
+    with pytest.raises(UploadRefused) as caught:
+        accept_upload([("a.pdf", data)] * 3, Limits(max_files=2))
+    assert caught.value.fields["files"] == ["Tải lên 3 tệp một lần, vượt quá 2 tệp cho phép."]
+    with pytest.raises(UploadRefused) as caught:
+        accept_upload([])
+    assert caught.value.fields == {"files": ["Chưa có tệp nào được tải lên."]}
+
+
+def test_upload_accepts_files_in_order_even_with_the_same_name():
+    pdf, jpeg = make_pdf(2), make_jpeg()
+    accepted = accept_upload([("scan.pdf", pdf), ("scan.pdf", jpeg)])
+    assert [(a.name, a.media_type, a.pages) for a in accepted] == [
+        ("scan.pdf", "application/pdf", 2), ("scan.pdf", "image/jpeg", 1)]
+
+
+def test_same_name_twice_lists_both_problems():
+    with pytest.raises(UploadRefused) as caught:
+        accept_upload([("x.pdf", b""), ("x.pdf", b"MZ")])
+    assert len(caught.value.fields["x.pdf"]) == 2
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Page images for QR matching
+
+
+def scan_pdf(jpeg: bytes, rotate: int = 0) -> bytes:
+    """A "scanned" PDF: one JPEG per page, as scanners make them."""
+    pdf = accept_file("scan.jpg", jpeg).pdf
+    if not rotate:
+        return pdf
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.pages[0][NameObject("/Rotate")] = NumberObject(rotate)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_scan_page_yields_its_embedded_image_without_rasterising(no_pdftoppm):
+    jpeg = make_jpeg((640, 480))
+    accepted = accept_file("scan.pdf", scan_pdf(jpeg))
+    images = list(page_images(accepted))
+    assert [image.size for image in images] == [(640, 480)]
+    turned = list(page_images(accept_file("scan.pdf", scan_pdf(jpeg, rotate=90))))
+    assert [image.size for image in turned] == [(480, 640)]  # the page's /Rotate is applied
+
+
+def test_vector_page_is_rasterised_at_the_requested_dpi():
+    accepted = accept_file("mau.pdf", make_pdf(3))
+    images = list(page_images(accepted, dpi=50))
+    assert len(images) == 3
+    for image in images:
+        assert image.mode == "L"
+        assert image.size[0] == pytest.approx(210 / 25.4 * 50, abs=1)
+        assert image.size[1] == pytest.approx(297 / 25.4 * 50, abs=1)
+
+
+def test_tiff_yields_its_frames(no_pdftoppm):
+    accepted = accept_file("ho-so.tif", make_tiff([(300, 400), (400, 300)]))
+    assert [image.size for image in page_images(accepted)] == [(300, 400), (400, 300)]
+
+
+def test_qr_code_on_a_scanned_page_is_read(no_pdftoppm):
+    page = Image.new("L", (1240, 1754), 255)  # A4 at 150 dpi
+    ImageDraw.Draw(page).text((100, 100), "BIEN BAN HOP", fill=0)
+    symbol = io.BytesIO()
+    segno.make(qr_payload("P7K2Q", "D0042", 12), version=2, error="m").save(symbol, kind="png", scale=4, border=4)
+    page.paste(Image.open(symbol), (1240 - 200, 1754 - 200))
+    out = io.BytesIO()
+    page.save(out, "JPEG", quality=85, dpi=(150, 150))
+    accepted = accept_file("da-ky.pdf", scan_pdf(out.getvalue()))
+    assert [read_image_code(image) for image in page_images(accepted)] == ["KD:P7K2Q:D0042:12"]
+
+
+def test_sizes_read_naturally_and_never_equal_the_limit():
+    assert intake._over(int(61.24 * 1024 * 1024), 50 * 1024 * 1024) == "61,2 MB, vượt quá 50 MB"
+    assert intake._over(50 * 1024 * 1024 + 1, 50 * 1024 * 1024) == "50,1 MB, vượt quá 50 MB"
+    assert intake._over(1500, 1000) == "1,5 KB, vượt quá 1000 byte"
