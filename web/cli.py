@@ -1,7 +1,8 @@
-"""Command line: migrate, seed the demo, create users and API tokens."""
+"""Command line: migrate, seed the demo, create users and API tokens, back up and restore."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -20,6 +21,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(users)
     app.cli.add_command(tokens)
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)
 
 
 @click.command("migrate")
@@ -89,3 +92,35 @@ def create_token(username: str) -> None:
         raise click.ClickException(exc.message) from exc
     click.echo(f"Mã truy cập API của {username} (lưu lại, sẽ không hiển thị lần nữa):")
     click.echo(token)
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(path: Path) -> None:
+    """Write one tar file with a consistent copy of the database, the archived files and the secret key."""
+    from service.archive.backup import write_backup
+    from service.archive.storage import store_from_settings
+
+    settings = current_app.config["SETTINGS"]
+    try:
+        summary = write_backup(db(), store_from_settings(settings), settings.data_dir, path)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"Đã sao lưu vào {summary.path}: {summary.text()}.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def restore(path: Path) -> None:
+    """Bring a backup back into an empty database, archive store and data folder."""
+    from service.archive.backup import restore_backup
+    from service.archive.storage import store_from_settings
+
+    settings = current_app.config["SETTINGS"]
+    try:
+        summary = restore_backup(db(), store_from_settings(settings), settings.data_dir, path)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"Đã khôi phục từ {summary.path}: {summary.text()}.")
