@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import api, auth, cli, database, errors, health, jobs, pages, pdf, review
+from . import api, archive, auth, cli, database, errors, health, jobs, pages, pdf, review
 
 
 def init_app(app: Flask) -> None:
@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     database.init_app(app)
     pdf.init_app(app)
     jobs.init_app(app)
+    archive.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
@@ -19,4 +20,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(jobs.bp)
+    app.register_blueprint(archive.bp)
     app.register_blueprint(api.bp)

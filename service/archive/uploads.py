@@ -1,0 +1,296 @@
+"""Receiving signed files: check them, read every page's QR code, verify signatures, store write-once, report.
+
+Nothing is stored until every file of the request passed its checks; after that the bytes are kept forever and
+each later action (a page assigned by hand, the secretary's acceptance, a download) is an audit event.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..access import visible_unit_ids
+from ..config import Settings
+from ..errors import InvalidInput, NotFound, ServiceError
+from ..models import Document, Unit, User
+from ..packets import parse_payload, read_image_code
+from . import audit, intake, signatures
+from .audit import Actor
+from .matching import LaidOutDoc, MatchResult, PageSeen, match
+from .models import Packet, SignedCopy, Upload, UploadFile, UploadPage
+from .storage import BlobStore, store_from_settings
+
+MANAGERS = ("secretary", "office", "admin")
+
+
+@dataclass(frozen=True)
+class Archive:
+    """What the archive needs from the deployment: where bytes go, which roots are trusted, what is too big."""
+
+    store: BlobStore
+    settings: Settings
+    limits: intake.Limits
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Archive":
+        """The store and limits the environment configures."""
+        mib = 1024 * 1024
+        limits = intake.Limits(max_file_bytes=settings.archive_max_file_mb * mib,
+                               max_request_bytes=settings.archive_max_request_mb * mib)
+        return cls(store_from_settings(settings), settings, limits)
+
+    def trust_roots(self) -> list:
+        """Read on every verification, so a root the administrator adds counts at once."""
+        return signatures.load_trust_roots([self.settings.archive_trust_roots])
+
+
+def may_manage(session: Session, user: User, unit_id: int) -> bool:
+    """Secretaries of the unit, offices above it and administrators upload, assign and accept."""
+    return user.role in MANAGERS and unit_id in visible_unit_ids(session, user)
+
+
+def _layouts(session: Session, codes: set[str], visible: set[int]) -> dict[str, list[LaidOutDoc]]:
+    """The layouts of the packets named, leaving out those of units the user may not see."""
+    if not codes:
+        return {}
+    packets = session.scalars(select(Packet).where(Packet.code.in_(codes))).all()
+    return {p.code: [LaidOutDoc(p.code, e.doc_code, e.document_id, e.title, e.first_page, e.page_count)
+                     for e in p.entries]
+            for p in packets if p.unit_id in visible}
+
+
+def _read_codes(accepted: intake.AcceptedFile, limits: intake.Limits) -> list[str | None]:
+    codes = [read_image_code(image) for image in intake.page_images(accepted, limits=limits)]
+    if len(codes) != accepted.pages:
+        raise ServiceError(f"Không đọc được đủ các trang của tệp “{accepted.name}”.",
+                           detail=f"{len(codes)} != {accepted.pages}")
+    return codes
+
+
+def receive(session: Session, archive: Archive, actor: Actor, user: User, files: list[tuple[str, bytes]], *,
+            packet_code: str | None = None, unit_id: int | None = None) -> Upload:
+    """Check, read, verify, then store and record an upload; refuses the whole request before storing anything."""
+    accepted = intake.accept_upload(files, archive.limits)
+    visible = visible_unit_ids(session, user)
+    expected: Packet | None = None
+    if packet_code:
+        expected = session.get(Packet, packet_code.strip().upper())
+        if expected is None or expected.unit_id not in visible:
+            raise InvalidInput("Không tìm thấy hồ sơ đã lập với mã này.",
+                               {"packet_id": [f"Không có hồ sơ mã “{packet_code}” trong phạm vi của bạn."]})
+    codes = [_read_codes(f, archive.limits) for f in accepted]
+    packets_seen = {parsed[0] for file_codes in codes for c in file_codes if c and (parsed := parse_payload(c))}
+    layouts = _layouts(session, packets_seen | ({expected.code} if expected else set()), visible)
+    pages = [PageSeen(n, p, c) for n, file_codes in enumerate(codes, 1) for p, c in enumerate(file_codes, 1)]
+    result = match(pages, layouts, expected.code if expected else None)
+    unit = _unit_of(session, user, visible, expected, result, unit_id)
+    if not may_manage(session, user, unit.id):
+        raise NotFound("Không tìm thấy tổ chức đảng.")
+    roots = archive.trust_roots()
+    checks = [[c.as_dict() for c in signatures.verify_pdf_signatures(f.data, roots)]
+              if f.media_type == "application/pdf" else [] for f in accepted]
+
+    upload = Upload(unit_id=unit.id, year=_year(session, expected, result), packet_code=expected.code if expected
+                    else None, uploaded_by_id=user.id, uploaded_by=actor.name,
+                    address=actor.address)
+    session.add(upload)
+    session.flush()
+    for n, (f, file_codes, sigs) in enumerate(zip(accepted, codes, checks), 1):
+        sha = archive.store.put(f.data)
+        pdf_sha = sha if f.pdf is f.data or f.pdf == f.data else archive.store.put(f.pdf)
+        row = UploadFile(upload_id=upload.id, position=n, original_name=f.name[:300], media_type=f.media_type,
+                         size=len(f.data), sha256=sha, pdf_sha256=pdf_sha, pages=f.pages, signatures=sigs)
+        session.add(row)
+        session.flush()
+        for page, code in enumerate(file_codes, 1):
+            placed = result.placements.get((n, page))
+            session.add(UploadPage(file_id=row.id, page=page, code=code,
+                                   packet_code=placed.packet_code if placed else None,
+                                   document_id=placed.document_id if placed else None,
+                                   doc_page=placed.doc_page if placed else None,
+                                   matched_by=placed.how if placed else ""))
+    session.flush()
+    session.expire(upload, ["files"])
+    audit.record(session, actor, "upload", object_type="upload", object_id=upload.id, unit_id=unit.id,
+                 files=[{"name": f.name, "sha256": r.sha256, "pages": f.pages}
+                        for f, r in zip(accepted, upload.files)],
+                 complete=[d.document_id for d in result.complete_documents],
+                 unmatched_pages=len(result.unmatched), packets=result.packets)
+    return upload
+
+
+def _unit_of(session: Session, user: User, visible: set[int], expected: Packet | None, result: MatchResult,
+             unit_id: int | None) -> Unit:
+    if expected is not None:
+        return session.get(Unit, expected.unit_id)
+    if result.packets:
+        return session.get(Unit, session.get(Packet, result.packets[0]).unit_id)
+    if unit_id is not None and unit_id in visible:
+        unit = session.get(Unit, unit_id)
+        if unit is not None:
+            return unit
+    raise InvalidInput("Không xác định được tổ chức của các tệp: không trang nào có mã QR của hồ sơ đã lập. "
+                       "Hãy tải lên từ trang lưu trữ của chi bộ hoặc ghi rõ mã hồ sơ.",
+                       {"files": ["Không đọc được mã QR của hồ sơ nào trên các trang."]})
+
+
+def _year(session: Session, expected: Packet | None, result: MatchResult) -> int | None:
+    if expected is not None:
+        return expected.year
+    if result.packets:
+        return session.get(Packet, result.packets[0]).year
+    return None
+
+
+def upload_for(session: Session, user: User, upload_id: int) -> Upload:
+    """The upload, or NotFound when missing or outside the user's units (the two look alike on purpose)."""
+    upload = session.get(Upload, upload_id)
+    if upload is None or upload.unit_id not in visible_unit_ids(session, user) or user.role == "member":
+        raise NotFound("Không tìm thấy lần tải lên.")
+    return upload
+
+
+def candidate_packets(session: Session, upload: Upload) -> list[Packet]:
+    """Packets a page of this upload may be assigned to: those it matched, else the unit's of that year."""
+    codes = {p.packet_code for f in upload.files for p in f.page_rows if p.packet_code}
+    if upload.packet_code:
+        codes.add(upload.packet_code)
+    query = select(Packet).where(Packet.unit_id == upload.unit_id)
+    if upload.year:
+        query = query.where(Packet.year == upload.year)
+    packets = session.scalars(query.order_by(Packet.created_at.desc())).all()
+    return [p for p in packets if p.code in codes] or list(packets)
+
+
+def _result(session: Session, upload: Upload) -> MatchResult:
+    pages: list[PageSeen] = []
+    for f in upload.files:
+        for p in f.page_rows:
+            manual = (p.packet_code, p.document_id, p.doc_page) if p.matched_by == "manual" else None
+            pages.append(PageSeen(f.position, p.page, p.code, manual))
+    codes = {p.packet_code for f in upload.files for p in f.page_rows if p.packet_code}
+    codes |= {parsed[0] for f in upload.files for p in f.page_rows if p.code and (parsed := parse_payload(p.code))}
+    if upload.packet_code:
+        codes.add(upload.packet_code)
+    visible = {upload.unit_id} | _units_of(session, codes)
+    return match(pages, _layouts(session, codes, visible), upload.packet_code)
+
+
+def _units_of(session: Session, codes: set[str]) -> set[int]:
+    return set(session.scalars(select(Packet.unit_id).where(Packet.code.in_(codes))).all()) if codes else set()
+
+
+def report(session: Session, upload: Upload) -> dict[str, Any]:
+    """The upload as the API and the page show it: files, documents with missing pages, strays, signatures."""
+    result = _result(session, upload)
+    signed = {c.document_id for c in session.scalars(select(SignedCopy).where(SignedCopy.upload_id == upload.id))}
+    names = {f.position: f.original_name for f in upload.files}
+    return {
+        "upload_id": upload.id, "unit_id": upload.unit_id, "year": upload.year, "packet_id": upload.packet_code,
+        "state": upload.state, "state_label": upload.state_label, "uploaded_by": upload.uploaded_by,
+        "uploaded_at": upload.uploaded_at.isoformat() if upload.uploaded_at else None,
+        "files": [{"n": f.position, "name": f.original_name, "sha256": f.sha256, "size": f.size,
+                   "media_type": f.media_type, "pages": f.pages} for f in upload.files],
+        "documents": [{"document_id": d.document_id, "title": d.title, "packet_id": d.packet_code,
+                       "pages_expected": d.pages_expected, "pages_found": d.pages_found, "missing": d.missing,
+                       "duplicated": d.duplicated, "complete": d.complete, "signed": d.document_id in signed}
+                      for d in result.documents],
+        "unmatched_pages": [{"file": names.get(u.file, ""), "file_n": u.file, "page": u.page, "reason": u.reason,
+                             "code": u.code} for u in result.unmatched],
+        "signatures": [{"file": f.original_name, "file_n": f.position, **s} for f in upload.files
+                       for s in f.signatures],
+    }
+
+
+def assign_page(session: Session, actor: Actor, user: User, upload: Upload, file_n: int, page: int,
+                document_id: int | None, doc_page: int | None) -> None:
+    """Say by hand which document page an uploaded page is (or clear it); checked against the packets printed."""
+    if not may_manage(session, user, upload.unit_id):
+        raise NotFound("Không tìm thấy lần tải lên.")
+    row = next((p for f in upload.files if f.position == file_n for p in f.page_rows if p.page == page), None)
+    if row is None:
+        raise NotFound("Không có trang này trong lần tải lên.")
+    if document_id is None:
+        row.packet_code, row.document_id, row.doc_page, row.matched_by = None, None, None, ""
+    else:
+        entry = next((e for packet in candidate_packets(session, upload) for e in packet.entries
+                      if e.document_id == document_id), None)
+        if entry is None:
+            raise InvalidInput("Văn bản được chọn không có trong hồ sơ đã lập của lần tải lên này.",
+                               {"document_id": ["Chọn một văn bản trong danh sách."]})
+        if not isinstance(doc_page, int) or not 1 <= doc_page <= entry.page_count:
+            raise InvalidInput("Số trang không hợp lệ.",
+                               {"doc_page": [f"Văn bản “{entry.title}” có {entry.page_count} trang."]})
+        row.packet_code, row.document_id, row.doc_page, row.matched_by = entry.packet_code, document_id, doc_page, \
+            "manual"
+    row.matched_by_user_id = user.id
+    session.flush()
+    audit.record(session, actor, "match", object_type="upload", object_id=upload.id, unit_id=upload.unit_id,
+                 document_id=document_id, file=file_n, page=page, doc_page=doc_page)
+
+
+def accept(session: Session, actor: Actor, user: User, upload: Upload) -> list[int]:
+    """The secretary confirms the upload: every document with all its pages present now counts as signed."""
+    if not may_manage(session, user, upload.unit_id):
+        raise NotFound("Không tìm thấy lần tải lên.")
+    result = _result(session, upload)
+    complete = result.complete_documents
+    if not complete:
+        raise InvalidInput("Chưa có văn bản nào đủ tất cả các trang trong lần tải lên này: chưa thể xác nhận. "
+                           "Hãy gán các trang chưa nhận ra hoặc tải lên bản quét đầy đủ.")
+    revisions = {(e.packet_code, e.document_id): e.revision
+                 for p in session.scalars(select(Packet).where(Packet.code.in_(result.packets)))
+                 for e in p.entries}
+    already = {c.document_id for c in session.scalars(select(SignedCopy).where(SignedCopy.upload_id == upload.id))}
+    now = datetime.now(timezone.utc)
+    newly: list[int] = []
+    for doc in complete:
+        if doc.document_id in already:
+            continue
+        session.add(SignedCopy(document_id=doc.document_id, upload_id=upload.id, accepted_at=now,
+                               revision=revisions.get((doc.packet_code, doc.document_id), 0),
+                               accepted_by_id=user.id))
+        newly.append(doc.document_id)
+        audit.record(session, actor, "accept", object_type="upload", object_id=upload.id, unit_id=upload.unit_id,
+                     document_id=doc.document_id, title=doc.title)
+    upload.state, upload.accepted_by_id, upload.accepted_at = "accepted", user.id, now
+    session.flush()
+    return newly
+
+
+def stored_file(session: Session, archive: Archive, actor: Actor, upload: Upload, n: int) -> tuple[UploadFile, bytes]:
+    """The bytes exactly as uploaded (hash-checked on the way out), with the download recorded."""
+    row = next((f for f in upload.files if f.position == n), None)
+    if row is None:
+        raise NotFound("Không có tệp này trong lần tải lên.")
+    data = archive.store.get(row.sha256)
+    audit.record(session, actor, "download", object_type="upload", object_id=upload.id, unit_id=upload.unit_id,
+                 file=n, sha256=row.sha256)
+    return row, data
+
+
+def signed_copies(session: Session, document_ids: list[int]) -> dict[int, SignedCopy]:
+    """The latest accepted signed copy of each document that has one."""
+    if not document_ids:
+        return {}
+    latest: dict[int, SignedCopy] = {}
+    for copy in session.scalars(select(SignedCopy).where(SignedCopy.document_id.in_(document_ids))
+                                .order_by(SignedCopy.accepted_at)):
+        latest[copy.document_id] = copy
+    return latest
+
+
+def documents_of_upload(session: Session, upload: Upload) -> list[Document]:
+    """Documents of the packets a page may be assigned to, for the hand-assignment form."""
+    ids = [e.document_id for p in candidate_packets(session, upload) for e in p.entries if e.document_id]
+    return list(session.scalars(select(Document).where(Document.id.in_(ids)))) if ids else []
+
+
+def uploads_holding(session: Session, document_id: int) -> list[int]:
+    """Uploads in which at least one page was matched to this document."""
+    query = (select(UploadFile.upload_id).join(UploadPage, UploadPage.file_id == UploadFile.id)
+             .where(UploadPage.document_id == document_id).distinct())
+    return sorted(session.scalars(query).all())

@@ -1,0 +1,315 @@
+"""The archive end to end: print a packet, scan it badly, upload it, see exactly what is missing, accept, verify."""
+from __future__ import annotations
+
+import io
+import random
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import img2pdf
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from service import demo_bulk
+from service.archive.models import AuditEvent, Packet, Upload
+from service.archive.storage import store_from_settings
+from tests.signing import make_ca, sign_pdf, simple_pdf
+
+
+def _auth(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _wait(client, headers, job_id, timeout=120) -> dict:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        job = client.get(f"/api/v1/jobs/{job_id}", headers=headers).get_json()
+        if job["state"] not in ("queued", "running"):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} still running")
+
+
+def _download(client, url, headers) -> bytes:
+    with client.get(url, headers=headers) as resp:
+        assert resp.status_code == 200, resp.status_code
+        return resp.data
+
+
+@pytest.fixture(scope="module")
+def printed(app, token_for, tmp_path_factory):
+    """A generated chi bộ's packet as printed, and every page of it scanned (150 dpi, grey) to PNG."""
+    with app.extensions["db"].session() as s:
+        parent = demo_bulk.generate(s, parent_name="Đảng bộ Lưu trữ thử", chi_bo=1, members=2, year=2026, seed=21)
+        unit_id = parent.children[0].id
+    client, headers = app.test_client(), _auth(token_for("admin"))
+    resp = client.post(f"/api/v1/units/{unit_id}/packets", json={"year": 2026, "kind": "chi_bo"}, headers=headers)
+    assert resp.status_code == 202, resp.get_data(as_text=True)
+    job = _wait(client, headers, resp.get_json()["id"])
+    assert job["state"] == "done", job
+    pdf = _download(client, f"/api/v1/jobs/{job['id']}/result?format=pdf", headers)
+    with app.extensions["db"].session() as s:
+        packet = s.scalar(select(Packet).where(Packet.job_id == job["id"]))
+        entries = [(e.doc_code, e.document_id, e.first_page, e.page_count, e.title) for e in packet.entries]
+        code, total = packet.code, packet.total_pages
+    folder = tmp_path_factory.mktemp("scan")
+    (folder / "packet.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", str(folder / "packet.pdf"), str(folder / "p")],
+                   check=True)
+    scans = sorted(folder.glob("p-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    assert len(scans) == total
+    return {"unit_id": unit_id, "code": code, "entries": entries, "scans": scans, "pdf": pdf}
+
+
+def degrade(path: Path, angle: float, seed: int) -> bytes:
+    """A scanner's JPEG of the page: a little skewed, grainy, lossy."""
+    page = Image.open(path).convert("L")
+    page = page.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+    random.seed(seed)
+    noise = Image.effect_noise(page.size, 40).point(lambda v: 255 if v > 160 else v)
+    page = Image.blend(page, noise, 0.12)
+    out = io.BytesIO()
+    page.save(out, "JPEG", quality=70, dpi=(150, 150))
+    return out.getvalue()
+
+
+def _plan(printed) -> tuple[list[int], tuple, tuple]:
+    """Packet page order of a scan with one page of a multi-page document dropped and one page of another doubled."""
+    docs = [e for e in printed["entries"] if e[1] is not None]
+    dropped_doc = next(e for e in docs if e[3] >= 2)
+    doubled_doc = next(e for e in docs if e is not dropped_doc)
+    drop = dropped_doc[2] + 1            # its page 2
+    double = doubled_doc[2]              # its page 1
+    order = [n for n in range(1, len(printed["scans"]) + 1) if n != drop]
+    order.insert(order.index(double) + 1, double)
+    return order, dropped_doc, doubled_doc
+
+
+def multipart(files: list[tuple[str, bytes]], **form) -> dict:
+    """post() arguments for a multipart body built in memory (the test client would spool a large one to a
+    temporary file that it never closes)."""
+    from werkzeug.datastructures import FileStorage, MultiDict
+    from werkzeug.test import encode_multipart
+
+    fields = MultiDict(list(form.items()) + [("files", FileStorage(io.BytesIO(content), filename=name))
+                                             for name, content in files])
+    boundary, body = encode_multipart(fields)
+    return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}
+
+
+def _upload(client, headers, files: list[tuple[str, bytes]], **form):
+    return client.post("/api/v1/archive/uploads", headers=headers, **multipart(files, **form))
+
+
+def _assert_exact_report(report: dict, dropped_doc: tuple, doubled_doc: tuple) -> None:
+    docs = {d["document_id"]: d for d in report["documents"]}
+    assert docs[dropped_doc[1]]["missing"] == [2] and docs[dropped_doc[1]]["complete"] is False
+    assert docs[doubled_doc[1]]["duplicated"] == [1] and docs[doubled_doc[1]]["complete"] is True
+    for doc_id, doc in docs.items():
+        if doc_id != dropped_doc[1]:
+            assert doc["missing"] == [] and doc["complete"], doc
+        if doc_id != doubled_doc[1]:
+            assert doc["duplicated"] == [], doc
+    assert report["unmatched_pages"] == []
+
+
+def test_scanned_packet_as_one_pdf_names_exactly_the_missing_and_duplicated_page(client, token_for, printed):
+    order, dropped_doc, doubled_doc = _plan(printed)
+    jpegs = [degrade(printed["scans"][n - 1], (-1.5, 1, 2, -2)[i % 4], i) for i, n in enumerate(order)]
+    scan = img2pdf.convert(jpegs)
+    resp = _upload(client, _auth(token_for("admin")), [("ban-quet.pdf", scan)], packet_id=printed["code"])
+    assert resp.status_code == 201, resp.get_data(as_text=True)
+    report = resp.get_json()
+    _assert_exact_report(report, dropped_doc, doubled_doc)
+    assert report["files"][0]["pages"] == len(order) and len(report["files"][0]["sha256"]) == 64
+    assert report["signatures"] == []
+
+
+def test_scanned_packet_as_jpegs_gives_the_same_report(client, token_for, printed):
+    order, dropped_doc, doubled_doc = _plan(printed)
+    files = [(f"trang-{i:02d}.jpg", degrade(printed["scans"][n - 1], (1.5, -1, -2, 2)[i % 4], 100 + i))
+             for i, n in enumerate(order, 1)]
+    resp = _upload(client, _auth(token_for("admin")), files)  # no packet named: found from the codes
+    assert resp.status_code == 201, resp.get_data(as_text=True)
+    report = resp.get_json()
+    assert report["packet_id"] is None and report["unit_id"] == printed["unit_id"]
+    _assert_exact_report(report, dropped_doc, doubled_doc)
+    assert [f["name"] for f in report["files"]][:2] == ["trang-01.jpg", "trang-02.jpg"]
+
+
+def test_stored_file_comes_back_unchanged_with_its_hash(client, token_for, printed):
+    headers = _auth(token_for("admin"))
+    original = degrade(printed["scans"][0], 1, 7)
+    report = _upload(client, headers, [("bia.jpg", original)]).get_json()
+    with client.get(f"/api/v1/archive/uploads/{report['upload_id']}/file/1", headers=headers) as resp:
+        assert resp.status_code == 200 and resp.data == original
+        assert resp.headers["X-Content-SHA256"] == report["files"][0]["sha256"]
+    assert client.get(f"/api/v1/archive/uploads/{report['upload_id']}/file/2", headers=headers).status_code == 404
+
+
+def _archive_counts(app) -> tuple[int, int]:
+    store = store_from_settings(app.config["SETTINGS"])
+    with app.extensions["db"].session() as s:
+        return s.scalar(select(func.count(Upload.id))), len(list(store.hashes()))
+
+
+def _encrypted_pdf(user_password: str) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(simple_pdf("Mật"))))
+    writer.encrypt(user_password=user_password, owner_password="chu-so-huu")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _huge_png(width: int = 20000, height: int = 20000) -> bytes:
+    """A valid 1-bit PNG of width × height that is a few kilobytes on disk (all white)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    row = b"\x00" + b"\xff" * ((width + 7) // 8)
+    compressor = zlib.compressobj(9)
+    body = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
+            + chunk(b"IDAT", body) + chunk(b"IEND", b""))
+
+
+def test_bad_files_are_refused_with_a_message_each_and_nothing_is_stored(app, client, token_for, printed):
+    good = printed["pdf"]
+    bad = [("ho-so.pdf", b"MZ\x90\x00" + b"\x00" * 200 + b"This program cannot be run in DOS mode"),
+           ("cat-doi.pdf", good[: len(good) // 2]), ("mat-khau.pdf", _encrypted_pdf("")),
+           ("khong-lo.png", _huge_png()), ("trong.pdf", b"")]
+    before = _archive_counts(app)
+    resp = _upload(client, _auth(token_for("admin")), [("tot.pdf", good), *bad], unit_id=str(printed["unit_id"]))
+    assert resp.status_code == 422, resp.get_data(as_text=True)
+    fields = resp.get_json()["fields"]
+    messages = {name: " ".join(fields[name]) for name, _ in bad}
+    assert "không phải PDF, JPEG, PNG hay TIFF" in messages["ho-so.pdf"]
+    assert "hỏng" in messages["cat-doi.pdf"]
+    assert "mật khẩu" in messages["mat-khau.pdf"]
+    assert "20.000 × 20.000" in messages["khong-lo.png"] or "20000 × 20000" in messages["khong-lo.png"]
+    assert "trống" in messages["trong.pdf"]
+    assert "tot.pdf" not in fields
+    assert _archive_counts(app) == before
+
+
+def test_a_page_without_code_is_assigned_by_hand_then_the_upload_is_accepted(app, client, auth, token_for, printed):
+    headers = _auth(token_for("admin"))
+    doc = next(e for e in printed["entries"] if e[1] is not None and e[3] == 1) \
+        if any(e[1] is not None and e[3] == 1 for e in printed["entries"]) else \
+        next(e for e in printed["entries"] if e[1] is not None)
+    pages = [degrade(printed["scans"][doc[2] - 1 + k], 0.5, k) for k in range(doc[3])]
+    pages[0] = _without_code(pages[0])
+    report = _upload(client, headers, [(f"p{k}.jpg", p) for k, p in enumerate(pages, 1)],
+                     packet_id=printed["code"]).get_json()
+    upload_id = report["upload_id"]
+    assert report["unmatched_pages"][0]["page"] == 1 and "Không đọc được mã QR" in report["unmatched_pages"][0][
+        "reason"]
+    resp = client.post(f"/api/v1/archive/uploads/{upload_id}/pages", headers=headers,
+                       json={"file": 1, "page": 1, "document_id": doc[1], "doc_page": 99})
+    assert resp.status_code == 422 and "trang" in resp.get_json()["fields"]["doc_page"][0]
+    resp = client.post(f"/api/v1/archive/uploads/{upload_id}/pages", headers=headers,
+                       json={"file": 1, "page": 1, "document_id": doc[1], "doc_page": 1})
+    report = resp.get_json()
+    mine = next(d for d in report["documents"] if d["document_id"] == doc[1])
+    assert mine["complete"] and report["unmatched_pages"] == []
+
+    resp = client.post(f"/api/v1/archive/uploads/{upload_id}/accept", headers=headers)
+    assert resp.status_code == 200 and resp.get_json()["state"] == "accepted"
+    assert next(d for d in resp.get_json()["documents"] if d["document_id"] == doc[1])["signed"] is True
+    listing = client.get(f"/api/v1/archive/documents?unit_id={printed['unit_id']}&year=2026&state=signed",
+                         headers=headers).get_json()
+    assert [d["document_id"] for d in listing] == [doc[1]]
+
+    auth.login("admin")
+    history = client.get(f"/documents/{doc[1]}/history").get_data(as_text=True)
+    for label in ("Tải lên bản ký", "Gán trang bằng tay", "Xác nhận bản ký"):
+        assert label in history
+    page = client.get(f"/units/{printed['unit_id']}/archive/2026").get_data(as_text=True)
+    assert "Đã có bản ký" in page and f"lần tải lên số {upload_id}" in page
+
+
+def _without_code(jpeg: bytes) -> bytes:
+    """The page with its footer corner (where the QR code is) torn off."""
+    page = Image.open(io.BytesIO(jpeg)).convert("L")
+    w, h = page.size
+    page.paste(255, (int(w * 0.6), int(h * 0.8), w, h))
+    out = io.BytesIO()
+    page.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def test_upload_page_shows_report_and_refuses_files_with_messages(client, auth, printed):
+    auth.login("admin")
+    page = client.get(f"/units/{printed['unit_id']}/archive/2026")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Tải lên bản ký" in html and printed["code"] in html
+    from tests.conftest import csrf_token
+
+    resp = client.post(f"/units/{printed['unit_id']}/archive/2026/uploads",
+                       **multipart([("rong.pdf", b"")], csrf_token=csrf_token(html)))
+    assert resp.status_code == 422 and "trống" in resp.get_data(as_text=True)
+    resp = client.post(f"/units/{printed['unit_id']}/archive/2026/uploads",
+                       **multipart([("trang3.jpg", degrade(printed["scans"][2], 1, 3))], csrf_token=csrf_token(html),
+                                   packet_id=printed["code"]))
+    assert resp.status_code == 302
+    report_page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "Đối chiếu theo văn bản" in report_page and "trang3.jpg" in report_page
+
+
+def test_members_and_other_units_cannot_see_uploads(client, auth, token_for, printed, app):
+    headers = _auth(token_for("admin"))
+    report = _upload(client, headers, [("bia.jpg", degrade(printed["scans"][0], 1, 9))]).get_json()
+    for outsider in ("tuyet", "bithu.toan"):  # a member; the secretary of another chi bộ
+        resp = client.get(f"/api/v1/archive/uploads/{report['upload_id']}", headers=_auth(token_for(outsider)))
+        assert resp.status_code == 404
+        resp = _upload(client, _auth(token_for(outsider)), [("bia.jpg", degrade(printed["scans"][0], 1, 9))],
+                       packet_id=printed["code"])
+        assert resp.status_code == 422 and "Không tìm thấy hồ sơ" in resp.get_json()["error"]
+
+
+def test_signed_pdf_is_verified_and_a_changed_byte_is_shown_invalid(app, client, token_for, printed):
+    ca = make_ca()
+    signed = sign_pdf(simple_pdf("Biên bản đã ký số"), ca)
+    roots = app.config["SETTINGS"].archive_trust_roots
+    roots.mkdir(parents=True, exist_ok=True)
+    (roots / "goc-thu.pem").write_bytes(ca.root_pem)
+    headers = _auth(token_for("admin"))
+    try:
+        sig = _upload(client, headers, [("ky-so.pdf", signed)], unit_id=str(printed["unit_id"])).get_json()[
+            "signatures"][0]
+        assert sig["intact"] and sig["trusted"] and sig["valid"] and "Nguyễn Văn Thử" in sig["signer"]
+        assert sig["signed_at"]
+        digit = re.search(rb"BT (\d)", signed).start(1)  # inside the first signed range: the text moves
+        assert digit < int(re.search(rb"/ByteRange \[ *0 +(\d+)", signed).group(1))
+        tampered = signed[:digit] + str((int(signed[digit:digit + 1]) + 1) % 10).encode() + signed[digit + 1:]
+        bad = _upload(client, headers, [("ky-so-sua.pdf", tampered)],
+                      unit_id=str(printed["unit_id"])).get_json()["signatures"][0]
+        assert bad["valid"] is False and bad["intact"] is False and "KHÔNG hợp lệ" in bad["summary"]
+    finally:
+        (roots / "goc-thu.pem").unlink()
+    untrusted = _upload(client, headers, [("ky-so.pdf", signed)], unit_id=str(printed["unit_id"])).get_json()[
+        "signatures"][0]
+    assert untrusted["intact"] and not untrusted["trusted"] and not untrusted["valid"]
+
+
+def test_every_action_is_an_event_in_one_unbroken_chain(app, client, token_for, printed):
+    from service.archive import audit
+
+    headers = _auth(token_for("admin"))
+    report = _upload(client, headers, [("bia.jpg", degrade(printed["scans"][0], 1, 11))]).get_json()
+    client.get(f"/api/v1/archive/uploads/{report['upload_id']}", headers=headers)
+    client.get(f"/api/v1/archive/uploads/{report['upload_id']}/file/1", headers=headers).close()
+    with app.extensions["db"].session() as s:
+        events = s.scalars(select(AuditEvent).where(AuditEvent.object_id == str(report["upload_id"]))
+                           .order_by(AuditEvent.seq)).all()
+        assert [e.action for e in events][:3] == ["upload", "view", "download"]
+        assert all(e.actor and e.address == "127.0.0.1" for e in events)
+        assert audit.verify_chain(s) == []

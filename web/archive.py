@@ -1,0 +1,259 @@
+"""The archive in the web layer: upload signed files, see what matched, assign pages, accept, download, history."""
+from __future__ import annotations
+
+import io
+
+from flask import (Blueprint, Flask, current_app, flash, g, jsonify, redirect, render_template, request,
+                   send_file, url_for)
+from flask_login import login_required
+
+from service import access
+from service.archive import audit, listing, printed, uploads
+from service.archive.audit import Actor
+from service.archive.uploads import Archive
+from service.catalog import get_kind, kinds_for
+from service.errors import InvalidInput, NotFound
+from service.models import Document, Member, Unit, User
+from service.regimes import regime_for_year
+
+from .api import bp as api_bp
+from .api import json_body, token_required
+from .auth import actor_for, current, current_actor
+from .database import session
+
+bp = Blueprint("archive", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """The archive (store, limits, trust roots) is made on first use from the settings."""
+    app.extensions["archive"] = None
+
+
+def archive() -> Archive:
+    """The app's Archive."""
+    if current_app.extensions.get("archive") is None:
+        current_app.extensions["archive"] = Archive.from_settings(current_app.config["SETTINGS"])
+    return current_app.extensions["archive"]
+
+
+def _files_from_request() -> list[tuple[str, bytes]]:
+    """The uploaded parts named `files`, after the request-size limit (the app's default limit is far lower)."""
+    limit = archive().limits.max_request_bytes
+    request.max_content_length = limit + 1024 * 1024  # room for the multipart framing
+    if request.content_length and request.content_length > limit:
+        raise InvalidInput(f"Dung lượng gửi lên vượt quá {limit // (1024 * 1024)} MB cho một lần tải lên.",
+                           {"files": ["Hãy chia thành nhiều lần tải lên."]})
+    files = []
+    for part in request.files.getlist("files"):
+        with part.stream:  # large parts are spooled to temporary files: close them now, not at collection
+            files.append((part.filename or "tep-khong-ten", part.read()))
+    return files
+
+
+def _int_arg(value: str | None, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidInput("Tham số không hợp lệ.", {name: ["Phải là số."]}) from None
+
+
+def _receive(user: User, actor: Actor, packet_code: str | None, unit_id: int | None):
+    upload = uploads.receive(session(), archive(), actor, user, _files_from_request(), packet_code=packet_code,
+                             unit_id=unit_id)
+    session().commit()
+    return upload
+
+
+def _unit(user: User, unit_id: int) -> Unit:
+    unit = session().get(Unit, unit_id)
+    if unit is None or unit.id not in access.visible_unit_ids(session(), user) or user.role == "member":
+        raise NotFound("Không tìm thấy tổ chức đảng.")
+    return unit
+
+
+# ---- JSON API (bearer token) ----
+@api_bp.post("/archive/uploads")
+@token_required
+def api_upload():
+    """Upload signed files (multipart `files`, optional `packet_id`, `unit_id`): 201 with the matching report."""
+    user = g.api_user
+    upload = _receive(user, actor_for(user), request.form.get("packet_id") or None,
+                      _int_arg(request.form.get("unit_id"), "unit_id"))
+    return jsonify(uploads.report(session(), upload)), 201
+
+
+@api_bp.get("/archive/uploads/<int:upload_id>")
+@token_required
+def api_report(upload_id: int):
+    """The upload's report, as when it was made (with hand assignments since)."""
+    upload = uploads.upload_for(session(), g.api_user, upload_id)
+    body = uploads.report(session(), upload)
+    audit.record(session(), actor_for(g.api_user), "view", object_type="upload", object_id=upload.id,
+                 unit_id=upload.unit_id)
+    session().commit()
+    return jsonify(body)
+
+
+@api_bp.get("/archive/uploads/<int:upload_id>/file/<int:n>")
+@token_required
+def api_file(upload_id: int, n: int):
+    """The n-th file exactly as uploaded."""
+    return _send(g.api_user, actor_for(g.api_user), upload_id, n)
+
+
+@api_bp.post("/archive/uploads/<int:upload_id>/pages")
+@token_required
+def api_assign(upload_id: int):
+    """Assign a page by hand: {"file": n, "page": p, "document_id": id or null, "doc_page": k}."""
+    body = json_body()
+    upload = uploads.upload_for(session(), g.api_user, upload_id)
+    for key in ("file", "page"):
+        if not isinstance(body.get(key), int):
+            raise InvalidInput("Thiếu số tệp hoặc số trang.", {key: ["Phải là số."]})
+    uploads.assign_page(session(), actor_for(g.api_user), g.api_user, upload, body["file"], body["page"],
+                        body.get("document_id"), body.get("doc_page"))
+    session().commit()
+    return jsonify(uploads.report(session(), upload))
+
+
+@api_bp.post("/archive/uploads/<int:upload_id>/accept")
+@token_required
+def api_accept(upload_id: int):
+    """The secretary accepts: complete documents count as signed."""
+    upload = uploads.upload_for(session(), g.api_user, upload_id)
+    uploads.accept(session(), actor_for(g.api_user), g.api_user, upload)
+    session().commit()
+    return jsonify(uploads.report(session(), upload))
+
+
+@api_bp.get("/archive/documents")
+@token_required
+def api_documents():
+    """Documents with their signed state; filters unit_id (required), year, member_id, kind, state, below=1."""
+    args = request.args
+    unit_id, year = _int_arg(args.get("unit_id"), "unit_id"), _int_arg(args.get("year"), "year")
+    if unit_id is None or year is None:
+        raise InvalidInput("Cần unit_id và year.", {"unit_id": ["Bắt buộc."], "year": ["Bắt buộc."]})
+    states = listing.document_states(session(), g.api_user, unit_id, year,
+                                     member_id=_int_arg(args.get("member_id"), "member_id"),
+                                     kind=args.get("kind") or None, state=args.get("state") or None,
+                                     below=args.get("below") == "1")
+    return jsonify([s.as_dict() for s in states])
+
+
+def _send(user: User, actor: Actor, upload_id: int, n: int):
+    upload = uploads.upload_for(session(), user, upload_id)
+    row, data = uploads.stored_file(session(), archive(), actor, upload, n)
+    session().commit()
+    response = send_file(io.BytesIO(data), mimetype=row.media_type, as_attachment=True,
+                         download_name=row.original_name, max_age=0)
+    response.headers["X-Content-SHA256"] = row.sha256
+    return response
+
+
+# ---- Pages (session) ----
+@bp.get("/units/<int:unit_id>/archive/<int:year>")
+@login_required
+def unit_archive(unit_id: int, year: int):
+    """Upload form, the documents' signed state (filtered), the unit's uploads and, above chi bộ, every unit."""
+    return _archive_page(_unit(current(), unit_id), year)
+
+
+def _archive_page(unit: Unit, year: int, errors: dict | None = None, status: int = 200):
+    user, args = current(), request.args
+    member_id, kind, state = _int_arg(args.get("member_id"), "member_id"), args.get("kind") or None, \
+        args.get("state") or None
+    below = bool(unit.children)
+    states = listing.document_states(session(), user, unit.id, year, member_id=member_id, kind=kind, state=state,
+                                     below=below)
+    members = session().query(Member).filter(Member.unit_id == unit.id).all() if not below else []
+    return render_template(
+        "archive_unit.html", unit=unit, year=year, states=states, filters={"member_id": member_id, "kind": kind,
+                                                                          "state": state},
+        signed_states=listing.SIGNED_STATES, kinds=kinds_for(regime_for_year(year)), members=members,
+        progress=listing.unit_progress(session(), user, unit.id, year) if below else [],
+        uploads=listing.recent_uploads(session(), user, unit.id, year), packets=printed.packets_of(
+            session(), unit.id, year), may_upload=uploads.may_manage(session(), user, unit.id),
+        limits=archive().limits, errors=errors or {}), status
+
+
+@bp.post("/units/<int:unit_id>/archive/<int:year>/uploads")
+@login_required
+def upload(unit_id: int, year: int):
+    """Receive the files; a refused request stores nothing and says, per file, why."""
+    unit = _unit(current(), unit_id)
+    try:
+        received = _receive(current(), current_actor(), request.form.get("packet_id") or None, unit.id)
+    except InvalidInput as exc:
+        session().rollback()
+        flash(exc.message, "error")
+        return _archive_page(unit, year, exc.fields, 422)
+    flash(f"Đã nhận {len(received.files)} tệp. Kiểm tra kết quả đối chiếu rồi bấm “Xác nhận”.", "info")
+    return redirect(url_for("archive.show", upload_id=received.id))
+
+
+@bp.get("/archive/uploads/<int:upload_id>")
+@login_required
+def show(upload_id: int):
+    """The report: documents complete or missing pages, strays to assign by hand, signatures, files."""
+    upload = uploads.upload_for(session(), current(), upload_id)
+    report = uploads.report(session(), upload)
+    audit.record(session(), current_actor(), "view", object_type="upload", object_id=upload.id,
+                 unit_id=upload.unit_id)
+    session().commit()
+    return render_template("archive_upload.html", upload=upload, report=report,
+                           documents=uploads.documents_of_upload(session(), upload),
+                           may_manage=uploads.may_manage(session(), current(), upload.unit_id),
+                           unit=session().get(Unit, upload.unit_id))
+
+
+@bp.post("/archive/uploads/<int:upload_id>/pages")
+@login_required
+def assign(upload_id: int):
+    """Assign (or clear) one page by hand."""
+    upload = uploads.upload_for(session(), current(), upload_id)
+    form = request.form
+    document_id = _int_arg(form.get("document_id"), "document_id")
+    uploads.assign_page(session(), current_actor(), current(), upload, _int_arg(form.get("file"), "file") or 0,
+                        _int_arg(form.get("page"), "page") or 0, document_id,
+                        _int_arg(form.get("doc_page"), "doc_page"))
+    session().commit()
+    flash("Đã gán trang." if document_id else "Đã bỏ gán trang.", "info")
+    return redirect(url_for("archive.show", upload_id=upload.id) + "#trang-chua-nhan")
+
+
+@bp.post("/archive/uploads/<int:upload_id>/accept")
+@login_required
+def accept(upload_id: int):
+    """Accept: every complete document now counts as signed."""
+    upload = uploads.upload_for(session(), current(), upload_id)
+    newly = uploads.accept(session(), current_actor(), current(), upload)
+    session().commit()
+    flash(f"Đã xác nhận: {len(newly)} văn bản được ghi nhận là đã có bản ký." if newly
+          else "Đã xác nhận; các văn bản đủ trang đã được ghi nhận từ trước.", "info")
+    return redirect(url_for("archive.show", upload_id=upload.id))
+
+
+@bp.get("/archive/uploads/<int:upload_id>/files/<int:n>")
+@login_required
+def file(upload_id: int, n: int):
+    """Download a stored file, unchanged."""
+    return _send(current(), current_actor(), upload_id, n)
+
+
+@bp.get("/documents/<int:document_id>/history")
+@login_required
+def history(document_id: int):
+    """Everything that happened to a document: saves, uploads that held its pages, acceptance, downloads."""
+    doc: Document = access.document_for(session(), current(), document_id)
+    upload_ids = uploads.uploads_holding(session(), doc.id)
+    events = audit.history(session(), document_ids=[doc.id],
+                           object_refs=[("upload", str(u)) for u in upload_ids])
+    audit.record(session(), current_actor(), "view", object_type="document", object_id=doc.id,
+                 unit_id=doc.cycle.unit_id, document_id=doc.id, page="history")
+    session().commit()
+    copies = uploads.signed_copies(session(), [doc.id])
+    return render_template("archive_history.html", doc=doc, events=events, actions=audit.ACTIONS,
+                           copy=copies.get(doc.id), title=get_kind(doc.kind_code).title)
