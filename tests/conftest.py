@@ -11,10 +11,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from service.convert import ConverterPool
+from service.db import Database
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +34,65 @@ def database_url(tmp_path_factory):
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def new_database(tmp_path):
+    """Makes empty databases: SQLite files, or throwaway PostgreSQL databases dropped after the test."""
+    base = os.environ.get("DATABASE_URL", "")
+    made: list[tuple[Database, str | None]] = []
+
+    def make(folder: Path | None = None) -> Database:
+        if not base.startswith("postgresql"):
+            folder = folder or tmp_path / f"db-{uuid.uuid4().hex[:6]}"
+            folder.mkdir(parents=True, exist_ok=True)
+            database = Database(f"sqlite:///{folder / 'kiemdiem.sqlite3'}")
+            made.append((database, None))
+            return database
+        name = f"kiemdiem_test_{uuid.uuid4().hex[:10]}"
+        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        database = Database(make_url(base).set(database=name).render_as_string(hide_password=False))
+        made.append((database, name))
+        return database
+
+    yield make
+    for database, name in made:
+        database.dispose()
+        if name is not None:
+            admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+@pytest.fixture
+def fresh_app(monkeypatch, new_database):
+    """Makes an app on an empty data folder and an empty database (not migrated), as a new machine starts."""
+    from app import create_app
+    from service.convert import ConverterPool, set_default_pool
+
+    made = []
+
+    def make(data_dir: Path):
+        monkeypatch.setenv("DATA_DIR", str(data_dir))
+        monkeypatch.delenv("SECRET_KEY", raising=False)
+        config = {"TESTING": True, "CONVERTER_POOL": ConverterPool(1)}
+        if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
+            config["DATABASE_URL"] = new_database().url
+        previous = set_default_pool(None)
+        try:
+            application = create_app(config)
+        finally:
+            set_default_pool(previous)  # the session's warm pool stays the default for other tests
+        made.append(application)
+        return application
+
+    yield make
+    for application in made:
+        application.extensions["db"].dispose()
 
 
 @pytest.fixture(scope="session")

@@ -11,13 +11,11 @@ import json
 import os
 import stat
 import tarfile
-import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 from service.archive.backup import BackupError, _snapshot, restore_backup, write_backup
 from service.archive.models import (
@@ -46,38 +44,6 @@ def sha(data: bytes) -> str:
 
 
 # ---------------------------------------------------------------- databases and data folders
-
-
-@pytest.fixture
-def new_database(tmp_path):
-    """Makes empty databases: SQLite files, or throwaway PostgreSQL databases dropped after the test."""
-    base = os.environ.get("DATABASE_URL", "")
-    made: list[tuple[Database, str | None]] = []
-
-    def make(folder: Path | None = None) -> Database:
-        if not base.startswith("postgresql"):
-            folder = folder or tmp_path / f"db-{uuid.uuid4().hex[:6]}"
-            folder.mkdir(parents=True, exist_ok=True)
-            database = Database(f"sqlite:///{folder / 'kiemdiem.sqlite3'}")
-            made.append((database, None))
-            return database
-        name = f"kiemdiem_test_{uuid.uuid4().hex[:10]}"
-        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        database = Database(make_url(base).set(database=name).render_as_string(hide_password=False))
-        made.append((database, name))
-        return database
-
-    yield make
-    for database, name in made:
-        database.dispose()
-        if name is not None:
-            admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
 
 
 @pytest.fixture
@@ -481,22 +447,10 @@ def test_flask_backup_of_the_demo_app(app, tmp_path):
     assert again.exit_code == 1 and "đã có" in again.output
 
 
-def test_flask_restore_into_a_fresh_data_folder(backup, source, tmp_path, monkeypatch, new_database):
+def test_flask_restore_into_a_fresh_data_folder(backup, source, tmp_path, fresh_app):
     """The CLI against an app made on an empty DATA_DIR: its generated key and new database file are accepted."""
-    from app import create_app
-    from service.convert import ConverterPool, set_default_pool
-
     data_dir = tmp_path / "fresh"
-    monkeypatch.setenv("DATA_DIR", str(data_dir))
-    monkeypatch.delenv("SECRET_KEY", raising=False)
-    config = {"TESTING": True, "CONVERTER_POOL": ConverterPool(1)}
-    if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
-        config["DATABASE_URL"] = new_database().url
-    previous = set_default_pool(None)
-    try:
-        application = create_app(config)
-    finally:
-        set_default_pool(previous)  # the session's warm pool stays the default for other tests
+    application = fresh_app(data_dir)
     runner = application.test_cli_runner()
     try:
         result = runner.invoke(args=["restore", str(backup)])

@@ -1,4 +1,4 @@
-"""Command line: migrate, seed the demo, create users and API tokens, back up and restore."""
+"""Command line: migrate, seed the demo, create users and API tokens, back up and restore, verify the archive."""
 from __future__ import annotations
 
 from datetime import date
@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(tokens)
     app.cli.add_command(backup)
     app.cli.add_command(restore)
+    app.cli.add_command(archive)
 
 
 @click.command("migrate")
@@ -124,3 +125,27 @@ def restore(path: Path) -> None:
     except ServiceError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"Đã khôi phục từ {summary.path}: {summary.text()}.")
+
+
+@click.group("archive", cls=AppGroup)
+def archive() -> None:
+    """The archive of signed submissions."""
+
+
+@archive.command("verify")
+def verify_archive() -> None:
+    """Re-hash every stored file and check the audit chain; exit 1 and say what is wrong when anything is."""
+    from service.archive.storage import store_from_settings
+    from service.archive.verify import verify_archive as run
+
+    store = store_from_settings(current_app.config["SETTINGS"])
+    with db().session() as session:
+        report = run(session, store)
+    click.echo(f"Đã kiểm tra {report.files_checked} tệp lưu trữ ({store.describe()}) và {report.events_checked} "
+               "sự kiện nhật ký.")
+    if report.ok:
+        click.echo("Không phát hiện sai lệch.")
+        return
+    for problem in report.problems:
+        click.echo(f"- {problem}")
+    raise click.ClickException(f"Phát hiện {len(report.problems)} sai lệch trong kho lưu trữ.")

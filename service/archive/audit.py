@@ -108,7 +108,7 @@ def verify_chain(session: Session) -> list[str]:
             missing = (f"sự kiện số {expected_seq}" if event.seq == expected_seq + 1
                        else f"các sự kiện số {expected_seq}–{event.seq - 1}")
             problems.append(f"Nhật ký thiếu {missing} (đã bị xóa).")
-        if event.prev_hash != prev_hash:
+        elif event.prev_hash != prev_hash:  # (after a gap the link is broken too: the gap says it already)
             problems.append(f"Sự kiện số {event.seq}: không nối tiếp sự kiện trước (chuỗi băm bị đứt).")
         if event_hash(event.prev_hash, event) != event.hash:
             problems.append(f"Sự kiện số {event.seq} ({event.action}): nội dung đã bị sửa (băm không khớp).")
