@@ -313,3 +313,33 @@ def test_every_action_is_an_event_in_one_unbroken_chain(app, client, token_for, 
         assert [e.action for e in events][:3] == ["upload", "view", "download"]
         assert all(e.actor and e.address == "127.0.0.1" for e in events)
         assert audit.verify_chain(s) == []
+
+
+def test_a_single_document_pdf_signed_digitally_comes_back_matched_and_valid(app, client, token_for, printed):
+    from service.packets import read_page_codes
+
+    headers = _auth(token_for("admin"))
+    doc_id = next(e[1] for e in printed["entries"] if e[1] is not None)
+    pdf = _download(client, f"/api/v1/documents/{doc_id}/file?format=pdf", headers)
+    codes = read_page_codes(pdf)
+    assert codes and all(c and c.startswith("KD:V") for c in codes)  # every page carries its own code
+    assert _download(client, f"/api/v1/documents/{doc_id}/file?format=pdf", headers) != b""  # a reprint: same code
+    assert read_page_codes(_download(client, f"/api/v1/documents/{doc_id}/file?format=pdf", headers)) == codes
+
+    ca = make_ca()
+    roots = app.config["SETTINGS"].archive_trust_roots
+    roots.mkdir(parents=True, exist_ok=True)
+    (roots / "goc-ban-le.pem").write_bytes(ca.root_pem)
+    try:
+        report = _upload(client, headers, [("ky-so.pdf", sign_pdf(pdf, ca))]).get_json()
+    finally:
+        (roots / "goc-ban-le.pem").unlink()
+    assert report["unit_id"] == printed["unit_id"] and report["unmatched_pages"] == []
+    [doc] = report["documents"]
+    assert doc["document_id"] == doc_id and doc["complete"] and doc["pages_expected"] == len(codes)
+    [signature] = report["signatures"]
+    assert signature["valid"] and signature["trusted"] and signature["intact"]
+    with app.extensions["db"].session() as s:
+        downloads = s.scalars(select(AuditEvent).where(AuditEvent.document_id == doc_id,
+                                                       AuditEvent.action == "download")).all()
+        assert len(downloads) >= 3 and downloads[0].details["format"] == "pdf"

@@ -11,8 +11,9 @@ from service.catalog import all_kinds, get_kind
 from service.errors import InvalidInput
 from service.models import Member, Unit
 
-from .auth import csrf
+from .auth import actor_for, csrf
 from .database import session
+from . import downloads
 from .downloads import document_file
 from .errors import respond
 
@@ -90,7 +91,7 @@ def document(doc_id: int):
 def saved_document_file(doc_id: int):
     """A saved document as DOCX or PDF; 422 when it is not complete yet."""
     doc = access.document_for(session(), g.api_user, doc_id)
-    return document_file(get_kind(doc.kind_code), doc.data, request.args.get("format", "pdf"))
+    return downloads.saved_document_file(doc, request.args.get("format", "pdf"), actor_for(g.api_user))
 
 
 @bp.post("/rating/check")

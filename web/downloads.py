@@ -2,14 +2,19 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 from flask import Response, send_file
 
 import forms
-from service import output
-from service.catalog import DocumentKind
+from service import dossier, output
+from service.archive import audit
+from service.archive.audit import Actor
+from service.catalog import DocumentKind, get_kind
+from service.models import Document
 from service.output import OutputFile
 
+from .database import session
 from .pdf import converter
 
 
@@ -17,6 +22,20 @@ def send_output(out: OutputFile) -> Response:
     """The file as an attachment under its catalog name."""
     return send_file(io.BytesIO(out.content), mimetype=out.mimetype, as_attachment=True,
                      download_name=out.filename, max_age=0)
+
+
+def saved_document_file(doc: Document, fmt: str, actor: Actor) -> Response:
+    """A saved document as a file; its PDF carries a QR code per page (so the signed scan can be matched) and every
+    download is an audit event."""
+    kind = get_kind(doc.kind_code)
+    data = kind.form_class().from_json(doc.data, kind=kind).check()
+    out = output.produce(kind, forms.context_for(kind, data), fmt, converter())
+    if fmt == "pdf":
+        out = replace(out, content=dossier.print_document(session(), doc, out.content))
+    audit.record(session(), actor, "download", object_type="document", object_id=doc.id, unit_id=doc.cycle.unit_id,
+                 document_id=doc.id, format=fmt, revision=doc.revision)
+    session().commit()
+    return send_output(out)
 
 
 def document_file(kind: DocumentKind, values: dict, fmt: str) -> Response:

@@ -15,9 +15,9 @@ from service.models import DOCUMENT_STATUSES, Member, Unit
 from service.regimes import FIRST_YEAR, regime_for_year
 from service.review import ratings
 
-from .auth import current
+from .auth import current, current_actor
 from .database import session
-from .downloads import document_file
+from .downloads import saved_document_file
 from .review import UNIT_FAMILIES
 
 bp = Blueprint("pages", __name__)
@@ -126,7 +126,7 @@ def download(doc_id: int, fmt: str):
     if fmt not in kind.formats:
         abort(404)
     try:
-        return document_file(kind, doc.data, fmt)
+        return saved_document_file(doc, fmt, current_actor())
     except InvalidInput as exc:
         flash("Văn bản chưa đủ để in: " + "; ".join(
             f"{name}: {' '.join(msgs)}" for name, msgs in list(exc.fields.items())[:5]), "error")

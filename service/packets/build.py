@@ -76,6 +76,23 @@ def build_packet(info: PacketInfo, parts: list[Part], *, progress: Progress | No
     return out.getvalue()
 
 
+def stamp_document(pdf: bytes, packet_code: str, doc_code: str, title: str = "văn bản") -> bytes:
+    """One document printed on its own: "Trang x/y · CODE" and a QR code on every page, no cover or contents."""
+    if not valid_code(packet_code):
+        raise PacketError("Mã hồ sơ không hợp lệ (chỉ chữ in hoa A–Z và chữ số, tối đa 10 ký tự).",
+                          detail=repr(packet_code))
+    reader = _open(Part(pdf, title, doc_code), title)
+    writer = PdfWriter(clone_from=reader)
+    stamper = Stamper(writer)
+    total = len(writer.pages)
+    for number, page in enumerate(writer.pages, 1):
+        stamper.stamp(page, f"Trang {number}/{total} · {doc_code}", qr_payload(packet_code, doc_code, number))
+    writer.pdf_header = reader.pdf_header
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def _clean_info(info: PacketInfo) -> PacketInfo:
     """NFC text everywhere; identifiers checked before any work is done."""
     if not valid_code(info.packet_code):
