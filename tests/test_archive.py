@@ -234,6 +234,8 @@ def test_a_page_without_code_is_assigned_by_hand_then_the_upload_is_accepted(app
         assert label in history
     page = client.get(f"/units/{printed['unit_id']}/archive/2026").get_data(as_text=True)
     assert "Đã có bản ký" in page and f"lần tải lên số {upload_id}" in page
+    board = client.get(f"/units/{printed['unit_id']}/review/2026").get_data(as_text=True)
+    assert re.search(r'class="signed-count">1/\d', board) or "văn bản tổ chức: 1/" in board
 
 
 def _without_code(jpeg: bytes) -> bytes:

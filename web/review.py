@@ -7,6 +7,7 @@ from flask_login import login_required
 from forms import prefill
 from forms.review import MemberYearForm, StepForm
 from service import access, documents, dossier
+from service.archive import listing
 from service.catalog import kinds_for
 from service.errors import InvalidInput, NotFound
 from service.models import Member, Unit
@@ -43,8 +44,10 @@ def board(unit_id: int, year: int):
     regime = regime_for_year(year)
     boards = dashboard.boards(session(), unit, year)
     unit_kinds = [k for k in kinds_for(regime) if k.family in UNIT_FAMILIES]
+    signed = listing.signed_counts(listing.document_states(session(), current(), unit.id, year)) \
+        if current().role != "member" else {}
     return render_template("review_board.html", unit=unit, year=year, regime=regime, boards=boards,
-                           packets=dossier.recent_packets(session(), unit.id, year),
+                           packets=dossier.recent_packets(session(), unit.id, year), signed=signed,
                            totals=dashboard.totals(boards[1:]), unit_kinds=unit_kinds, steps=STEPS,
                            step_form=StepForm(), user=current())
 

@@ -138,3 +138,13 @@ def recent_uploads(session: Session, user: User, unit_id: int, year: int | None 
     if year is not None:
         query = query.where((Upload.year == year) | (Upload.year.is_(None)))
     return list(session.scalars(query.order_by(Upload.uploaded_at.desc()).limit(limit)))
+
+
+def signed_counts(states: list[DocumentState]) -> dict[int | None, tuple[int, int]]:
+    """Per member (None: the unit's own documents): (documents with a signed copy of what they say now, finished
+    documents), for the review board."""
+    counts: dict[int | None, tuple[int, int]] = {}
+    for s in states:
+        signed, finished = counts.get(s.member_id, (0, 0))
+        counts[s.member_id] = (signed + (s.state == "signed"), finished + (s.state != "draft"))
+    return counts
