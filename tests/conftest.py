@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import socket
 import subprocess
 import uuid
 from dataclasses import dataclass
@@ -93,6 +94,48 @@ def fresh_app(monkeypatch, new_database):
     yield make
     for application in made:
         application.extensions["db"].dispose()
+
+
+# ---- an S3-compatible object store: moto's server over real HTTP on a local port
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """moto's S3 server on a free local port, with dummy credentials and no AWS config from the host."""
+    from moto.server import ThreadedMotoServer
+
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                            "AWS_DEFAULT_REGION": "us-east-1", "AWS_CONFIG_FILE": os.devnull,
+                            "AWS_SHARED_CREDENTIALS_FILE": os.devnull}.items():
+            mp.setenv(name, value)
+        mp.delenv("AWS_SESSION_TOKEN", raising=False)
+        mp.delenv("AWS_PROFILE", raising=False)
+        port = _free_port()
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        server.start()
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.stop()
+
+
+@pytest.fixture
+def raw(s3_endpoint):
+    import boto3
+
+    return boto3.client("s3", endpoint_url=s3_endpoint)
+
+
+@pytest.fixture
+def bucket(raw) -> str:
+    name = f"luu-tru-{uuid.uuid4().hex[:12]}"
+    raw.create_bucket(Bucket=name)
+    return name
 
 
 @pytest.fixture(scope="session")

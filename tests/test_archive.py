@@ -345,3 +345,23 @@ def test_a_single_document_pdf_signed_digitally_comes_back_matched_and_valid(app
         downloads = s.scalars(select(AuditEvent).where(AuditEvent.document_id == doc_id,
                                                        AuditEvent.action == "download")).all()
         assert len(downloads) >= 3 and downloads[0].details["format"] == "pdf"
+
+
+def test_uploads_go_to_an_s3_compatible_store_when_configured(app, client, token_for, printed, s3_endpoint, bucket):
+    from service.archive.storage import S3BlobStore
+    from service.archive.uploads import Archive
+
+    settings = app.config["SETTINGS"]
+    local = app.extensions.get("archive")
+    s3 = S3BlobStore(bucket, endpoint_url=s3_endpoint)
+    app.extensions["archive"] = Archive(s3, settings, Archive.from_settings(settings).limits)
+    try:
+        headers = _auth(token_for("admin"))
+        original = degrade(printed["scans"][1], -1, 5)
+        report = _upload(client, headers, [("muc-luc.jpg", original)]).get_json()
+        sha = report["files"][0]["sha256"]
+        assert s3.exists(sha) and s3.get(sha) == original
+        with client.get(f"/api/v1/archive/uploads/{report['upload_id']}/file/1", headers=headers) as resp:
+            assert resp.data == original
+    finally:
+        app.extensions["archive"] = local
