@@ -20,13 +20,15 @@ from flask import (
 from flask_login import login_required
 
 from service import access, dossier
+from service.archive import audit
+from service.archive.audit import Actor
 from service.errors import NotFound
 from service.jobs import JobService
 from service.models import Job, Unit, User
 
 from .api import bp as api_bp
 from .api import json_body, token_required
-from .auth import current
+from .auth import actor_for, current, current_actor
 from .database import session
 
 bp = Blueprint("jobs", __name__)
@@ -81,8 +83,11 @@ def job_json(job: Job) -> dict:
             "finished_at": job.finished_at.isoformat() if job.finished_at else None}
 
 
-def _send(job: Job, fmt: str):
+def _send(job: Job, fmt: str, actor: Actor):
     path = jobs().result_file(job, fmt)
+    audit.record(session(), actor, "download", object_type="packet_job", object_id=job.id,
+                 unit_id=(job.params or {}).get("unit_id"), format=fmt, file=path.name)
+    session().commit()
     return send_file(path, as_attachment=True, download_name=path.name, max_age=0,
                      mimetype="application/pdf" if fmt == "pdf" else "application/zip")
 
@@ -115,7 +120,7 @@ def api_cancel(job_id: str):
 @token_required
 def api_result(job_id: str):
     """The packet as PDF or as a ZIP of every DOCX and PDF."""
-    return _send(_job(g.api_user, job_id), request.args.get("format", "pdf"))
+    return _send(_job(g.api_user, job_id), request.args.get("format", "pdf"), actor_for(g.api_user))
 
 
 # ---- Pages (session) ----
@@ -159,4 +164,4 @@ def cancel(job_id: str):
 @login_required
 def result(job_id: str, fmt: str):
     """Download the finished packet."""
-    return _send(_job(current(), job_id), fmt)
+    return _send(_job(current(), job_id), fmt, current_actor())

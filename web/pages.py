@@ -9,6 +9,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from service import access, documents
+from service.archive import audit
 from service.catalog import get_kind
 from service.errors import InvalidInput
 from service.models import DOCUMENT_STATUSES, Member, Unit
@@ -82,6 +83,9 @@ def edit(doc_id: int):
     db = session()
     doc = access.document_for(db, current(), doc_id)
     if request.method == "GET":
+        audit.record(db, current_actor(), "view", object_type="document", object_id=doc.id,
+                     unit_id=doc.cycle.unit_id, document_id=doc.id)
+        db.commit()
         kind, form = _form_for(doc)
         if request.args.get("check"):
             form = kind.form_class()(MultiDict(_as_formdata(doc.data)), kind=kind)
