@@ -204,7 +204,7 @@ def show(upload_id: int):
                  unit_id=upload.unit_id)
     session().commit()
     return render_template("archive_upload.html", upload=upload, report=report,
-                           documents=uploads.documents_of_upload(session(), upload),
+                           assignable=uploads.assignable(session(), upload),
                            may_manage=uploads.may_manage(session(), current(), upload.unit_id),
                            unit=session().get(Unit, upload.unit_id))
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from ..access import visible_unit_ids
 from ..config import Settings
 from ..errors import InvalidInput, NotFound, ServiceError
-from ..models import Document, Unit, User
+from ..models import Unit, User
 from ..packets import parse_payload, read_image_code
 from . import audit, intake, signatures
 from .audit import Actor
@@ -283,10 +283,14 @@ def signed_copies(session: Session, document_ids: list[int]) -> dict[int, Signed
     return latest
 
 
-def documents_of_upload(session: Session, upload: Upload) -> list[Document]:
-    """Documents of the packets a page may be assigned to, for the hand-assignment form."""
-    ids = [e.document_id for p in candidate_packets(session, upload) for e in p.entries if e.document_id]
-    return list(session.scalars(select(Document).where(Document.id.in_(ids)))) if ids else []
+def assignable(session: Session, upload: Upload) -> list[tuple[int, str, int]]:
+    """(document id, title, pages) a page of this upload may be assigned to, for the hand-assignment form."""
+    seen: dict[int, tuple[int, str, int]] = {}
+    for packet in candidate_packets(session, upload):
+        for entry in packet.entries:
+            if entry.document_id is not None and entry.document_id not in seen:
+                seen[entry.document_id] = (entry.document_id, entry.title, entry.page_count)
+    return list(seen.values())
 
 
 def uploads_holding(session: Session, document_id: int) -> list[int]:
