@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from service.archive.backup import BackupError, _snapshot, restore_backup, write_backup
+from service.archive.backup import _snapshot, write_backup
+from service.archive.backup_format import BackupError
 from service.archive.models import (
     AuditEvent,
     AuditHead,
@@ -28,6 +29,7 @@ from service.archive.models import (
     UploadFile,
     UploadPage,
 )
+from service.archive.restore import restore_backup
 from service.archive.storage import LocalBlobStore
 from service.db import Database
 from service.models import Document, DocumentRevision, Job, Member, ReviewCycle, Unit, User
@@ -377,7 +379,7 @@ def test_a_backup_made_before_flask_migrate_restores_and_is_migrated_to_head(new
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from service.archive.backup import _migrate
+    from service.archive.restore import _migrate
     from service.db import MIGRATIONS_DIR
 
     cfg = Config()

@@ -116,7 +116,7 @@ def backup(path: Path) -> None:
 @with_appcontext
 def restore(path: Path) -> None:
     """Bring a backup back into an empty database, archive store and data folder."""
-    from service.archive.backup import restore_backup
+    from service.archive.restore import restore_backup
     from service.archive.storage import store_from_settings
 
     settings = current_app.config["SETTINGS"]
