@@ -1,4 +1,4 @@
-"""Intake of the scanned, signed dossier: which uploads are accepted, what users are told, and page images for QR."""
+"""Intake of the scanned, signed dossier: which uploads are accepted and what users are told."""
 from __future__ import annotations
 
 import io
@@ -8,11 +8,9 @@ import unicodedata
 import zlib
 
 import pytest
-import segno
 from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFile
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, NumberObject
 
 from service.archive import intake
 from service.archive.intake import (
@@ -22,9 +20,8 @@ from service.archive.intake import (
     UploadRefused,
     accept_file,
     accept_upload,
-    page_images,
 )
-from service.packets.qr import qr_payload, read_image_code
+from service.archive.page_images import page_images
 
 # ---------------------------------------------------------------------------------------------------------
 # Fixtures built in memory
@@ -91,16 +88,6 @@ def refusal(name: str, data: bytes, limits: Limits | None = None) -> str:
     assert caught.value.file_name == name
     assert caught.value.fields == {name: [caught.value.message]}
     return caught.value.message
-
-
-@pytest.fixture
-def no_pdftoppm(monkeypatch):
-    """Fail the test if the module tries to rasterise a page."""
-
-    def forbidden(*args, **kwargs):
-        raise AssertionError(f"pdftoppm was called: {args[0][:8]}")
-
-    monkeypatch.setattr(intake.subprocess, "run", forbidden)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -288,58 +275,6 @@ def test_same_name_twice_lists_both_problems():
     with pytest.raises(UploadRefused) as caught:
         accept_upload([("x.pdf", b""), ("x.pdf", b"MZ")])
     assert len(caught.value.fields["x.pdf"]) == 2
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Page images for QR matching
-
-
-def scan_pdf(jpeg: bytes, rotate: int = 0) -> bytes:
-    """A "scanned" PDF: one JPEG per page, as scanners make them."""
-    pdf = accept_file("scan.jpg", jpeg).pdf
-    if not rotate:
-        return pdf
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    writer.pages[0][NameObject("/Rotate")] = NumberObject(rotate)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def test_scan_page_yields_its_embedded_image_without_rasterising(no_pdftoppm):
-    jpeg = make_jpeg((640, 480))
-    accepted = accept_file("scan.pdf", scan_pdf(jpeg))
-    images = list(page_images(accepted))
-    assert [image.size for image in images] == [(640, 480)]
-    turned = list(page_images(accept_file("scan.pdf", scan_pdf(jpeg, rotate=90))))
-    assert [image.size for image in turned] == [(480, 640)]  # the page's /Rotate is applied
-
-
-def test_vector_page_is_rasterised_at_the_requested_dpi():
-    accepted = accept_file("mau.pdf", make_pdf(3))
-    images = list(page_images(accepted, dpi=50))
-    assert len(images) == 3
-    for image in images:
-        assert image.mode == "L"
-        assert image.size[0] == pytest.approx(210 / 25.4 * 50, abs=1)
-        assert image.size[1] == pytest.approx(297 / 25.4 * 50, abs=1)
-
-
-def test_tiff_yields_its_frames(no_pdftoppm):
-    accepted = accept_file("ho-so.tif", make_tiff([(300, 400), (400, 300)]))
-    assert [image.size for image in page_images(accepted)] == [(300, 400), (400, 300)]
-
-
-def test_qr_code_on_a_scanned_page_is_read(no_pdftoppm):
-    page = Image.new("L", (1240, 1754), 255)  # A4 at 150 dpi
-    ImageDraw.Draw(page).text((100, 100), "BIEN BAN HOP", fill=0)
-    symbol = io.BytesIO()
-    segno.make(qr_payload("P7K2Q", "D0042", 12), version=2, error="m").save(symbol, kind="png", scale=4, border=4)
-    page.paste(Image.open(symbol), (1240 - 200, 1754 - 200))
-    out = io.BytesIO()
-    page.save(out, "JPEG", quality=85, dpi=(150, 150))
-    accepted = accept_file("da-ky.pdf", scan_pdf(out.getvalue()))
-    assert [read_image_code(image) for image in page_images(accepted)] == ["KD:P7K2Q:D0042:12"]
 
 
 def test_sizes_read_naturally_and_never_equal_the_limit():

@@ -21,6 +21,7 @@ from . import audit, intake, signatures
 from .audit import Actor
 from .matching import LaidOutDoc, MatchResult, PageSeen, match
 from .models import Packet, SignedCopy, Upload, UploadFile, UploadPage
+from .page_images import page_images
 from .storage import BlobStore, store_from_settings
 
 MANAGERS = ("secretary", "office", "admin")
@@ -63,7 +64,7 @@ def _layouts(session: Session, codes: set[str], visible: set[int]) -> dict[str, 
 
 
 def _read_codes(accepted: intake.AcceptedFile, limits: intake.Limits) -> list[str | None]:
-    codes = [read_image_code(image) for image in intake.page_images(accepted, limits=limits)]
+    codes = [read_image_code(image) for image in page_images(accepted, limits=limits)]
     if len(codes) != accepted.pages:
         raise ServiceError(f"Không đọc được đủ các trang của tệp “{accepted.name}”.",
                            detail=f"{len(codes)} != {accepted.pages}")
