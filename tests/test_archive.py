@@ -365,3 +365,24 @@ def test_uploads_go_to_an_s3_compatible_store_when_configured(app, client, token
             assert resp.data == original
     finally:
         app.extensions["archive"] = local
+
+
+def test_a_scan_without_any_readable_code_can_still_be_assigned_on_the_page(client, auth, printed):
+    from tests.conftest import csrf_token
+
+    auth.login("admin")
+    html = client.get(f"/units/{printed['unit_id']}/archive/2026").get_data(as_text=True)
+    torn = _without_code(degrade(printed["scans"][2], 0, 1))
+    resp = client.post(f"/units/{printed['unit_id']}/archive/2026/uploads",
+                       **multipart([("rach-goc.jpg", torn)], csrf_token=csrf_token(html)))
+    assert resp.status_code == 302
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "Không đọc được mã QR" in page
+    doc_id, title, first, count = next((e[1], e[4], e[2], e[3]) for e in printed["entries"] if e[2] == 3)
+    assert f'<option value="{doc_id}">' in page and f"({count} trang)" in page
+    resp = client.post(resp.headers["Location"] + "/pages", data={"csrf_token": csrf_token(page), "file": "1",
+                                                                  "page": "1", "document_id": str(doc_id),
+                                                                  "doc_page": "1"})
+    assert resp.status_code == 302
+    page = client.get(resp.headers["Location"].split("#")[0]).get_data(as_text=True)
+    assert "Mọi trang đều đã nhận ra" in page and title.split(" – ")[0] in page
