@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -31,8 +30,6 @@ ACTIONS = {
     "rating": "Ghi nhận xếp loại",
     "packet": "Lập hồ sơ in",
 }
-_append_lock = threading.Lock()  # one writer per process; PostgreSQL also takes an advisory lock across machines
-_ADVISORY_KEY = 724_0366  # any constant shared by every process of this service
 
 
 class AuditBusy(ServiceError):
@@ -69,33 +66,40 @@ def event_hash(prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256((prev_hash + "\n" + body).encode("utf-8")).hexdigest()
 
 
+def _lock_chain(session: Session) -> None:
+    """Hold the chain until the caller's transaction ends, across threads, processes and machines.
+
+    The lock is a write to the head row: PostgreSQL keeps that row locked and SQLite keeps its database write lock
+    until commit or rollback, so a second append waits for the first to commit and then reads the newest event.
+    (pysqlite starts the transaction at this first write, so SQLite reads after it are never stale.)"""
+    session.execute(text("INSERT INTO audit_head (id, seq, hash, note) VALUES (1, 0, :genesis, '') "
+                         "ON CONFLICT (id) DO NOTHING"), {"genesis": GENESIS})
+    session.execute(text("UPDATE audit_head SET seq = seq WHERE id = 1"))
+
+
 def record(session: Session, actor: Actor, action: str, *, object_type: str = "", object_id: Any = "",
            unit_id: int | None = None, document_id: int | None = None, **details: Any) -> AuditEvent:
     """Append one event in the caller's transaction (it commits or rolls back with the action it records)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    with _append_lock:
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_KEY})
-        last = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).first()
-        event = AuditEvent(
-            seq=(last.seq + 1) if last else 1,
-            recorded_at=datetime.now(timezone.utc).isoformat(timespec="microseconds"),
-            actor_id=actor.user_id, actor=clean(actor.name)[:200], address=(actor.address or "")[:100],
-            action=action, object_type=object_type, object_id=str(object_id)[:40], unit_id=unit_id,
-            document_id=document_id, details=json.loads(json.dumps(details, ensure_ascii=False, default=str)),
-            prev_hash=last.hash if last else GENESIS, hash="")
-        event.hash = event_hash(event.prev_hash, event)
-        try:
-            with session.begin_nested():
-                session.add(event)
-                head = session.get(AuditHead, 1)
-                if head is None:
-                    session.add(AuditHead(id=1, seq=event.seq, hash=event.hash))
-                else:
-                    head.seq, head.hash = event.seq, event.hash
-        except IntegrityError as exc:  # another process took the number (SQLite shared by processes): retry later
-            raise AuditBusy("Hệ thống đang ghi nhật ký của một thao tác khác, hãy thử lại.") from exc
+    session.flush()
+    _lock_chain(session)
+    last = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    event = AuditEvent(
+        seq=(last.seq + 1) if last else 1,
+        recorded_at=datetime.now(timezone.utc).isoformat(timespec="microseconds"),
+        actor_id=actor.user_id, actor=clean(actor.name)[:200], address=(actor.address or "")[:100],
+        action=action, object_type=object_type, object_id=str(object_id)[:40], unit_id=unit_id,
+        document_id=document_id, details=json.loads(json.dumps(details, ensure_ascii=False, default=str)),
+        prev_hash=last.hash if last else GENESIS, hash="")
+    event.hash = event_hash(event.prev_hash, event)
+    session.add(event)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # cannot happen while the head row is locked; refuse rather than fork the chain
+        raise AuditBusy("Hệ thống đang ghi nhật ký của một thao tác khác, hãy thử lại.") from exc
+    session.execute(text("UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1"),
+                    {"seq": event.seq, "hash": event.hash})
     return event
 
 
