@@ -6,6 +6,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .files import atomic_write
+
 
 def _secret_key(data_dir: Path) -> str:
     """SECRET_KEY from the environment, else one generated once and kept in the data folder."""
@@ -16,12 +18,7 @@ def _secret_key(data_dir: Path) -> str:
     if path.exists():
         return path.read_text().strip()
     key = secrets.token_hex(32)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key)
-    os.replace(tmp, path)
+    atomic_write(path, key.encode(), mode=0o600)
     return key
 
 

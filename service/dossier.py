@@ -25,6 +25,7 @@ from .jobs import JobContext, register
 from .models import Document, Job, Member, ReviewCycle, Unit
 from .packets import CONTENTS_CODE, COVER_CODE, PacketInfo, Part, build_packet, stamp_document
 from .archive import printed
+from .archive.printed import PageRun
 from .pdfcache import PdfCache
 from .regimes import regime_for_year
 
@@ -175,18 +176,6 @@ def _add_unit(session: Session, result: Plan, unit: Unit, path: tuple[str, ...])
 
 
 Converter = Callable[[bytes, str, bool], bytes]  # (docx, name, pdfa) -> pdf
-
-
-@dataclass(frozen=True)
-class PageRun:
-    """Which packet pages one document (or the cover / contents) occupies, for matching signed scans later."""
-
-    doc_code: str
-    document_id: int | None
-    revision: int
-    title: str
-    first_page: int
-    page_count: int
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import os
 import re
 import socket
 import subprocess
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -180,6 +181,29 @@ class Auth:
     def logout(self):
         token = csrf_token(self.client.get("/").get_data(as_text=True))
         return self.client.post("/logout", data={"csrf_token": token})
+
+
+def bearer(token: str) -> dict:
+    """API headers for a token."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def download(client, url: str, headers: dict) -> bytes:
+    """The body of a file response, closing it (send_file keeps the file open until then)."""
+    with client.get(url, headers=headers) as resp:
+        assert resp.status_code == 200, resp.status_code
+        return resp.data
+
+
+def wait_for_job(client, headers: dict, job_id: str, timeout: float = 120) -> dict:
+    """Poll the job API until the job is no longer queued or running."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        job = client.get(f"/api/v1/jobs/{job_id}", headers=headers).get_json()
+        if job["state"] not in ("queued", "running"):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} still {job['state']}")
 
 
 def csrf_token(html: str) -> str:

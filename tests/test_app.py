@@ -39,15 +39,20 @@ def test_cli_creates_users_and_tokens(app, client):
 
 
 def test_demo_is_idempotent(app):
-    runner = app.test_cli_runner()
-    first, second = runner.invoke(args=["demo"]), runner.invoke(args=["demo"])
-    assert first.exit_code == second.exit_code == 0
-    assert first.output == second.output and "admin" in first.output
     from sqlalchemy import func, select
 
     from service.models import Member
-    with app.extensions["db"].session() as session:
-        assert session.scalar(select(func.count()).select_from(Member)) == 20
+
+    def members() -> int:
+        with app.extensions["db"].session() as session:
+            return session.scalar(select(func.count()).select_from(Member))
+
+    runner = app.test_cli_runner()
+    before = members()  # the session's app already holds the demo (and whatever other tests generated)
+    first, second = runner.invoke(args=["demo"]), runner.invoke(args=["demo"])
+    assert first.exit_code == second.exit_code == 0
+    assert first.output == second.output and "admin" in first.output
+    assert members() == before
 
 
 def test_pdf_still_produced_after_libreoffice_is_killed(client, token_for, converter):
@@ -60,3 +65,14 @@ def test_pdf_still_produced_after_libreoffice_is_killed(client, token_for, conve
         os.kill(pid, signal.SIGKILL)
     resp = client.post(url, json=member_review_366(), headers=headers)
     assert resp.status_code == 200 and resp.data.startswith(b"%PDF-")
+
+
+def test_demo_on_a_fresh_machine_seeds_the_school_dang_bo(fresh_app, tmp_path):
+    from sqlalchemy import func, select
+
+    from service.models import Member
+
+    app = fresh_app(tmp_path / "data")
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    with app.extensions["db"].session() as session:
+        assert session.scalar(select(func.count()).select_from(Member)) == 20

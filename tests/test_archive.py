@@ -5,7 +5,6 @@ import io
 import random
 import re
 import subprocess
-import time
 from pathlib import Path
 
 import img2pdf
@@ -16,27 +15,10 @@ from sqlalchemy import func, select
 from service import demo_bulk
 from service.archive.models import AuditEvent, Packet, Upload
 from service.archive.storage import store_from_settings
+from tests.conftest import bearer as _auth
+from tests.conftest import download as _download
+from tests.conftest import wait_for_job as _wait
 from tests.signing import make_ca, sign_pdf, simple_pdf
-
-
-def _auth(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def _wait(client, headers, job_id, timeout=120) -> dict:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        job = client.get(f"/api/v1/jobs/{job_id}", headers=headers).get_json()
-        if job["state"] not in ("queued", "running"):
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} still running")
-
-
-def _download(client, url, headers) -> bytes:
-    with client.get(url, headers=headers) as resp:
-        assert resp.status_code == 200, resp.status_code
-        return resp.data
 
 
 @pytest.fixture(scope="module")
@@ -346,25 +328,6 @@ def test_a_single_document_pdf_signed_digitally_comes_back_matched_and_valid(app
                                                        AuditEvent.action == "download")).all()
         assert len(downloads) >= 3 and downloads[0].details["format"] == "pdf"
 
-
-def test_uploads_go_to_an_s3_compatible_store_when_configured(app, client, token_for, printed, s3_endpoint, bucket):
-    from service.archive.storage import S3BlobStore
-    from service.archive.uploads import Archive
-
-    settings = app.config["SETTINGS"]
-    local = app.extensions.get("archive")
-    s3 = S3BlobStore(bucket, endpoint_url=s3_endpoint)
-    app.extensions["archive"] = Archive(s3, settings, Archive.from_settings(settings).limits)
-    try:
-        headers = _auth(token_for("admin"))
-        original = degrade(printed["scans"][1], -1, 5)
-        report = _upload(client, headers, [("muc-luc.jpg", original)]).get_json()
-        sha = report["files"][0]["sha256"]
-        assert s3.exists(sha) and s3.get(sha) == original
-        with client.get(f"/api/v1/archive/uploads/{report['upload_id']}/file/1", headers=headers) as resp:
-            assert resp.data == original
-    finally:
-        app.extensions["archive"] = local
 
 
 def test_a_scan_without_any_readable_code_can_still_be_assigned_on_the_page(client, auth, printed):

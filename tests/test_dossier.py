@@ -18,6 +18,9 @@ from service.models import Document, Unit
 from service.packets import parse_payload, read_page_codes
 from service.pdfcache import PdfCache, content_key
 from service.text import name_sort_key
+from tests.conftest import bearer as _auth
+from tests.conftest import download as _download
+from tests.conftest import wait_for_job as _wait
 
 
 @pytest.fixture(scope="module")
@@ -26,27 +29,6 @@ def small_chi_bo(app):
     with app.extensions["db"].session() as s:
         parent = demo_bulk.generate(s, parent_name="Đảng bộ Hồ sơ thử", chi_bo=1, members=3, year=2026, seed=7)
         return parent.children[0].id
-
-
-def _auth(token):
-    return {"Authorization": f"Bearer {token}"}
-
-
-def _download(client, url, headers) -> bytes:
-    """The body of a file response, closing it (send_file keeps the file open until then)."""
-    with client.get(url, headers=headers) as resp:
-        assert resp.status_code == 200, resp.status_code
-        return resp.data
-
-
-def _wait(client, headers, job_id, timeout=120):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        job = client.get(f"/api/v1/jobs/{job_id}", headers=headers).get_json()
-        if job["state"] not in ("queued", "running"):
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} still {job['state']}")
 
 
 def test_chi_bo_packet_has_cover_contents_bookmarks_and_codes(client, token_for, small_chi_bo, app):

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from ..db import Database
 from ..errors import ServiceError
+from ..files import fsync_dir
 from .backup_format import (
     _BATCH,
     BLOB_COLUMNS,
@@ -28,7 +29,6 @@ from .backup_format import (
     BackupError,
     BackupSummary,
     _dump,
-    _fsync_dir,
     _reflect,
     _revision,
 )
@@ -150,7 +150,7 @@ def _publish(tmp: Path, path: Path) -> None:
         os.rename(tmp, path)
     else:
         tmp.unlink()
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def _add(tar: tarfile.TarFile, name: str, data: bytes, *, mode: int = 0o644) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
 import tarfile
 from dataclasses import dataclass, field
@@ -191,14 +190,6 @@ def _row(table: sa.Table, line: bytes, name: str, number: int) -> dict:
         return {key: _load(table.c[key].type, value) for key, value in record.items()}
     except (ValueError, TypeError) as exc:
         raise BackupError(f"Dòng {number} của {name} không đọc được ({exc}).") from exc
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _count(n: int) -> str:

@@ -1,7 +1,7 @@
 """Packets as printed: recorded when a packet is built, looked up when its signed scan comes back."""
 from __future__ import annotations
 
-from typing import Protocol
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -9,11 +9,12 @@ from sqlalchemy.orm import Session
 from .models import Packet, PacketEntry
 
 
-class Run(Protocol):
-    """A run of packet pages (service.dossier.PageRun has this shape)."""
+@dataclass(frozen=True)
+class PageRun:
+    """Which packet pages one document (or the cover / contents) occupies, for matching signed scans later."""
 
     doc_code: str
-    document_id: int | None
+    document_id: int | None  # None: the cover or the contents
     revision: int
     title: str
     first_page: int
@@ -21,7 +22,7 @@ class Run(Protocol):
 
 
 def record_packet(session: Session, *, code: str, job_id: str | None, unit_id: int, year: int, scope: str,
-                  title: str, runs: list[Run]) -> Packet:
+                  title: str, runs: list[PageRun]) -> Packet:
     """Keep which document sits on which pages under the code printed in every QR, so scans can be matched."""
     total = max(r.first_page + r.page_count - 1 for r in runs)
     packet = session.get(Packet, code)

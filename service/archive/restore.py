@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 import tarfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,13 +13,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..db import MIGRATIONS_DIR, Database
+from ..files import atomic_write
 from .backup_format import (
     _BATCH,
     SECRET_KEY,
     VERSION_TABLE,
     BackupError,
     BackupSummary,
-    _fsync_dir,
     _manifest,
     _read,
     _reflect,
@@ -72,7 +71,7 @@ def restore_backup(database: Database, store: BlobStore, data_dir: Path | str, p
             key = _read(tar, members[SECRET_KEY])
             if not key.strip():
                 raise BackupError("Khóa bí mật trong tệp sao lưu trống.")
-            _write_private(data_dir / SECRET_KEY, key)
+            atomic_write(data_dir / SECRET_KEY, key, mode=0o600)
     return summary
 
 
@@ -279,22 +278,6 @@ def _reset_sequences(conn: Connection) -> None:
         if seq:
             conn.execute(sa.text(f"SELECT setval(:s, COALESCE((SELECT MAX({prep.quote(pk[0].name)}) FROM "
                                  f"{prep.format_table(table)}), 0) + 1, false)"), {"s": seq})
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Replace a small private file (the secret key) atomically and durably."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
 
 
 def _alembic_config(url: str, conn: Connection | None = None) -> Any:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..errors import InvalidInput, ServiceError
+from ..files import fsync_dir
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -128,7 +129,7 @@ class LocalBlobStore:
                 os.link(tmp, target)  # unlike rename, link never replaces an existing target
             except FileExistsError:
                 pass  # a concurrent put of the same bytes won; its file has the same content
-            _fsync_dir(target.parent)
+            fsync_dir(target.parent)
         finally:
             try:
                 os.unlink(tmp)
@@ -184,15 +185,6 @@ class LocalBlobStore:
         return f"thư mục {self.root.resolve()}"
 
 
-def _fsync_dir(path: Path) -> None:
-    """Make a new directory entry survive a power cut."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _makedirs_durable(root: Path, folder: Path) -> None:
     """Create folder (under root) and fsync the parent of every directory created, so the path survives a crash."""
     missing = []
@@ -207,7 +199,7 @@ def _makedirs_durable(root: Path, folder: Path) -> None:
             path.mkdir()
         except FileExistsError:
             continue
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
 
 
 class S3BlobStore:

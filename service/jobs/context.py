@@ -1,38 +1,15 @@
 """What a task sees: its folder, throttled progress, cancellation checks and atomic file writes."""
 from __future__ import annotations
 
-import os
 import time
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
 
 from ..db import Database
+from ..files import atomic_open, atomic_write
 from . import store
 from .errors import JobCancelled
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that readers see the old file, nothing, or the whole new file."""
-    with atomic_open(path) as fh:
-        fh.write(data)
-
-
-@contextmanager
-def atomic_open(path: Path) -> Iterator[IO[bytes]]:
-    """A binary file at a temporary name beside `path`, renamed over it only if the block succeeds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 class JobContext:
