@@ -31,3 +31,4 @@ bench: setup
 	$(VENV)/bin/python bench/bench_convert.py
 	$(VENV)/bin/python bench/bench_packet.py
 	$(VENV)/bin/python bench/bench_dashboard.py
+	$(VENV)/bin/python bench/bench_archive.py
