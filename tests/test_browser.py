@@ -1,4 +1,5 @@
-"""The packet's progress page in a real headless browser: Debian's Chromium driven by Playwright.
+"""The packet's progress page and the archive's upload in a real headless browser: Debian's Chromium driven by
+Playwright.
 
 The app runs on a free localhost port in a thread (werkzeug, threaded) with the session's app and its warm
 LibreOffice pool; jobs run in-process as in production. Missing Playwright or Chromium fails these tests
@@ -219,3 +220,38 @@ def test_a_failing_job_names_the_document(page, chi_bo, app):
     finally:
         with app.extensions["db"].session() as s:
             s.get(Document, doc_id).data = good
+
+
+def test_the_printed_packet_uploaded_as_two_files_is_matched_and_accepted(page, chi_bo, tmp_path):
+    from playwright.sync_api import expect
+    from pypdf import PdfWriter
+
+    _make_packet(page, chi_bo["id"])
+    expect(page.locator("#download-pdf")).to_be_visible(timeout=TIMEOUT_MS)
+    with page.expect_download() as info:
+        page.click("#download-pdf")
+    reader = PdfReader(info.value.path())
+    halves = []
+    for n, pages in enumerate((reader.pages[: len(reader.pages) // 2], reader.pages[len(reader.pages) // 2:]), 1):
+        writer = PdfWriter()
+        for p in pages:
+            writer.add_page(p)
+        path = tmp_path / f"phan-{n}.pdf"
+        with path.open("wb") as fh:
+            writer.write(fh)
+        halves.append(str(path))
+
+    page.goto(f"/units/{chi_bo['id']}/review/{YEAR}")
+    page.click("#archive-link")
+    page.set_input_files("input[name=files]", halves)
+    page.click("#upload-button")
+    expect(page.locator("#upload-state")).to_have_text("Chờ xác nhận")
+    rows = page.locator("#van-ban tbody tr")
+    expect(rows).to_have_count(len(chi_bo["titles"]))
+    expect(page.locator("#van-ban .status-missing")).to_have_count(0)
+    expect(page.locator("#trang-chua-nhan")).to_contain_text("Mọi trang đều đã nhận ra")
+    expect(page.locator("#tep")).to_contain_text("phan-2.pdf")
+    page.click("#accept")
+    expect(page.locator("#upload-state")).to_have_text("Đã xác nhận")
+    page.goto(f"/units/{chi_bo['id']}/archive/{YEAR}?state=signed")
+    expect(page.locator("#documents tbody tr.signed-signed")).to_have_count(len(chi_bo["titles"]))
