@@ -349,3 +349,14 @@ def test_a_scan_without_any_readable_code_can_still_be_assigned_on_the_page(clie
     assert resp.status_code == 302
     page = client.get(resp.headers["Location"].split("#")[0]).get_data(as_text=True)
     assert "Mọi trang đều đã nhận ra" in page and title.split(" – ")[0] in page
+
+
+def test_an_upload_far_above_the_apps_form_limit_is_accepted(client, token_for, printed):
+    """The app refuses ordinary requests over 5 MB; an archive upload may be up to ARCHIVE_MAX_REQUEST_MB."""
+    big = io.BytesIO()
+    Image.effect_noise((2600, 3600), 90).save(big, "JPEG", quality=95)
+    assert big.tell() > 6 * 1024 * 1024
+    resp = _upload(client, _auth(token_for("admin")), [("anh-lon.jpg", big.getvalue())],
+                   unit_id=str(printed["unit_id"]))
+    assert resp.status_code == 201, resp.get_data(as_text=True)
+    assert resp.get_json()["files"][0]["size"] == big.tell()

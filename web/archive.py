@@ -36,8 +36,9 @@ def archive() -> Archive:
     return current_app.extensions["archive"]
 
 
-def _files_from_request() -> list[tuple[str, bytes]]:
-    """The uploaded parts named `files`, after the request-size limit (the app's default limit is far lower)."""
+def _upload_request() -> tuple[list[tuple[str, bytes]], str | None, int | None]:
+    """(files, packet code, unit id) of an upload request, read under the archive's size limit (the app's default
+    limit is far lower, so it is raised before anything touches the form)."""
     limit = archive().limits.max_request_bytes
     request.max_content_length = limit + 1024 * 1024  # room for the multipart framing
     if request.content_length and request.content_length > limit:
@@ -47,7 +48,7 @@ def _files_from_request() -> list[tuple[str, bytes]]:
     for part in request.files.getlist("files"):
         with part.stream:  # large parts are spooled to temporary files: close them now, not at collection
             files.append((part.filename or "tep-khong-ten", part.read()))
-    return files
+    return files, request.form.get("packet_id") or None, _int_arg(request.form.get("unit_id"), "unit_id")
 
 
 def _int_arg(value: str | None, name: str) -> int | None:
@@ -59,9 +60,10 @@ def _int_arg(value: str | None, name: str) -> int | None:
         raise InvalidInput("Tham số không hợp lệ.", {name: ["Phải là số."]}) from None
 
 
-def _receive(user: User, actor: Actor, packet_code: str | None, unit_id: int | None):
-    upload = uploads.receive(session(), archive(), actor, user, _files_from_request(), packet_code=packet_code,
-                             unit_id=unit_id)
+def _receive(user: User, actor: Actor, default_unit: int | None = None):
+    files, packet_code, unit_id = _upload_request()
+    upload = uploads.receive(session(), archive(), actor, user, files, packet_code=packet_code,
+                             unit_id=unit_id or default_unit)
     session().commit()
     return upload
 
@@ -78,9 +80,7 @@ def _unit(user: User, unit_id: int) -> Unit:
 @token_required
 def api_upload():
     """Upload signed files (multipart `files`, optional `packet_id`, `unit_id`): 201 with the matching report."""
-    user = g.api_user
-    upload = _receive(user, actor_for(user), request.form.get("packet_id") or None,
-                      _int_arg(request.form.get("unit_id"), "unit_id"))
+    upload = _receive(g.api_user, actor_for(g.api_user))
     return jsonify(uploads.report(session(), upload)), 201
 
 
@@ -185,7 +185,7 @@ def upload(unit_id: int, year: int):
     """Receive the files; a refused request stores nothing and says, per file, why."""
     unit = _unit(current(), unit_id)
     try:
-        received = _receive(current(), current_actor(), request.form.get("packet_id") or None, unit.id)
+        received = _receive(current(), current_actor(), default_unit=unit.id)
     except InvalidInput as exc:
         session().rollback()
         flash(exc.message, "error")
