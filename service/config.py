@@ -45,6 +45,7 @@ class Settings:
     converter_timeout: float = 60.0
     converter_recycle_after: int = 200
     default_place: str = "Hà Nội"
+    trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto to believe (audit addresses)
     extra: dict = field(default_factory=dict)
     archive_store: str = "local"
     archive_s3_bucket: str | None = None
@@ -74,6 +75,7 @@ class Settings:
             converter_timeout=float(os.environ.get("CONVERTER_TIMEOUT", "60")),
             converter_recycle_after=int(os.environ.get("CONVERTER_RECYCLE_AFTER", "200")),
             default_place=os.environ.get("DEFAULT_PLACE", "Hà Nội"),
+            trusted_proxies=int(os.environ.get("TRUSTED_PROXIES", "0")),
             archive_store=(os.environ.get("ARCHIVE_STORE") or "local").strip().lower(),
             archive_s3_bucket=os.environ.get("ARCHIVE_S3_BUCKET") or None,
             archive_s3_prefix=os.environ.get("ARCHIVE_S3_PREFIX", "archive/"),

@@ -57,3 +57,22 @@ def test_a_rolled_back_action_leaves_no_event(app):
     with database.session() as s:
         assert s.scalar(select(func.count(AuditEvent.id))) == before
         assert audit.verify_chain(s) == []
+
+
+def test_behind_a_trusted_proxy_the_audit_records_the_clients_address(fresh_app, tmp_path, monkeypatch):
+    monkeypatch.setenv("TRUSTED_PROXIES", "1")
+    app = fresh_app(tmp_path / "data")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo", "--members", "2"]).exit_code == 0  # with filled-in documents
+    token = runner.invoke(args=["tokens", "create", "admin"]).output.strip().splitlines()[-1]
+    client = app.test_client()
+    with app.extensions["db"].session() as s:
+        from service.models import Document
+
+        doc_id = s.scalar(select(Document.id).where(Document.status == "submitted").limit(1))
+    resp = client.get(f"/api/v1/documents/{doc_id}/file?format=docx",
+                      headers={"Authorization": f"Bearer {token}", "X-Forwarded-For": "203.0.113.7"})
+    assert resp.status_code == 200
+    with app.extensions["db"].session() as s:
+        event = s.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1))
+        assert (event.action, event.document_id, event.address) == ("download", doc_id, "203.0.113.7")

@@ -51,7 +51,7 @@ def current() -> User:
 
 
 def actor_for(user: User) -> Actor:
-    """Who acts and from which address, for the audit log (the proxy's X-Forwarded-For only behind ProxyFix)."""
+    """Who acts and from which address, for the audit log (behind a proxy: set TRUSTED_PROXIES)."""
     name = f"{user.member.full_name} ({user.username})" if user.member else user.username
     return Actor(user.id, name, request.remote_addr or "")
 
