@@ -360,3 +360,20 @@ def test_an_upload_far_above_the_apps_form_limit_is_accepted(client, token_for, 
                    unit_id=str(printed["unit_id"]))
     assert resp.status_code == 201, resp.get_data(as_text=True)
     assert resp.get_json()["files"][0]["size"] == big.tell()
+
+
+def test_the_office_sees_every_unit_below_and_lists_documents_once_filtered(client, auth, app, printed):
+    auth.login("admin")
+    with app.extensions["db"].session() as s:
+        from service.models import Unit as UnitRow
+
+        chi_bo = s.get(UnitRow, printed["unit_id"])
+        parent_id, name = chi_bo.parent_id, chi_bo.name
+        idle = UnitRow(name="Chi bộ Chưa bắt đầu", kind="chi_bo", parent_id=parent_id)
+        s.add(idle)
+    page = client.get(f"/units/{parent_id}/archive/2026").get_data(as_text=True)
+    progress = page.split('id="tien-do"', 1)[1].split("</section>", 1)[0]
+    assert name in progress and "Chi bộ Chưa bắt đầu" in progress  # even a chi bộ with nothing yet
+    assert "Chọn loại văn bản hoặc trạng thái" in page
+    filtered = client.get(f"/units/{parent_id}/archive/2026?state=unsigned").get_data(as_text=True)
+    assert "Chưa có bản ký" in filtered and "Chọn loại văn bản hoặc trạng thái" not in filtered

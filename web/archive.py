@@ -166,11 +166,13 @@ def _archive_page(unit: Unit, year: int, errors: dict | None = None, status: int
     member_id, kind, state = _int_arg(args.get("member_id"), "member_id"), args.get("kind") or None, \
         args.get("state") or None
     below = bool(unit.children)
+    # Above a chi bộ the full list runs to thousands of rows: the progress table first, the list once filtered.
+    listed = not below or bool(kind or state)
     states = listing.document_states(session(), user, unit.id, year, member_id=member_id, kind=kind, state=state,
-                                     below=below)
+                                     below=below) if listed else []
     members = session().query(Member).filter(Member.unit_id == unit.id).all() if not below else []
     return render_template(
-        "archive_unit.html", unit=unit, year=year, states=states, filters={"member_id": member_id, "kind": kind,
+        "archive_unit.html", unit=unit, year=year, states=states, listed=listed, below=below, filters={"member_id": member_id, "kind": kind,
                                                                           "state": state},
         signed_states=listing.SIGNED_STATES, kinds=kinds_for(regime_for_year(year)), members=members,
         progress=listing.unit_progress(session(), user, unit.id, year) if below else [],

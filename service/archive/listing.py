@@ -111,7 +111,7 @@ def document_states(session: Session, user: User, unit_id: int, year: int, *, me
 
 
 def unit_progress(session: Session, user: User, unit_id: int, year: int) -> list[UnitProgress]:
-    """Each unit under (and including) this one that has documents: counts by signed state."""
+    """Every chi bộ under this unit (and any unit with documents of its own): counts by signed state."""
     ids = _unit_ids(session, user, unit_id)
     states = document_states(session, user, unit_id, year, below=True)
     uploads: dict[int, int] = {}
@@ -121,8 +121,8 @@ def unit_progress(session: Session, user: User, unit_id: int, year: int) -> list
     progress = []
     for uid in ids:
         mine = [s for s in states if s.unit_id == uid]
-        if not mine and not uploads.get(uid):
-            continue
+        if not mine and not uploads.get(uid) and units[uid].children:
+            continue  # a đảng bộ without documents of its own; every chi bộ shows, even one not started
         count = {k: sum(1 for s in mine if s.state == k) for k in SIGNED_STATES}
         finished = len(mine) - count["draft"]
         progress.append(UnitProgress(uid, units[uid].name, finished, count["signed"], count["outdated"],
