@@ -199,3 +199,21 @@ def test_366_dieu12_leadership_collective_before_its_members(app, chi_bo):
     assert [r["rule"] for r in err.value.reasons] == ["collective_before_its_members"]
     assert "Phó Bí thư chi bộ" in err.value.reasons[0]["message"]
     s.close()
+
+
+def test_every_rating_step_is_an_audit_event(app, chi_bo):
+    from service.archive import audit
+    from service.archive.models import AuditEvent
+
+    s, unit, cycle, members, users = _ctx(app, chi_bo)
+    _submit_collective(s, unit, users["admin"])
+    member = members["Trần Thị Bình"]
+    doc = _submit_review(s, member, users["admin"])
+    ratings.record_step(s, cycle, member, "proposal", "tot", users["admin"])
+    events = s.scalars(select(AuditEvent).where(AuditEvent.action == "rating", AuditEvent.unit_id == unit.id)
+                       .order_by(AuditEvent.seq)).all()
+    assert [(e.details["step"], e.details["member_id"]) for e in events][-2:] == [("self", member.id),
+                                                                                  ("proposal", member.id)]
+    assert events[-2].document_id == doc.id and events[-1].actor == "admin"
+    assert audit.verify_chain(s) == []
+    s.rollback()

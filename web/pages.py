@@ -98,7 +98,7 @@ def edit(doc_id: int):
               "trên trang; bản đã lưu trước đó không bị thay đổi.", "error")
         return _page(doc, kind, form), 422
     documents.save_revision(db, doc, form.json_data(), current(), status="submitted" if final else "draft")
-    ratings.record_self_from_document(db, doc, current())
+    ratings.record_self_from_document(db, doc, current(), current_actor())
     db.commit()
     flash("Đã lưu và kiểm tra đủ các mục: có thể tải văn bản." if final else "Đã lưu bản nháp.", "info")
     return redirect(url_for("pages.edit", doc_id=doc.id))

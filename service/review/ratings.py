@@ -143,8 +143,10 @@ def record_result_document(session: Session, cycle: ReviewCycle, member: Member,
     return doc
 
 
-def record_self_from_document(session: Session, doc: Document, user: User | None) -> RatingStep | None:
-    """A submitted self-review or collective report carries the self-rating: record it as the 'self' step."""
+def record_self_from_document(session: Session, doc: Document, user: User | None,
+                              actor: Actor | None = None) -> RatingStep | None:
+    """A submitted self-review or collective report carries the self-rating: record it as the 'self' step (and as
+    an audit event, like every rating step)."""
     kind = get_kind(doc.kind_code)
     level = doc.data.get("proposed_level")
     if doc.status != "submitted" or level not in LEVEL_LABELS or kind.family not in ("personal-review",
@@ -162,6 +164,9 @@ def record_self_from_document(session: Session, doc: Document, user: User | None
                      note="Theo văn bản tự kiểm điểm", user_id=user.id if user else None)
     session.add(row)
     session.flush()
+    who = actor or (Actor(user.id, user.username) if user else Actor.system())
+    audit.record(session, who, "rating", object_type="rating_step", object_id=row.id, unit_id=doc.cycle.unit_id,
+                 document_id=doc.id, member_id=member_id, year=doc.cycle.year, step="self", level=level)
     return row
 
 
