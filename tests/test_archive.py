@@ -377,3 +377,19 @@ def test_the_office_sees_every_unit_below_and_lists_documents_once_filtered(clie
     assert "Chọn loại văn bản hoặc trạng thái" in page
     filtered = client.get(f"/units/{parent_id}/archive/2026?state=unsigned").get_data(as_text=True)
     assert "Chưa có bản ký" in filtered and "Chọn loại văn bản hoặc trạng thái" not in filtered
+
+
+def test_a_page_of_another_units_packet_stays_foreign_in_every_later_report(app, client, token_for, printed):
+    from service.models import User
+
+    with app.extensions["db"].session() as s:
+        own_unit = s.scalar(select(User.unit_id).where(User.username == "bithu.toan"))
+    secretary = _auth(token_for("bithu.toan"))
+    resp = _upload(client, secretary, [("nham-ho-so.jpg", degrade(printed["scans"][2], 1, 31))],
+                   unit_id=str(own_unit))
+    assert resp.status_code == 201, resp.get_data(as_text=True)
+    for report in (resp.get_json(), client.get(f"/api/v1/archive/uploads/{resp.get_json()['upload_id']}",
+                                               headers=_auth(token_for("admin"))).get_json()):
+        assert report["unit_id"] == own_unit and report["documents"] == []
+        [page] = report["unmatched_pages"]
+        assert printed["code"] in page["reason"] and "ngoài phạm vi" in page["reason"]

@@ -7,13 +7,13 @@ from flask import (Blueprint, Flask, current_app, flash, g, jsonify, redirect, r
                    send_file, url_for)
 from flask_login import login_required
 
-from service import access
+from service import access, text
 from service.archive import audit, listing, printed, uploads
 from service.archive.audit import Actor
 from service.archive.uploads import Archive
 from service.catalog import get_kind, kinds_for
 from service.errors import InvalidInput, NotFound
-from service.models import Document, Member, Unit, User
+from service.models import Document, Unit, User
 from service.regimes import regime_for_year
 
 from .api import bp as api_bp
@@ -170,7 +170,7 @@ def _archive_page(unit: Unit, year: int, errors: dict | None = None, status: int
     listed = not below or bool(kind or state)
     states = listing.document_states(session(), user, unit.id, year, member_id=member_id, kind=kind, state=state,
                                      below=below) if listed else []
-    members = session().query(Member).filter(Member.unit_id == unit.id).all() if not below else []
+    members = text.sort_people(unit.members) if not below else []
     return render_template(
         "archive_unit.html", unit=unit, year=year, states=states, listed=listed, below=below, filters={"member_id": member_id, "kind": kind,
                                                                           "state": state},

@@ -176,12 +176,13 @@ def _result(session: Session, upload: Upload) -> MatchResult:
     codes |= {parsed[0] for f in upload.files for p in f.page_rows if p.code and (parsed := parse_payload(p.code))}
     if upload.packet_code:
         codes.add(upload.packet_code)
-    visible = {upload.unit_id} | _units_of(session, codes)
-    return match(pages, _layouts(session, codes, visible), upload.packet_code)
+    return match(pages, _layouts(session, codes, _uploader_view(session, upload)), upload.packet_code)
 
 
-def _units_of(session: Session, codes: set[str]) -> set[int]:
-    return set(session.scalars(select(Packet.unit_id).where(Packet.code.in_(codes))).all()) if codes else set()
+def _uploader_view(session: Session, upload: Upload) -> set[int]:
+    """The units the uploader could see, so a report shown later matches against what the upload itself did."""
+    uploader = session.get(User, upload.uploaded_by_id) if upload.uploaded_by_id else None
+    return (visible_unit_ids(session, uploader) if uploader else set()) | {upload.unit_id}
 
 
 def report(session: Session, upload: Upload) -> dict[str, Any]:
