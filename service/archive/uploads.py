@@ -87,21 +87,20 @@ def receive(session: Session, archive: Archive, actor: Actor, user: User, files:
     layouts = _layouts(session, packets_seen | ({expected.code} if expected else set()), visible)
     pages = [PageSeen(n, p, c) for n, file_codes in enumerate(codes, 1) for p, c in enumerate(file_codes, 1)]
     result = match(pages, layouts, expected.code if expected else None)
-    unit = _unit_of(session, user, visible, expected, result, unit_id)
+    unit, year = _owner(session, visible, expected, result, unit_id)
     if not may_manage(session, user, unit.id):
         raise NotFound("Không tìm thấy tổ chức đảng.")
     roots = archive.trust_roots()
     checks = [[c.as_dict() for c in signatures.verify_pdf_signatures(f.data, roots)]
               if f.media_type == "application/pdf" else [] for f in accepted]
 
-    upload = Upload(unit_id=unit.id, year=_year(session, expected, result), packet_code=expected.code if expected
-                    else None, uploaded_by_id=user.id, uploaded_by=actor.name,
-                    address=actor.address)
+    upload = Upload(unit_id=unit.id, year=year, packet_code=expected.code if expected else None,
+                    uploaded_by_id=user.id, uploaded_by=actor.name, address=actor.address)
     session.add(upload)
     session.flush()
     for n, (f, file_codes, sigs) in enumerate(zip(accepted, codes, checks), 1):
         sha = archive.store.put(f.data)
-        pdf_sha = sha if f.pdf is f.data or f.pdf == f.data else archive.store.put(f.pdf)
+        pdf_sha = sha if f.pdf == f.data else archive.store.put(f.pdf)
         row = UploadFile(upload_id=upload.id, position=n, original_name=f.name[:300], media_type=f.media_type,
                          size=len(f.data), sha256=sha, pdf_sha256=pdf_sha, pages=f.pages, signatures=sigs)
         session.add(row)
@@ -123,27 +122,18 @@ def receive(session: Session, archive: Archive, actor: Actor, user: User, files:
     return upload
 
 
-def _unit_of(session: Session, user: User, visible: set[int], expected: Packet | None, result: MatchResult,
-             unit_id: int | None) -> Unit:
-    if expected is not None:
-        return session.get(Unit, expected.unit_id)
-    if result.packets:
-        return session.get(Unit, session.get(Packet, result.packets[0]).unit_id)
-    if unit_id is not None and unit_id in visible:
-        unit = session.get(Unit, unit_id)
-        if unit is not None:
-            return unit
-    raise InvalidInput("Không xác định được tổ chức của các tệp: không trang nào có mã QR của hồ sơ đã lập. "
-                       "Hãy tải lên từ trang lưu trữ của chi bộ hoặc ghi rõ mã hồ sơ.",
-                       {"files": ["Không đọc được mã QR của hồ sơ nào trên các trang."]})
-
-
-def _year(session: Session, expected: Packet | None, result: MatchResult) -> int | None:
-    if expected is not None:
-        return expected.year
-    if result.packets:
-        return session.get(Packet, result.packets[0]).year
-    return None
+def _owner(session: Session, visible: set[int], expected: Packet | None, result: MatchResult,
+           unit_id: int | None) -> tuple[Unit, int | None]:
+    """(unit, year) of an upload: the packet named, else the first packet its pages came from, else the unit given."""
+    packet = expected or (session.get(Packet, result.packets[0]) if result.packets else None)
+    if packet is not None:
+        return session.get(Unit, packet.unit_id), packet.year
+    unit = session.get(Unit, unit_id) if unit_id is not None and unit_id in visible else None
+    if unit is None:
+        raise InvalidInput("Không xác định được tổ chức của các tệp: không trang nào có mã QR của hồ sơ đã lập. "
+                           "Hãy tải lên từ trang lưu trữ của chi bộ hoặc ghi rõ mã hồ sơ.",
+                           {"files": ["Không đọc được mã QR của hồ sơ nào trên các trang."]})
+    return unit, None
 
 
 def upload_for(session: Session, user: User, upload_id: int) -> Upload:
