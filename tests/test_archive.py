@@ -212,8 +212,9 @@ def test_a_page_without_code_is_assigned_by_hand_then_the_upload_is_accepted(app
 
     auth.login("admin")
     history = client.get(f"/documents/{doc[1]}/history").get_data(as_text=True)
-    for label in ("Tải lên bản ký", "Gán trang bằng tay", "Xác nhận bản ký"):
+    for label in ("Tải lên bản ký", "Gán trang bằng tay", "Xác nhận bản ký", "Trang của văn bản: 1"):
         assert label in history
+    assert "doc_page" not in history and "unmatched_pages" not in history  # no field names, only Vietnamese
     page = client.get(f"/units/{printed['unit_id']}/archive/2026").get_data(as_text=True)
     assert "Đã có bản ký" in page and f"lần tải lên số {upload_id}" in page
     board = client.get(f"/units/{printed['unit_id']}/review/2026").get_data(as_text=True)

@@ -15,6 +15,8 @@ from service.catalog import get_kind, kinds_for
 from service.errors import InvalidInput, NotFound
 from service.models import Document, Unit, User
 from service.regimes import regime_for_year
+from service.review.models import STEPS
+from service.rules import LEVEL_LABELS
 
 from .api import bp as api_bp
 from .api import json_body, token_required
@@ -27,6 +29,34 @@ bp = Blueprint("archive", __name__)
 def init_app(app: Flask) -> None:
     """The archive (store, limits, trust roots) is made on first use from the settings."""
     app.extensions["archive"] = None
+    app.add_template_filter(event_details)
+
+
+DETAIL_LABELS = {"title": "Văn bản", "member": "Đảng viên", "year": "Năm", "step": "Bước", "level": "Mức",
+                 "override_reason": "Lý do làm khác trình tự", "format": "Định dạng", "revision": "Lần lưu",
+                 "file": "Tệp số", "page": "Trang", "doc_page": "Trang của văn bản", "sha256": "SHA-256",
+                 "packets": "Hồ sơ", "unmatched_pages": "Trang chưa nhận ra", "complete": "Số văn bản đủ trang"}
+
+
+def event_details(details: dict) -> list[tuple[str, str]]:
+    """An audit event's details as a reader sees them: Vietnamese labels, levels and steps by name."""
+    shown = []
+    for key, label in DETAIL_LABELS.items():
+        value = details.get(key)
+        if value in (None, "", []):
+            continue
+        if key == "step":
+            value = STEPS.get(value, value)
+        elif key == "level":
+            value = LEVEL_LABELS.get(value, value)
+        elif key == "complete":
+            value = len(value)
+        elif key == "sha256":
+            value = f"{value[:12]}…"
+        elif isinstance(value, list):
+            value = ", ".join(map(str, value))
+        shown.append((label, str(value)))
+    return shown
 
 
 def archive() -> Archive:
