@@ -260,7 +260,7 @@ def test_members_and_other_units_cannot_see_uploads(client, auth, token_for, pri
         assert resp.status_code == 422 and "Không tìm thấy hồ sơ" in resp.get_json()["error"]
 
 
-def test_signed_pdf_is_verified_and_a_changed_byte_is_shown_invalid(app, client, token_for, printed):
+def test_signed_pdf_is_verified_and_a_changed_byte_is_shown_invalid(app, client, auth, token_for, printed):
     ca = make_ca()
     signed = sign_pdf(simple_pdf("Biên bản đã ký số"), ca)
     roots = app.config["SETTINGS"].archive_trust_roots
@@ -275,9 +275,14 @@ def test_signed_pdf_is_verified_and_a_changed_byte_is_shown_invalid(app, client,
         digit = re.search(rb"BT (\d)", signed).start(1)  # inside the first signed range: the text moves
         assert digit < int(re.search(rb"/ByteRange \[ *0 +(\d+)", signed).group(1))
         tampered = signed[:digit] + str((int(signed[digit:digit + 1]) + 1) % 10).encode() + signed[digit + 1:]
-        bad = _upload(client, headers, [("ky-so-sua.pdf", tampered)],
-                      unit_id=str(printed["unit_id"])).get_json()["signatures"][0]
+        bad_report = _upload(client, headers, [("ky-so-sua.pdf", tampered)],
+                             unit_id=str(printed["unit_id"])).get_json()
+        bad = bad_report["signatures"][0]
         assert bad["valid"] is False and bad["intact"] is False and "KHÔNG hợp lệ" in bad["summary"]
+        auth.login("admin")
+        page = client.get(f"/archive/uploads/{bad_report['upload_id']}").get_data(as_text=True)
+        banner = page.split('id="invalid-signatures"', 1)[1].split("</div>", 1)[0]
+        assert "ky-so-sua.pdf" in banner and "KHÔNG hợp lệ" in banner  # shown first, never hidden
     finally:
         (roots / "goc-thu.pem").unlink()
     untrusted = _upload(client, headers, [("ky-so.pdf", signed)], unit_id=str(printed["unit_id"])).get_json()[
@@ -300,7 +305,7 @@ def test_every_action_is_an_event_in_one_unbroken_chain(app, client, token_for, 
         assert audit.verify_chain(s) == []
 
 
-def test_a_single_document_pdf_signed_digitally_comes_back_matched_and_valid(app, client, token_for, printed):
+def test_a_single_document_pdf_signed_digitally_comes_back_matched_and_valid(app, client, auth, token_for, printed):
     from service.packets import read_page_codes
 
     headers = _auth(token_for("admin"))
@@ -324,6 +329,11 @@ def test_a_single_document_pdf_signed_digitally_comes_back_matched_and_valid(app
     assert doc["document_id"] == doc_id and doc["complete"] and doc["pages_expected"] == len(codes)
     [signature] = report["signatures"]
     assert signature["valid"] and signature["trusted"] and signature["intact"]
+    auth.login("admin")
+    page = client.get(f"/archive/uploads/{report['upload_id']}").get_data(as_text=True)
+    section = page.split('id="chu-ky-so"', 1)[1]
+    assert "Chữ ký hợp lệ" in section and "Nguyễn Văn Thử" in section and "(UTC+00:00)" in section
+    assert 'id="invalid-signatures"' not in page
     with app.extensions["db"].session() as s:
         downloads = s.scalars(select(AuditEvent).where(AuditEvent.document_id == doc_id,
                                                        AuditEvent.action == "download")).all()
