@@ -404,3 +404,20 @@ def test_a_page_of_another_units_packet_stays_foreign_in_every_later_report(app,
         assert report["unit_id"] == own_unit and report["documents"] == []
         [page] = report["unmatched_pages"]
         assert printed["code"] in page["reason"] and "ngoài phạm vi" in page["reason"]
+
+
+def test_a_member_reads_the_history_of_their_own_document_without_others_addresses(app, client, auth):
+    from service.models import Document, User
+
+    auth.login("tuyet")
+    assert client.get("/reviews/2026").status_code == 302  # opens (or creates) her self-review
+    with app.extensions["db"].session() as s:
+        member_id = s.scalar(select(User.member_id).where(User.username == "tuyet"))
+        doc_id = s.scalar(select(Document.id).where(Document.member_id == member_id).limit(1))
+    auth.login("admin")
+    assert client.get(f"/documents/{doc_id}").status_code == 200  # a view by the admin, from 127.0.0.1
+    auth.login("tuyet")
+    page = client.get(f"/documents/{doc_id}/history")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Xem" in html and "admin" in html
+    assert "127.0.0.1" not in html and "Địa chỉ" not in html
