@@ -95,20 +95,26 @@ def create_token(username: str) -> None:
     click.echo(token)
 
 
+def _with_archive(action, path: Path, done: str) -> None:
+    """Run a backup or restore on the app's database, archive store and data folder; refusals exit 1."""
+    from service.archive.storage import store_from_settings
+
+    settings = current_app.config["SETTINGS"]
+    try:
+        summary = action(db(), store_from_settings(settings), settings.data_dir, path)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"{done} {summary.path}: {summary.text()}.")
+
+
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def backup(path: Path) -> None:
     """Write one tar file with a consistent copy of the database, the archived files and the secret key."""
     from service.archive.backup import write_backup
-    from service.archive.storage import store_from_settings
 
-    settings = current_app.config["SETTINGS"]
-    try:
-        summary = write_backup(db(), store_from_settings(settings), settings.data_dir, path)
-    except ServiceError as exc:
-        raise click.ClickException(exc.message) from exc
-    click.echo(f"Đã sao lưu vào {summary.path}: {summary.text()}.")
+    _with_archive(write_backup, path, "Đã sao lưu vào")
 
 
 @click.command("restore")
@@ -117,14 +123,8 @@ def backup(path: Path) -> None:
 def restore(path: Path) -> None:
     """Bring a backup back into an empty database, archive store and data folder."""
     from service.archive.restore import restore_backup
-    from service.archive.storage import store_from_settings
 
-    settings = current_app.config["SETTINGS"]
-    try:
-        summary = restore_backup(db(), store_from_settings(settings), settings.data_dir, path)
-    except ServiceError as exc:
-        raise click.ClickException(exc.message) from exc
-    click.echo(f"Đã khôi phục từ {summary.path}: {summary.text()}.")
+    _with_archive(restore_backup, path, "Đã khôi phục từ")
 
 
 @click.group("archive", cls=AppGroup)
