@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import api, archive, auth, cli, database, errors, health, jobs, pages, pdf, review
+from . import api, archive, auth, cli, database, display, errors, health, jobs, pages, pdf, review
 
 
 def init_app(app: Flask) -> None:
@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     pdf.init_app(app)
     jobs.init_app(app)
     archive.init_app(app)
+    display.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

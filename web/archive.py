@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
 
 from flask import (Blueprint, Flask, current_app, flash, g, jsonify, redirect, render_template, request,
                    send_file, url_for)
@@ -16,9 +15,6 @@ from service.catalog import get_kind, kinds_for
 from service.errors import InvalidInput, NotFound
 from service.models import Document, Unit, User
 from service.regimes import regime_for_year
-from service.text import vn_number
-from service.review.models import STEPS
-from service.rules import LEVEL_LABELS
 
 from .api import bp as api_bp
 from .api import json_body, token_required
@@ -31,52 +27,6 @@ bp = Blueprint("archive", __name__)
 def init_app(app: Flask) -> None:
     """The archive (store, limits, trust roots) is made on first use from the settings."""
     app.extensions["archive"] = None
-    app.add_template_filter(event_details)
-    app.add_template_filter(when)
-    app.add_template_filter(file_size)
-
-
-def when(iso: str | None) -> str:
-    """An ISO 8601 time as "27/11/2026 05:57 (UTC+07:00)", or a dash."""
-    if not iso:
-        return "—"
-    moment = datetime.fromisoformat(iso)
-    zone = moment.strftime("%z")
-    return moment.strftime("%d/%m/%Y %H:%M") + (f" (UTC{zone[:3]}:{zone[3:]})" if zone else "")
-
-
-def file_size(size: int) -> str:
-    """Bytes as people read them: "1,8 MB", "640 KB"."""
-    if size >= 1024 * 1024:
-        return f"{vn_number(round(size / (1024 * 1024), 1))} MB"
-    return f"{vn_number(round(size / 1024, 1))} KB"
-
-
-DETAIL_LABELS = {"title": "Văn bản", "member": "Đảng viên", "year": "Năm", "step": "Bước", "level": "Mức",
-                 "override_reason": "Lý do làm khác trình tự", "format": "Định dạng", "revision": "Lần lưu",
-                 "file": "Tệp số", "page": "Trang", "doc_page": "Trang của văn bản", "sha256": "SHA-256",
-                 "packets": "Hồ sơ", "unmatched_pages": "Trang chưa nhận ra", "complete": "Số văn bản đủ trang"}
-
-
-def event_details(details: dict) -> list[tuple[str, str]]:
-    """An audit event's details as a reader sees them: Vietnamese labels, levels and steps by name."""
-    shown = []
-    for key, label in DETAIL_LABELS.items():
-        value = details.get(key)
-        if value in (None, "", []):
-            continue
-        if key == "step":
-            value = STEPS.get(value, value)
-        elif key == "level":
-            value = LEVEL_LABELS.get(value, value)
-        elif key == "complete":
-            value = len(value)
-        elif key == "sha256":
-            value = f"{value[:12]}…"
-        elif isinstance(value, list):
-            value = ", ".join(map(str, value))
-        shown.append((label, str(value)))
-    return shown
 
 
 def archive() -> Archive:
