@@ -25,7 +25,7 @@ from service.archive import intake  # noqa: E402
 from service.archive.matching import LaidOutDoc, PageSeen, match  # noqa: E402
 from service.archive.page_images import page_images  # noqa: E402
 from service.archive.storage import LocalBlobStore  # noqa: E402
-from service.packets import PacketInfo, Part, build_packet, read_image_code  # noqa: E402
+from service.packets import PacketInfo, Part, assemble_packet, read_image_code  # noqa: E402
 from service.packets.fonts import SERIF, finish, font_path, new_document  # noqa: E402
 
 LINE = "Đồng chí Trần Thị Ánh Tuyết: hoàn thành tốt nhiệm vụ; giữ gìn phẩm chất, đạo đức, lối sống."
@@ -85,15 +85,12 @@ def main() -> None:
         parts.append(Part(document(size, f"Văn bản {len(parts) + 1}"), f"Văn bản {len(parts) + 1}",
                           f"D{len(parts) + 1}", ("Chi bộ Thử",)))
         total += size
-    packet = build_packet(PacketInfo("PBENCH", "Chi bộ Thử", 2026, "Quy định 366-QĐ/TW", date.today(), "HỒ SƠ"),
-                          parts)
-    front = intake.accept_file("p.pdf", packet).pages - total
-    layout, page = [LaidOutDoc("PBENCH", "BIA", None, "Bìa", 1, 1),
-                    LaidOutDoc("PBENCH", "MUCLUC", None, "Mục lục", 2, front - 1)], front + 1
-    for i, part in enumerate(parts, 1):
-        count = sizes[i - 1]
-        layout.append(LaidOutDoc("PBENCH", part.doc_code, i, part.title, page, count))
-        page += count
+    printed = assemble_packet(PacketInfo("PBENCH", "Chi bộ Thử", 2026, "Quy định 366-QĐ/TW", date.today(), "HỒ SƠ"),
+                              parts)
+    packet = printed.pdf
+    ids = {part.doc_code: i for i, part in enumerate(parts, 1)}
+    layout = [LaidOutDoc("PBENCH", span.doc_code, ids.get(span.doc_code), span.doc_code, span.first_page,
+                         span.page_count) for span in printed.spans]
     with tempfile.TemporaryDirectory() as tmp:
         store = LocalBlobStore(Path(tmp) / "archive")
         t0 = time.perf_counter()

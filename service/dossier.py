@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
-from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,7 +22,7 @@ from .convert import get_pool
 from .errors import InvalidInput, NotFound, ServiceError
 from .jobs import JobContext, register
 from .models import Document, Job, Member, ReviewCycle, Unit
-from .packets import CONTENTS_CODE, COVER_CODE, PacketInfo, Part, build_packet, stamp_document
+from .packets import CONTENTS_CODE, COVER_CODE, PacketInfo, PageSpan, Part, assemble_packet, stamp_document
 from .archive import printed
 from .archive.printed import PageRun
 from .pdfcache import PdfCache
@@ -85,11 +84,11 @@ def print_document(session: Session, doc: Document, pdf: bytes) -> bytes:
     title = f"{kind.title} – {who}"
     code, page_code = single_print_code(doc.id, doc.revision), doc_code(doc.id)
     stamped = stamp_document(pdf, code, page_code, title)
-    pages = len(PdfReader(io.BytesIO(stamped)).pages)
+    [span] = stamped.spans
     printed.record_packet(session, code=code, job_id=None, unit_id=doc.cycle.unit_id, year=doc.cycle.year,
                           scope="document", title=title,
-                          runs=[PageRun(page_code, doc.id, doc.revision, title, 1, pages)])
-    return stamped
+                          runs=[PageRun(page_code, doc.id, doc.revision, title, span.first_page, span.page_count)])
+    return stamped.pdf
 
 
 def _planned(doc: Document, path: tuple[str, ...], who: str) -> PlannedDoc:
@@ -186,23 +185,18 @@ class BuiltPacket:
     zip: bytes
     runs: list[PageRun]
 
-    @property
-    def total_pages(self) -> int:
-        """Pages in the packet, cover and contents included."""
-        last = self.runs[-1]
-        return last.first_page + last.page_count - 1
+
+FRONT_TITLES = {COVER_CODE: "Bìa hồ sơ", CONTENTS_CODE: "Mục lục"}
 
 
-def _page_runs(plan_: Plan, pdfs: list[bytes], packet: bytes) -> list[PageRun]:
-    counts = [len(PdfReader(io.BytesIO(pdf)).pages) for pdf in pdfs]
-    front = len(PdfReader(io.BytesIO(packet)).pages) - sum(counts)  # the cover, then the contents
-    runs = [PageRun(COVER_CODE, None, 0, "Bìa hồ sơ", 1, 1)]
-    if front > 1:
-        runs.append(PageRun(CONTENTS_CODE, None, 0, "Mục lục", 2, front - 1))
-    page = front + 1
-    for planned, count in zip(plan_.docs, counts):
-        runs.append(PageRun(planned.doc_code, planned.document_id, planned.revision, planned.title, page, count))
-        page += count
+def _page_runs(plan_: Plan, spans: list[PageSpan]) -> list[PageRun]:
+    """The packet's page spans with the documents and revisions the plan printed on them."""
+    planned = {d.doc_code: d for d in plan_.docs}
+    runs = []
+    for span in spans:
+        doc = planned.get(span.doc_code)
+        runs.append(PageRun(span.doc_code, doc.document_id if doc else None, doc.revision if doc else 0,
+                            doc.title if doc else FRONT_TITLES[span.doc_code], span.first_page, span.page_count))
     return runs
 
 
@@ -262,8 +256,8 @@ def build(session: Session, plan_: Plan, convert: Converter, cache: PdfCache, *,
                       generated_on=date.today(),
                       title=f"HỒ SƠ KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {plan_.year}")
     parts = [Part(pdf, d.title, d.doc_code, d.path) for d, pdf in zip(plan_.docs, pdfs)]
-    packet = build_packet(info, parts, progress=lambda step: progress(total, total, step))
-    return BuiltPacket(packet, _zip(plan_, docx_files, pdfs), _page_runs(plan_, pdfs, packet))
+    packet = assemble_packet(info, parts, progress=lambda step: progress(total, total, step))
+    return BuiltPacket(packet.pdf, _zip(plan_, docx_files, pdfs), _page_runs(plan_, packet.spans))
 
 
 def _zip(plan_: Plan, docx_files: list[bytes], pdfs: list[bytes]) -> bytes:

@@ -16,7 +16,8 @@ from PIL import Image, ImageFilter
 from pypdf import PdfReader, PdfWriter
 
 from service.errors import ServiceError
-from service.packets import (CONTENTS_CODE, COVER_CODE, PacketError, PacketInfo, Part, build_packet,
+from service.packets import (CONTENTS_CODE, COVER_CODE, PacketError, PacketInfo, Part, assemble_packet,
+                             build_packet,
                              parse_payload, qr_payload, read_image_code, read_page_codes)
 
 UNIT = "Chi bộ Tổ Toán – Tin"
@@ -259,7 +260,8 @@ def test_empty_packet_and_bad_packet_code_are_refused(parts):
 def test_long_contents_spill_onto_more_pages_and_still_point_right(parts):
     many = [Part(pdf=parts[i % 2].pdf, title=f"Văn bản số {i + 1} của hồ sơ", doc_code=f"D{i:04d}",
                  path=(UNIT, f"Đảng viên {i // 3 + 1}")) for i in range(60)]
-    pdf = build_packet(INFO, many)
+    printed = assemble_packet(INFO, many)
+    pdf = printed.pdf
     texts = page_texts(pdf, layout=True)
     contents = [t for t in texts if "MỤC LỤC" in t]
     assert len(contents) >= 2 and all("MỤC LỤC" in t for t in texts[1:1 + len(contents)])
@@ -270,6 +272,12 @@ def test_long_contents_spill_onto_more_pages_and_still_point_right(parts):
         title = f"Văn bản số {i + 1} của hồ sơ"
         assert f"Mã kiểm tra {DOCS[i % 2][1]} trang 1" in texts[listed[title] - 1]
         assert f"Trang {listed[title]}/{len(texts)} · D{i:04d}" in texts[listed[title] - 1]
+    # the spans say the same as the pages: cover, every contents page, then each part where the contents point
+    spans = {span.doc_code: span for span in printed.spans}
+    assert (spans["BIA"].first_page, spans["BIA"].page_count) == (1, 1)
+    assert (spans["MUCLUC"].first_page, spans["MUCLUC"].page_count) == (2, len(contents))
+    assert all(spans[f"D{i:04d}"].first_page == listed[f"Văn bản số {i + 1} của hồ sơ"] for i in range(60))
+    assert sum(span.page_count for span in printed.spans) == len(texts)
 
 
 @pytest.mark.parametrize("rotate", [0, 90, 180, 270])

@@ -10,7 +10,7 @@ from pypdf.generic import NameObject, TextStringObject
 from service.text import clean
 
 from .cover import Entry, render_front
-from .model import CONTENTS_CODE, COVER_CODE, PacketError, PacketInfo, Part, valid_code
+from .model import CONTENTS_CODE, COVER_CODE, PacketError, PacketInfo, PageSpan, Part, Printed, valid_code
 from .qr import qr_payload
 from .stamp import Stamper
 
@@ -19,6 +19,11 @@ Progress = Callable[[str], None]
 
 def build_packet(info: PacketInfo, parts: list[Part], *, progress: Progress | None = None) -> bytes:
     """The packet PDF: cover, contents, every part in order, bookmarks, "Trang x/y" and a QR code per page."""
+    return assemble_packet(info, parts, progress=progress).pdf
+
+
+def assemble_packet(info: PacketInfo, parts: list[Part], *, progress: Progress | None = None) -> Printed:
+    """The packet PDF and the pages each code sits on (cover, contents, then every part)."""
     report = progress or (lambda _step: None)
     info = _clean_info(info)
     if not parts:
@@ -62,6 +67,10 @@ def build_packet(info: PacketInfo, parts: list[Part], *, progress: Progress | No
     for number, (page, code) in enumerate(zip(writer.pages, codes), 1):
         stamper.stamp(page, f"Trang {number}/{total} · {code}", qr_payload(info.packet_code, code, number))
 
+    spans = [PageSpan(COVER_CODE, 1, 1)] + ([PageSpan(CONTENTS_CODE, 2, contents_pages)] if contents_pages else [])
+    spans += [PageSpan(part.doc_code, first_part + offset + 1, len(reader.pages))
+              for part, reader, offset in zip(parts, readers, offsets)]
+
     report("Nén và ghi tệp")
     writer.pdf_header = max([front.pdf_header, *(r.pdf_header for r in readers)], key=_version)
     writer.add_metadata({"/Title": info.title, "/Author": info.unit,
@@ -73,10 +82,10 @@ def build_packet(info: PacketInfo, parts: list[Part], *, progress: Progress | No
     out = io.BytesIO()
     writer.write(out)
     report("Hoàn tất")
-    return out.getvalue()
+    return Printed(out.getvalue(), spans)
 
 
-def stamp_document(pdf: bytes, packet_code: str, doc_code: str, title: str = "văn bản") -> bytes:
+def stamp_document(pdf: bytes, packet_code: str, doc_code: str, title: str = "văn bản") -> Printed:
     """One document printed on its own: "Trang x/y · CODE" and a QR code on every page, no cover or contents."""
     if not valid_code(packet_code):
         raise PacketError("Mã hồ sơ không hợp lệ (chỉ chữ in hoa A–Z và chữ số, tối đa 10 ký tự).",
@@ -90,7 +99,7 @@ def stamp_document(pdf: bytes, packet_code: str, doc_code: str, title: str = "v�
     writer.pdf_header = reader.pdf_header
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()
+    return Printed(out.getvalue(), [PageSpan(doc_code, 1, total)])
 
 
 def _clean_info(info: PacketInfo) -> PacketInfo:

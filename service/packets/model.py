@@ -44,6 +44,23 @@ class PacketInfo:
     title: str                      # "HỒ SƠ KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM 2026"
 
 
+@dataclass(frozen=True)
+class PageSpan:
+    """The pages of a printed PDF that carry one code (a document, the cover or the contents), from page 1."""
+
+    doc_code: str
+    first_page: int
+    page_count: int
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A stamped PDF and which pages carry which code, so its signed scan can be matched page by page later."""
+
+    pdf: bytes
+    spans: list[PageSpan]
+
+
 def valid_code(code: str) -> bool:
     """True for a packet or document code the QR payload can carry."""
     return isinstance(code, str) and CODE_RE.fullmatch(code) is not None
