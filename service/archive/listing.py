@@ -67,11 +67,12 @@ class UnitProgress:
         return self.documents > 0 and self.signed == self.documents
 
 
-def _unit_ids(session: Session, user: User, unit_id: int) -> set[int]:
+def _unit_ids(session: Session, user: User, unit_id: int, below: bool = True) -> set[int]:
+    """The unit (and with `below` its sub-units the user may see), or NotFound for a unit not the user's."""
     visible = visible_unit_ids(session, user)
     if unit_id not in visible or user.role == "member":
         raise NotFound("Không tìm thấy tổ chức đảng.")
-    return subtree_ids(session, unit_id) & visible
+    return subtree_ids(session, unit_id) & visible if below else {unit_id}
 
 
 def document_states(session: Session, user: User, unit_id: int, year: int, *, member_id: int | None = None,
@@ -79,7 +80,11 @@ def document_states(session: Session, user: User, unit_id: int, year: int, *, me
     """The unit's documents of the year (and its sub-units' with `below`), filtered, in Vietnamese order."""
     if state and state not in SIGNED_STATES:
         raise InvalidInput("Trạng thái lọc không hợp lệ.", {"state": [f"Chỉ nhận: {', '.join(SIGNED_STATES)}."]})
-    ids = _unit_ids(session, user, unit_id) if below else (_unit_ids(session, user, unit_id) & {unit_id})
+    return _states(session, _unit_ids(session, user, unit_id, below), year, member_id, kind, state)
+
+
+def _states(session: Session, ids: set[int], year: int, member_id: int | None = None, kind: str | None = None,
+            state: str | None = None) -> list[DocumentState]:
     query = (select(Document, ReviewCycle, Unit).join(ReviewCycle, Document.cycle_id == ReviewCycle.id)
              .join(Unit, ReviewCycle.unit_id == Unit.id)
              .where(ReviewCycle.unit_id.in_(ids), ReviewCycle.year == year, ReviewCycle.quarter == 0))
@@ -113,7 +118,7 @@ def document_states(session: Session, user: User, unit_id: int, year: int, *, me
 def unit_progress(session: Session, user: User, unit_id: int, year: int) -> list[UnitProgress]:
     """Every chi bộ under this unit (and any unit with documents of its own): counts by signed state."""
     ids = _unit_ids(session, user, unit_id)
-    states = document_states(session, user, unit_id, year, below=True)
+    states = _states(session, ids, year)
     uploads: dict[int, int] = {}
     for upload in session.scalars(select(Upload).where(Upload.unit_id.in_(ids), Upload.year == year)):
         uploads[upload.unit_id] = uploads.get(upload.unit_id, 0) + 1
