@@ -43,6 +43,33 @@ def clean_data(obj: Any) -> Any:
     return obj
 
 
+_DATE_FORMS = (
+    (re.compile(r"(\d+)-(\d+)-(\d+)"), ("y", "m", "d")),  # ISO yyyy-mm-dd (what the API and date inputs send)
+    (re.compile(r"(\d+)\s*[/.-]\s*(\d+)\s*[/.-]\s*(\d+)"), ("d", "m", "y")),  # 05/12/1980, 5.12.1980
+)
+
+
+def parse_date(raw: str) -> date:
+    """A date typed day/month/year (or sent as ISO yyyy-mm-dd); ValueError saying in Vietnamese what is wrong."""
+    raw = clean(raw).strip()
+    for pattern, order in _DATE_FORMS:
+        match = pattern.fullmatch(raw)
+        if match and (order[0] == "y") == (len(match.group(1)) == 4):
+            parts = dict(zip(order, match.groups()))
+            break
+    else:
+        raise ValueError(f"Ngày “{raw[:40]}” chưa đúng dạng ngày/tháng/năm, ví dụ 05/12/1980.")
+    if len(parts["y"]) != 4:
+        raise ValueError(f"Năm “{parts['y']}” phải có 4 chữ số, ví dụ 05/12/1980.")
+    day, month, year = int(parts["d"]), int(parts["m"]), int(parts["y"])
+    if not 1 <= month <= 12:
+        raise ValueError(f"Không có tháng {month}: tháng từ 1 đến 12.")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"Tháng {month}/{year} không có ngày {day}.") from None
+
+
 def vn_date(d: date) -> str:
     """Write a date as Party documents do: two-digit day and month ("ngày 05 tháng 02 năm 2026")."""
     return f"ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"

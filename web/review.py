@@ -122,7 +122,7 @@ def meeting_page(unit_id: int, year: int):
         data = {key: form.get(key, "") for key in ("held_on", "opened_at", "closed_at", "place", "chair", "secretary")}
         data["attendance"] = [{"member_id": m.id, "status": form.get(f"status-{m.id}", "absent_no_reason"),
                                "reason": form.get(f"reason-{m.id}", "")} for m in state.members if m.status == "active"]
-        data["tallies"] = [{"member_id": m.id, **{code: _int(form.get(f"votes-{m.id}-{code}")) for code in
+        data["tallies"] = [{"member_id": m.id, **{code: form.get(f"votes-{m.id}-{code}") for code in
                                                    ("xuat_sac", "tot", "hoan_thanh", "khong_hoan_thanh")}}
                            for m in state.members if form.get(f"votes-{m.id}-tot") is not None]
         try:
@@ -139,11 +139,6 @@ def meeting_page(unit_id: int, year: int):
     return render_template("review_meeting.html", unit=unit, year=year, meeting=record, state=state,
                            counts=meeting.counts(state, record), rows=meeting.tally_rows(state, record),
                            attendance={a.member_id: a for a in record.attendance}, statuses=ATTENDANCE)
-
-
-def _int(value: str | None):
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else (0 if not value else -1)
 
 
 @bp.get("/units/<int:unit_id>/documents/<int:year>/<family>")

@@ -1,8 +1,8 @@
 """The review meeting: attendance and vote counts; only official members present vote (Điều lệ Đảng, Điều 3)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -60,29 +60,74 @@ def counts(state: CycleState, meeting: Meeting) -> Counts:
         excluded=[m.full_name for m in state.members if m.status != "active"])
 
 
+MAX_VOTES = 10_000  # far above any chi bộ; keeps typed numbers inside the database's integer range
+TEXT_LIMITS = {"place": ("Địa điểm", 200), "chair": ("Chủ trì", 120), "secretary": ("Thư ký", 120)}
+TIME_FIELDS = {"opened_at": "Giờ khai mạc", "closed_at": "Giờ bế mạc"}
+_TIME = re.compile(r"^(\d{1,2})\s*(?::|h|g|giờ)\s*(\d{1,2})?\s*(?:phút)?\s*(sáng|trưa|chiều|tối)?$", re.IGNORECASE)
+
+
+def parse_time(value: str) -> str | None:
+    """'14:00', '14h30', '14 giờ', '2 giờ chiều' → 'HH:MM'; None when it is not a time of day."""
+    match = _TIME.match(text.clean(value).strip())
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    part = (match.group(3) or "").lower()
+    if part in ("chiều", "tối") and hour < 12:
+        hour += 12
+    if hour > 23 or minute > 59:
+        return None
+    return f"{hour:02d}:{minute:02d}"
+
+
+def parse_votes(value: Any) -> int | None:
+    """A vote count as typed or sent: '', None → 0; a whole number 0…MAX_VOTES; anything else → None."""
+    if value is None or value == "":
+        return 0
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            return 0
+        if not (value.isascii() and value.isdigit()) or len(value) > 6:  # '²', '1e309', '-1', '٣' are refused
+            return None
+        value = int(value)
+    if not isinstance(value, int) or not 0 <= value <= MAX_VOTES:
+        return None
+    return value
+
+
 def save_meeting(session: Session, state: CycleState, data: dict[str, Any]) -> Meeting:
-    """Replace the meeting's details, attendance and votes after checking them all; nothing is saved on error."""
+    """Replace the meeting's details, attendance and votes after checking them all; nothing is saved on error.
+
+    May be called any number of times: the previous attendance and votes are replaced as a whole."""
     members = {m.id: m for m in state.members}
     errors: dict[str, list[str]] = {}
     attendance = {}
     for i, row in enumerate(data.get("attendance") or []):
-        member = members.get(row.get("member_id"))
+        member = members.get(row.get("member_id")) if isinstance(row, dict) else None
         if member is None:
             errors[f"attendance[{i}].member_id"] = ["Đảng viên không thuộc chi bộ này."]
         elif row.get("status") not in ATTENDANCE:
             errors[f"attendance[{i}].status"] = [f"Chọn một trong: {', '.join(ATTENDANCE.values())}."]
         else:
-            attendance[member.id] = (row["status"], text.clean(str(row.get("reason") or ""))[:300])
+            reason = text.clean(str(row.get("reason") or "")).strip()
+            if len(reason) > 300:
+                errors[f"attendance[{i}].reason"] = [f"Lý do vắng dài {len(reason)} ký tự, tối đa 300."]
+            attendance[member.id] = (row["status"], reason)
     present_official = sum(1 for mid, (st, _) in attendance.items() if st == "present" and members[mid].official)
     tallies = {}
     for i, row in enumerate(data.get("tallies") or []):
-        member = members.get(row.get("member_id"))
+        member = members.get(row.get("member_id")) if isinstance(row, dict) else None
         if member is None:
             errors[f"tallies[{i}].member_id"] = ["Đảng viên không thuộc chi bộ này."]
             continue
-        votes = {code: row.get(code) or 0 for code, _ in LEVELS}
-        if any(not isinstance(v, int) or isinstance(v, bool) or v < 0 for v in votes.values()):
-            errors[f"tallies[{i}]"] = [f"Số phiếu của đồng chí {member.full_name} phải là số nguyên không âm."]
+        votes = {code: parse_votes(row.get(code)) for code, _ in LEVELS}
+        bad = [label for code, label in LEVELS if votes[code] is None]
+        if bad:
+            errors[f"tallies[{i}]"] = [f"Số phiếu “{', '.join(bad)}” của đồng chí {member.full_name} phải là số "
+                                       f"nguyên từ 0 đến {MAX_VOTES:,}".replace(",", ".") + "."]
         elif excluded_reason(state, member) and sum(votes.values()):
             errors[f"tallies[{i}]"] = [f"Đồng chí {member.full_name} không thuộc diện xếp loại năm nay, "
                                        "không biểu quyết mức xếp loại."]
@@ -93,18 +138,37 @@ def save_meeting(session: Session, state: CycleState, data: dict[str, Any]) -> M
                 f"({VOTE_SOURCE})."]
         else:
             tallies[member.id] = votes
-    held_on = data.get("held_on")
-    if held_on:
+    details: dict[str, Any] = {}
+    for key, label in TIME_FIELDS.items():
+        raw = text.clean(str(data.get(key) or "")).strip()
+        details[key] = parse_time(raw) if raw else ""
+        if details[key] is None:
+            errors[key] = [f"{label} “{raw[:40]}” chưa đúng: ghi giờ và phút, ví dụ 14:00, 14h30 hoặc 2 giờ chiều."]
+    for key, (label, limit) in TEXT_LIMITS.items():
+        details[key] = text.clean(str(data.get(key) or "")).strip()
+        if len(details[key]) > limit:
+            errors[key] = [f"{label} dài {len(details[key])} ký tự, tối đa {limit}."]
+    held_on = data.get("held_on") or None
+    if held_on is not None:
         try:
-            held_on = date.fromisoformat(held_on)
-        except (TypeError, ValueError):
-            errors["held_on"] = ["Ngày họp không hợp lệ (YYYY-MM-DD)."]
+            held_on = text.parse_date(held_on if isinstance(held_on, str) else "?")
+        except ValueError as exc:
+            errors["held_on"] = [f"Ngày họp: {exc}"]
+        else:
+            if abs(held_on.year - state.cycle.year) > 1:
+                errors["held_on"] = [f"Ngày họp {text.short_date(held_on)} không thuộc kỳ kiểm điểm năm "
+                                     f"{state.cycle.year}."]
     if errors:
         raise InvalidInput("Chưa lưu: dữ liệu hội nghị chưa hợp lệ.", errors)
     meeting = meeting_for(session, state.cycle)
-    for key in ("opened_at", "closed_at", "place", "chair", "secretary"):
-        setattr(meeting, key, text.clean(str(data.get(key) or ""))[:200])
+    for key, value in details.items():
+        setattr(meeting, key, value)
     meeting.held_on = held_on or None
+    # Old rows go first: the unit of work would insert the new rows before deleting the old ones, and
+    # (meeting, member) is unique.
+    meeting.attendance.clear()
+    meeting.tallies.clear()
+    session.flush()
     meeting.attendance = [Attendance(member_id=mid, status=st, reason=reason) for mid, (st, reason) in attendance.items()]
     meeting.tallies = [VoteTally(member_id=mid, **votes) for mid, votes in tallies.items()]
     session.flush()

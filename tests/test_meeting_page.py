@@ -1,0 +1,105 @@
+"""The meeting page as a secretary uses it: record, correct, record again; odd values get messages, never 500."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from service.models import Member
+from service.review.meeting import parse_time, parse_votes
+from tests.conftest import csrf_token
+
+
+def _members(app, unit_id: int) -> dict[str, int]:
+    with app.extensions["db"].session() as s:
+        return {m.full_name: m.id for m in s.scalars(select(Member).where(Member.unit_id == unit_id))}
+
+
+def _form(page: str, ids: dict[str, int], **changes: str) -> dict[str, str]:
+    """What the browser posts: every member present, every vote empty, then the changes."""
+    data = {"csrf_token": csrf_token(page), "held_on": "2026-12-18", "opened_at": "14:00", "closed_at": "17:00",
+            "place": "Hội trường A", "chair": "Nguyễn Văn An", "secretary": "Trần Thị Bình"}
+    for name, mid in ids.items():
+        if name == "Đỗ Thị Gấm":  # exempted: not on the attendance list
+            continue
+        data[f"status-{mid}"] = "present"
+        data[f"reason-{mid}"] = ""
+        for code in ("xuat_sac", "tot", "hoan_thanh", "khong_hoan_thanh"):
+            if f"votes-{mid}-{code}" in page:
+                data[f"votes-{mid}-{code}"] = ""
+    data.update(changes)
+    return data
+
+
+def _votes_on_page(html: str, mid: int, code: str) -> str:
+    match = re.search(rf'name="votes-{mid}-{code}"[^>]*value="([^"]*)"', html)
+    assert match, f"no vote field for {mid}/{code}"
+    return match.group(1)
+
+
+@pytest.mark.parametrize("rounds", [3])
+def test_meeting_is_saved_again_and_again_with_a_corrected_vote(client, auth, app, chi_bo, rounds):
+    auth.login("admin")
+    ids = _members(app, chi_bo)
+    url = f"/units/{chi_bo}/review/2026/meeting"
+    binh = ids["Trần Thị Bình"]
+    for votes in range(1, rounds + 1):
+        page = client.get(url).get_data(as_text=True)
+        resp = client.post(url, data=_form(page, ids, **{f"votes-{binh}-tot": str(votes)}), follow_redirects=True)
+        assert resp.status_code == 200, resp.get_data(as_text=True)[:500]
+        body = resp.get_data(as_text=True)
+        assert "Đã lưu thông tin hội nghị" in body
+        assert _votes_on_page(body, binh, "tot") == str(votes)
+    # the absence is corrected too: one member marked absent with a reason, then present again
+    cuong = ids["Lê Văn Cường"]
+    page = client.get(url).get_data(as_text=True)
+    client.post(url, data=_form(page, ids, **{f"status-{cuong}": "absent_reason", f"reason-{cuong}": "Ốm"}))
+    body = client.get(url).get_data(as_text=True)
+    assert re.search(rf'name="status-{cuong}">.*?value="absent_reason" selected', body, re.S)
+    page = client.get(url).get_data(as_text=True)
+    client.post(url, data=_form(page, ids))
+    body = client.get(url).get_data(as_text=True)
+    assert re.search(rf'name="status-{cuong}">\s*<option value="present" selected', body)
+
+
+@pytest.mark.parametrize("field, value, words", [
+    ("opened_at", "25:00", "Giờ khai mạc"),
+    ("chair", "Nguyễn " * 40, "Chủ trì dài"),
+    ("place", "x" * 201, "Địa điểm dài"),
+    ("held_on", "2026-02-31", "Tháng 2/2026 không có ngày 31"),
+])
+def test_meeting_details_out_of_bounds_get_a_message_not_500(client, auth, app, chi_bo, field, value, words):
+    auth.login("admin")
+    ids = _members(app, chi_bo)
+    url = f"/units/{chi_bo}/review/2026/meeting"
+    page = client.get(url).get_data(as_text=True)
+    resp = client.post(url, data=_form(page, ids, **{field: value}), follow_redirects=True)
+    assert resp.status_code < 500
+    assert words in resp.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("typed", ["²", "1e309", "-1", "٣", "99999999999"])
+def test_odd_vote_numbers_get_a_message_on_the_member(client, auth, app, chi_bo, typed):
+    auth.login("admin")
+    ids = _members(app, chi_bo)
+    url = f"/units/{chi_bo}/review/2026/meeting"
+    page = client.get(url).get_data(as_text=True)
+    resp = client.post(url, data=_form(page, ids, **{f"votes-{ids['Trần Thị Bình']}-tot": typed}),
+                       follow_redirects=True)
+    body = resp.get_data(as_text=True)
+    assert resp.status_code < 500
+    assert "Trần Thị Bình" in body and "phải là số nguyên" in body
+
+
+def test_a_spoken_start_time_is_understood():
+    assert parse_time("2 giờ chiều") == "14:00"
+    assert parse_time("14h30") == "14:30"
+    assert parse_time("8 giờ 15 phút sáng") == "08:15"
+    assert parse_time("14:00") == "14:00"
+    assert parse_time("chiều") is None and parse_time("24:00") is None
+
+
+def test_vote_counts_accept_only_plain_whole_numbers():
+    assert [parse_votes(v) for v in ("", None, "0", " 7 ", 3)] == [0, 0, 0, 7, 3]
+    assert [parse_votes(v) for v in ("²", "1e309", "-1", True, 2.5, "٣", -4, 10**12)] == [None] * 8
