@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import text
-from .catalog import DocumentKind, get_kind, personal_review_kind
+from .catalog import DocumentKind, get_kind, kinds_for, personal_review_kind
+from .errors import NotFound
 from .models import Document, DocumentRevision, Member, ReviewCycle, Unit, User, utcnow
 from .regimes import regime_for_year
 
@@ -91,10 +92,42 @@ def open_personal_review(session: Session, member: Member, year: int, default_pl
                          facts=member_facts(member, year, default_place))
 
 
+# What a member writes in a year, by family: the self-review, the Chỉ thị 05 commitment and (QĐ 366) Mẫu 05,
+# once a quarter and once for the year.
+MEMBER_FAMILIES = {"personal-review": "Bản tự kiểm điểm", "commitment": "Bản cam kết tu dưỡng, rèn luyện, phấn đấu",
+                   "self-rating": "Bản tự đánh giá, xếp loại (Mẫu 05)"}
+QUARTERS = (1, 2, 3, 4)
+
+
+def member_kind(member: Member, year: int, family: str) -> DocumentKind:
+    """The kind of a member's document of this family in this year's regime, or NotFound saying why not."""
+    regime = regime_for_year(year)
+    if family == "personal-review":
+        return personal_review_kind(regime, member_subject(member))
+    if family in MEMBER_FAMILIES:
+        code = f"{family}-{regime.code}"
+        if code in {k.code for k in kinds_for(regime)}:
+            return get_kind(code)
+        raise NotFound(f"{MEMBER_FAMILIES[family]} không có trong {regime.guide} (năm {year}).")
+    raise NotFound("Không có loại văn bản này.")
+
+
+def open_member_document(session: Session, member: Member, year: int, family: str, default_place: str,
+                         quarter: int = 0) -> Document:
+    """A member's own document of the year (or of a quarter, for Mẫu 05), created pre-filled on first open."""
+    kind = member_kind(member, year, family)
+    if quarter and (family != "self-rating" or quarter not in QUARTERS):
+        raise NotFound("Chỉ bản tự đánh giá, xếp loại (Mẫu 05) có theo quý, quý từ I đến IV.")
+    facts = member_facts(member, year, default_place)
+    if family == "self-rating":
+        facts["period"] = f"quy_{quarter}" if quarter else "nam"
+    return open_document(session, kind, member.unit, year, member=member, facts=facts, quarter=quarter)
+
+
 def open_document(session: Session, kind: DocumentKind, unit: Unit, year: int, *, member: Member | None = None,
-                  facts: dict[str, Any] | None = None) -> Document:
+                  facts: dict[str, Any] | None = None, quarter: int = 0) -> Document:
     """The document of this kind about this subject in the unit's cycle, created on first open."""
-    cycle = cycle_for(session, unit, year)
+    cycle = cycle_for(session, unit, year, quarter)
     key = f"member:{member.id}" if member else f"unit:{unit.id}"
     doc = session.scalar(select(Document).where(
         Document.kind_code == kind.code, Document.cycle_id == cycle.id, Document.subject_key == key))

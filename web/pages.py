@@ -66,6 +66,30 @@ def member_review(member_id: int, year: int):
     return _open_review(access.member_for(session(), current(), member_id), year)
 
 
+@bp.get("/members/<int:member_id>/documents/<family>/<int:year>")
+@login_required
+def member_document(member_id: int, family: str, year: int):
+    """Open (create on first use) a member's document of a family: self-review, commitment, Mẫu 05 (?quarter=1…4)."""
+    member = access.member_for(session(), current(), member_id)
+    quarter = request.args.get("quarter", 0, type=int)
+    doc = documents.open_member_document(session(), member, year, family,
+                                         current_app.config["SETTINGS"].default_place, quarter=quarter)
+    session().commit()
+    return redirect(url_for("pages.edit", doc_id=doc.id))
+
+
+@bp.get("/my/<family>/<int:year>")
+@login_required
+def my_document(family: str, year: int):
+    """The logged-in member's own document of a family (see member_document)."""
+    user = current()
+    if user.member is None:
+        flash("Tài khoản này không gắn với đảng viên nào nên không có văn bản cá nhân.", "error")
+        return redirect(url_for("pages.home"))
+    return redirect(url_for("pages.member_document", member_id=user.member.id, family=family, year=year,
+                            **request.args))
+
+
 def _form_for(doc, formdata=None, *, draft: bool = False):
     kind = get_kind(doc.kind_code)
     form_cls = kind.form_class()
