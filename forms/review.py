@@ -1,8 +1,10 @@
 """Forms of the review cycle pages: a member's facts of the year, and one rating step."""
 from __future__ import annotations
 
+from wtforms.validators import StopValidation
+
 from .base import FieldsForm
-from .fields import ChoiceField, FlagField, LevelField, LineField, MarkdownField, Required, ScoreField
+from .fields import ChoiceField, FlagField, LevelField, LineField, MarkdownField, ScoreField
 
 
 def pct(label: str, help_text: str = "") -> ScoreField:
@@ -33,13 +35,26 @@ class MemberYearForm(FieldsForm):
                                                    "(điểm 7.6 Hướng dẫn 43-HD/BTCTW).")
 
 
+class Chosen:
+    """A choice the user must make on purpose (lists start empty), with the message saying which one."""
+
+    field_flags = {"needed": True}
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        if field.data in (None, ""):
+            raise StopValidation(self.message)
+
+
 class StepForm(FieldsForm):
     """One rating step, with the override reason reserved to the committee's office."""
 
-    step = ChoiceField("Bước", [Required()], choices=[("proposal", "Chi bộ đề xuất"),
-                                                      ("decision", "Cấp có thẩm quyền quyết định"),
-                                                      ("rerating", "Xếp loại lại (Mẫu 03)")])
-    level = LevelField("Mức xếp loại", [Required()])
+    step = ChoiceField("Bước", [Chosen("Chọn bước cần ghi.")],
+                       choices=[("proposal", "Chi bộ đề xuất"), ("decision", "Cấp có thẩm quyền quyết định"),
+                                ("rerating", "Xếp loại lại (Mẫu 03)")])
+    level = LevelField("Mức xếp loại", [Chosen("Chọn mức xếp loại: danh sách đang để “— Chọn mức —”.")])
     note = LineField("Ghi chú")
     override_reason = LineField("Lý do cho phép làm khác trình tự (chỉ văn phòng cấp ủy)")
 

@@ -139,8 +139,11 @@ def request_packet(unit_id: int):
 @bp.get("/jobs/<job_id>")
 @login_required
 def show(job_id: str):
-    """The progress page; the user may leave and come back."""
-    return render_template("job.html", job=_job(current(), job_id))
+    """The progress page; the user may leave and come back (and go back to the unit's board from it)."""
+    job = _job(current(), job_id)
+    params = job.params or {}
+    unit = session().get(Unit, params.get("unit_id")) if params.get("unit_id") else None
+    return render_template("job.html", job=job, unit=unit, year=params.get("year"))
 
 
 @bp.get("/jobs/<job_id>/status")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import session as flask_session
 from flask_login import login_required
 
 from forms import prefill
@@ -14,6 +15,7 @@ from service.models import Member, Unit
 from service.regimes import regime_for_year
 from service.review import dashboard, meeting, people, ratings
 from service.review.models import ATTENDANCE, STEPS, MemberYear, utcnow
+from service.rules import LEVEL_LABELS, LEVELS
 
 from .auth import current, current_actor
 from .database import session
@@ -41,6 +43,14 @@ def _state(unit: Unit, year: int):
 def board(unit_id: int, year: int):
     """Everything about the unit's review of the year on one screen."""
     unit = _unit(unit_id)
+    outcome = flask_session.pop("step_outcome", None)
+    if not outcome or (outcome.get("unit_id"), outcome.get("year")) != (unit.id, year):
+        outcome = None
+    return _board_page(unit, year, outcome)
+
+
+def _board_page(unit: Unit, year: int, outcome: dict | None = None, status: int = 200):
+    """The board; `outcome` is the last step's result, shown on the row it concerns (member id or "unit")."""
     regime = regime_for_year(year)
     boards = dashboard.boards(session(), unit, year)
     unit_kinds = [k for k in kinds_for(regime) if k.family in UNIT_FAMILIES]
@@ -49,24 +59,44 @@ def board(unit_id: int, year: int):
     return render_template("review_board.html", unit=unit, year=year, regime=regime, boards=boards,
                            packets=dossier.recent_packets(session(), unit.id, year), signed=signed,
                            totals=dashboard.totals(boards[1:]), unit_kinds=unit_kinds, steps=STEPS,
-                           step_form=StepForm(), user=current())
+                           step_choices=[(s, STEPS[s]) for s in ratings.steps_for(current().role)],
+                           levels=LEVELS, outcome=outcome, user=current(),
+                           member_links={row.member.id: member_links(unit, year, row.member)
+                                         for row in boards[0].rows}), status
+
+
+def member_links(unit: Unit, year: int, member: Member) -> list[tuple[str, str]]:
+    """(label, url) of a member's documents of the year and of their facts page, as the board and the facts page
+    list them."""
+    return [("Bản tự kiểm điểm", url_for("pages.member_review", member_id=member.id, year=year)),
+            ("Thông tin năm, lịch sử xếp loại",
+             url_for("review.member_facts", unit_id=unit.id, year=year, member_id=member.id))]
+
+
+def _anchor(member: Member | None) -> str:
+    return f"m-{member.id}" if member else "tap-the"
 
 
 @bp.post("/units/<int:unit_id>/review/<int:year>/steps")
 @login_required
 def record_step(unit_id: int, year: int):
-    """Record a proposal, decision or re-rating; a refused step changes nothing and says why."""
+    """Record a proposal, decision or re-rating. The outcome is shown on the row it concerns: after success the
+    board is shown again at that row; a refused or incomplete step changes nothing, and the board comes back
+    (4xx) with the choices kept and the reasons on the row."""
     unit = _unit(unit_id)
     form = StepForm(request.form)
-    back = redirect(url_for("review.board", unit_id=unit.id, year=year) + "#thanh-vien")
-    if not form.validate():
-        flash("Chưa ghi: " + "; ".join(m for msgs in form.errors.values() for m in msgs), "error")
-        return back
     member = None
-    if request.form.get("member_id"):
-        member = session().get(Member, int(request.form["member_id"]))
+    raw_member = request.form.get("member_id", "")
+    if raw_member:
+        member = session().get(Member, int(raw_member)) if raw_member.isdigit() and len(raw_member) < 10 else None
         if member is None or member.unit_id != unit.id:
             raise NotFound("Không tìm thấy đảng viên.")
+    outcome = {"unit_id": unit.id, "year": year, "target": member.id if member else "unit",
+               "values": {name: str(form[name].data or "") for name in ("step", "level", "note", "override_reason")}}
+    if not form.validate():
+        outcome.update(ok=False, message="Chưa ghi: " + " ".join(m for msgs in form.errors.values() for m in msgs),
+                       reasons=[])
+        return _board_page(unit, year, outcome, 422)
     cycle = documents.cycle_for(session(), unit, year)
     try:
         ratings.record_step(session(), cycle, member, form.step.data, form.level.data, current(),
@@ -74,11 +104,15 @@ def record_step(unit_id: int, year: int):
                             note=form.note.data, override_reason=form.override_reason.data, actor=current_actor())
     except ratings.StepRefused as exc:
         session().rollback()
-        flash(exc.message + "".join(f" — {r['message']} ({r['source']})" for r in exc.reasons), "error")
-        return back
+        outcome.update(ok=False, message="Chưa ghi: " + exc.message,
+                       reasons=[f"{r['message']} ({r['source']})" for r in exc.reasons])
+        return _board_page(unit, year, outcome, exc.status)
     session().commit()
-    flash(f"Đã ghi bước “{STEPS[form.step.data]}”.", "info")
-    return back
+    who = f"đồng chí {member.full_name}" if member else f"tập thể {unit.name}"
+    outcome.update(ok=True, reasons=[], values={},
+                   message=f"Đã ghi bước “{STEPS[form.step.data]}” của {who}: {LEVEL_LABELS[form.level.data]}.")
+    flask_session["step_outcome"] = outcome
+    return redirect(url_for("review.board", unit_id=unit.id, year=year) + "#" + _anchor(member))
 
 
 @bp.route("/units/<int:unit_id>/review/<int:year>/members/<int:member_id>", methods=["GET", "POST"])
@@ -108,7 +142,8 @@ def member_facts(unit_id: int, year: int, member_id: int):
                                     "temporary_comments": row.temporary_comments})
     history = [s for s in state.steps if s.member_id == member.id]
     return render_template("review_member.html", unit=unit, year=year, member=member, form=form, history=history,
-                           steps=STEPS, excluded=people.excluded_reason(state, member))
+                           steps=STEPS, levels=LEVEL_LABELS, excluded=people.excluded_reason(state, member),
+                           links=member_links(unit, year, member)[:-1])
 
 
 @bp.route("/units/<int:unit_id>/review/<int:year>/meeting", methods=["GET", "POST"])

@@ -51,6 +51,11 @@ class UnitBoard:
     by_level: Counter = field(default_factory=Counter)
     quota: QuotaResult | None = None  # "Hoàn thành xuất sắc" against 20 % of "Hoàn thành tốt", current levels
 
+    @property
+    def members_missing(self) -> int:
+        """Members who still owe something (a document not submitted, a proposal not recorded)."""
+        return sum(1 for row in self.rows if row.missing)
+
 
 def _member_row(state: CycleState, member: Member, reviewed_ids: set[int]) -> MemberRow:
     excluded = excluded_reason(state, member)
@@ -119,7 +124,8 @@ def _board(state: CycleState, unit: Unit, reviewed_ids: set[int]) -> UnitBoard:
     if report is None or report.status != "submitted":
         unit_missing.append("Báo cáo kiểm điểm của tập thể")
     for family, label in (("minutes", "Biên bản hội nghị"), ("summary", "Biểu tổng hợp kết quả")):
-        if state.members and state.document(family) is None:
+        doc = state.document(family)
+        if state.members and (doc is None or doc.status != "submitted"):  # an opened draft is not done
             unit_missing.append(label)
     unit_levels = {step: LEVEL_LABELS[row.level] for step, row in state.levels(None).items()}
     board = UnitBoard(unit, state.cycle, rows, unit_levels, unit_missing, quota=quota)
@@ -162,10 +168,13 @@ def _tree_order(root_id: int, units: dict[int, Unit]) -> list[int]:
     return out
 
 
-def totals(boards_: list[UnitBoard]) -> dict[str, Counter]:
-    """Sums over several units' boards, for the superior committee's line of totals."""
+def totals(boards_: list[UnitBoard]) -> dict[str, Counter | int]:
+    """Sums over several units' boards, for the superior committee's line of totals: counts by status and level,
+    the units whose own documents are not all submitted and the members who still owe something."""
     by_status, by_level = Counter(), Counter()
     for board in boards_:
         by_status.update(board.by_status)
         by_level.update(board.by_level)
-    return {"by_status": by_status, "by_level": by_level}
+    return {"by_status": by_status, "by_level": by_level,
+            "units_missing": sum(1 for board in boards_ if board.unit_missing),
+            "members_missing": sum(board.members_missing for board in boards_)}

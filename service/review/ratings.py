@@ -21,6 +21,12 @@ WHO_MAY = {"self": {"member", "secretary", "office", "admin"}, "proposal": {"sec
            "decision": {"office", "admin"}, "rerating": {"office", "admin"}}
 OVERRIDERS = {"office", "admin"}  # the committee's office may override the order of steps, with a reason
 RESULT_STEPS = ("decision", "rerating")  # the steps after which a member's rating-result document is (re)written
+RECORDED_BY_HAND = ("proposal", "decision", "rerating")  # the self step comes from the submitted document
+
+
+def steps_for(role: str) -> list[str]:
+    """The steps a role may record by hand, in order: what the board offers (the rest would only be refused)."""
+    return [step for step in RECORDED_BY_HAND if role in WHO_MAY[step]]
 
 
 class StepRefused(ServiceError):
