@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import pdf_text, squash
-from tests.samples import member_review_124, member_review_366
+from service.samples import member_review_124, member_review_366
 
 
 def _auth(token: str) -> dict:

@@ -5,7 +5,7 @@ import os
 import signal
 
 from service.config import Settings
-from tests.samples import member_review_366
+from service.samples import member_review_366
 
 
 def test_secret_key_generated_once_and_kept(tmp_path, monkeypatch):

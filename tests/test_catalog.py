@@ -13,7 +13,7 @@ from PIL import Image, ImageChops, ImageStat
 import forms
 from service import output, render
 from service.catalog import all_kinds, get_kind
-from tests.samples import all_max_samples, all_samples
+from service.samples import all_max_samples, all_samples
 
 GOLDEN = Path(__file__).parent / "golden"
 SAMPLES = all_samples()

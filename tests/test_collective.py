@@ -13,7 +13,7 @@ from forms.collective import CollectiveReport124Form, CollectiveReport366Form
 from service import documents, output, render
 from service.catalog import get_kind
 from tests.conftest import docx_paragraphs, pdf_text, squash
-from tests.samples_collective import SAMPLES, collective_report_366
+from service.samples.collective import SAMPLES, collective_report_366
 from tests.conftest import validated as _context
 from functools import partial
 

@@ -14,7 +14,7 @@ from service import output, render
 from service.catalog import get_kind
 from service.errors import InvalidInput
 from tests.conftest import docx_paragraphs, pdf_text, squash
-from tests.samples_common import SAMPLES, commitment_124, commitment_366
+from service.samples.common import SAMPLES, commitment_124, commitment_366
 from tests.conftest import validated as _context
 from tests.conftest import assert_in_order as _in_order
 

@@ -21,7 +21,7 @@ from service.catalog import get_kind
 from service.errors import InvalidInput
 from service.rules.levels import LEVEL_LABELS
 from tests.conftest import docx_paragraphs, pdf_text, squash
-from tests.samples_decisions import SAMPLES, SAMPLES_MAX, rerating_decision
+from service.samples.decisions import SAMPLES, SAMPLES_MAX, rerating_decision
 from tests.conftest import validated as _context
 from tests.conftest import assert_in_order as _in_order
 

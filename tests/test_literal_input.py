@@ -9,7 +9,7 @@ import docx
 import pytest
 
 from tests.conftest import csrf_token, docx_paragraphs
-from tests.samples import member_review_366
+from service.samples import member_review_366
 
 TRICKY = {
     "a_i_1": "Giữ {{ x }} và {% if true %}có{% endif %} nguyên văn",

@@ -20,7 +20,7 @@ from service import output, render, text
 from service.catalog import get_kind
 from service.errors import InvalidInput
 from tests.conftest import docx_paragraphs, pdf_text, squash
-from tests.samples_meeting import MEMBERS, SAMPLES, SAMPLES_MAX, ballot, minutes, vote_count
+from service.samples.meeting import MEMBERS, SAMPLES, SAMPLES_MAX, ballot, minutes, vote_count
 from tests.conftest import validated as _context
 from tests.conftest import assert_in_order as _in_order
 

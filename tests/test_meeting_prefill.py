@@ -16,7 +16,7 @@ from service.catalog import get_kind
 from service.models import Document, Unit, User
 from service.review import meeting, people, ratings
 from tests.conftest import csrf_token, docx_paragraphs
-from tests.samples import member_review_366
+from service.samples import member_review_366
 
 RATED = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung"]
 NEW_MEMBER, EXEMPTED = "Hoàng Văn Em", "Đỗ Thị Gấm"

@@ -23,7 +23,7 @@ from service import output, render
 from service.catalog import get_kind
 from service.errors import InvalidInput
 from tests.conftest import docx_paragraphs, pdf_text
-from tests.samples_personal import PREVIOUS_SHORTCOMING, SAMPLES, SAMPLES_MAX
+from service.samples.personal import PREVIOUS_SHORTCOMING, SAMPLES, SAMPLES_MAX
 
 NEW_KINDS = ("leader-review-366", "outside-review-366", "leader-review-124", "self-rating-366")
 TITLE_366 = "BẢN KIỂM ĐIỂM, TỰ ĐÁNH GIÁ, XẾP LOẠI CÁ NHÂN"

@@ -7,7 +7,7 @@ import pytest
 
 from service import output, render
 from tests.conftest import docx_paragraphs, pdf_text, squash
-from tests.samples import member_review_124, member_review_366
+from service.samples import member_review_124, member_review_366
 from tests.conftest import validated as _context
 from tests.conftest import assert_in_order as _in_order
 

@@ -20,9 +20,9 @@ from service.models import Document, DocumentRevision
 from service.review import meeting, people, ratings
 from tests.conftest import assert_in_order, docx_paragraphs, pdf_text, squash, validated
 from tests.conftest import cycle_context as _ctx
-from tests.samples import member_review_366
-from tests.samples_common import commitment_366
-from tests.samples_result import SAMPLES, rating_result_124, rating_result_366
+from service.samples import member_review_366
+from service.samples.common import commitment_366
+from service.samples.result import SAMPLES, rating_result_124, rating_result_366
 
 REPO = Path(__file__).resolve().parents[1]
 HEADINGS = [

@@ -9,7 +9,7 @@ from service.catalog import get_kind
 from service.review import dashboard, meeting, people, ratings
 from service.review.models import MemberYear, RatingStep
 from tests.conftest import cycle_context as _ctx
-from tests.samples import member_review_366
+from service.samples import member_review_366
 
 
 def _submit_review(s, member, user, **data):

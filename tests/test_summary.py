@@ -14,7 +14,7 @@ from service import output, render
 from service.catalog import get_kind
 from service.errors import InvalidInput
 from tests.conftest import docx_paragraphs, pdf_text, squash
-from tests.samples_common import SAMPLES, SAMPLES_MAX, summary_124, summary_366
+from service.samples.common import SAMPLES, SAMPLES_MAX, summary_124, summary_366
 from tests.conftest import validated as _context
 from tests.conftest import assert_in_order as _in_order
 
@@ -320,7 +320,7 @@ def test_api_renders_the_workbook(client, token_for):
 
 
 def test_api_refuses_a_workbook_of_a_kind_without_one(client, token_for):
-    from tests.samples_common import commitment_366
+    from service.samples.common import commitment_366
 
     resp = client.post("/api/v1/kinds/commitment-366/render?format=xlsx", json=commitment_366(),
                        headers=_auth(token_for("admin")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from tests.conftest import csrf_token, pdf_text, squash
-from tests.samples import HEADER, SECTIONS
+from service.samples import HEADER, SECTIONS
 
 
 def _open_review(client, year=2026) -> tuple[str, str]:

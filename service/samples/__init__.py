@@ -1,4 +1,6 @@
-"""Realistic Vietnamese content for the forms, shared by tests and the demo benchmark."""
+"""Realistic Vietnamese content of every document kind: template previews, tests and benchmarks use it.
+
+all_samples()[code]() is a complete, valid payload of that kind; all_max_samples() the 200-row variants."""
 from __future__ import annotations
 
 HEADER = {"superior_body": "ĐẢNG BỘ TRƯỜNG THPT PHAN ĐÌNH PHÙNG", "issuing_body": "CHI BỘ TỔ TOÁN – TIN",
@@ -46,27 +48,19 @@ SAMPLES = {"member-review-366": member_review_366, "member-review-124": member_r
 
 def all_samples() -> dict:
     """Every kind's realistic sample payload, from each area's samples module."""
-    from tests import (
-        samples_collective,
-        samples_common,
-        samples_decisions,
-        samples_meeting,
-        samples_personal,
-        samples_result,
-    )
+    from . import collective, common, decisions, meeting, personal, result
 
     merged = dict(SAMPLES)
-    for module in (samples_collective, samples_common, samples_decisions, samples_meeting, samples_personal,
-                   samples_result):
+    for module in (collective, common, decisions, meeting, personal, result):
         merged.update(module.SAMPLES)
     return merged
 
 
 def all_max_samples() -> dict:
     """The 200-row variants of the kinds with tables."""
-    from tests import samples_common, samples_decisions, samples_meeting, samples_personal
+    from . import common, decisions, meeting, personal
 
     merged = {}
-    for module in (samples_common, samples_decisions, samples_meeting, samples_personal):
+    for module in (common, decisions, meeting, personal):
         merged.update(getattr(module, "SAMPLES_MAX", {}))
     return merged

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from tests.samples import member_review_124, member_review_366
+from service.samples import member_review_124, member_review_366
 
 SCHOOL = {"superior_body": "ĐẢNG BỘ PHƯỜNG BA ĐÌNH", "issuing_body": "ĐẢNG BỘ TRƯỜNG THPT PHAN ĐÌNH PHÙNG",
           "place": "Hà Nội"}
