@@ -175,9 +175,13 @@ def test_from_a_member_row_to_the_documents_and_back(app, client, auth, chi_bo):
     s.close()
     html = client.get(f"/units/{chi_bo}/review/2026").get_data(as_text=True)
     row = _row(html, binh.id)
-    review_url = f"/members/{binh.id}/reviews/2026"
+    review_url = f"/members/{binh.id}/documents/personal-review/2026"
     facts_url = f"/units/{chi_bo}/review/2026/members/{binh.id}"
     assert review_url in row and facts_url in row
+    assert f"/members/{binh.id}/documents/commitment/2026" in row
+    assert f"/members/{binh.id}/documents/self-rating/2026?quarter=4" in row
+    commitment = client.get(f"/members/{binh.id}/documents/commitment/2026", follow_redirects=True)
+    assert f'href="/units/{chi_bo}/review/2026#m-{binh.id}" id="back-to-board"' in commitment.get_data(as_text=True)
     doc_page = client.get(review_url, follow_redirects=True).get_data(as_text=True)
     assert f'href="/units/{chi_bo}/review/2026#m-{binh.id}" id="back-to-board"' in doc_page
     assert f'href="{facts_url}"' in doc_page

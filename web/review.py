@@ -66,11 +66,18 @@ def _board_page(unit: Unit, year: int, outcome: dict | None = None, status: int 
 
 
 def member_links(unit: Unit, year: int, member: Member) -> list[tuple[str, str]]:
-    """(label, url) of a member's documents of the year and of their facts page, as the board and the facts page
-    list them."""
-    return [("Bản tự kiểm điểm", url_for("pages.member_review", member_id=member.id, year=year)),
-            ("Thông tin năm, lịch sử xếp loại",
-             url_for("review.member_facts", unit_id=unit.id, year=year, member_id=member.id))]
+    """(label, url) of a member's documents of the year (self-review, commitment, Mẫu 05 per quarter where the
+    regime has it) and, last, of their facts page: what the board row and the facts page list."""
+    def doc(family: str, **args) -> str:
+        return url_for("pages.member_document", member_id=member.id, family=family, year=year, **args)
+
+    links = [("Bản tự kiểm điểm", doc("personal-review")), ("Bản cam kết", doc("commitment"))]
+    if any(k.family == "self-rating" for k in kinds_for(regime_for_year(year))):
+        links += [(f"Mẫu 05 quý {numeral}", doc("self-rating", quarter=n))
+                  for n, numeral in enumerate(("I", "II", "III", "IV"), 1)]
+    links.append(("Thông tin năm, lịch sử xếp loại",
+                  url_for("review.member_facts", unit_id=unit.id, year=year, member_id=member.id)))
+    return links
 
 
 def _anchor(member: Member | None) -> str:
