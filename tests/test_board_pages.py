@@ -14,7 +14,7 @@ from service.review import ratings
 from service.review.models import RatingStep
 from tests.conftest import Auth, csrf_token
 from tests.conftest import cycle_context as _ctx
-from tests.samples import member_review_366
+from service.samples import member_review_366
 
 PASSWORD = "mat-khau-thu-board"
 
