@@ -281,3 +281,72 @@ def test_sizes_read_naturally_and_never_equal_the_limit():
     assert intake._over(int(61.24 * 1024 * 1024), 50 * 1024 * 1024) == "61,2 MB, vượt quá 50 MB"
     assert intake._over(50 * 1024 * 1024 + 1, 50 * 1024 * 1024) == "50,1 MB, vượt quá 50 MB"
     assert intake._over(1500, 1000) == "1,5 KB, vượt quá 1000 byte"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Hostile PDFs (issue 13): bombs, absurd pages, active content, misleading names
+
+
+def test_a_flate_bomb_is_refused_while_decoding_without_holding_it_in_memory():
+    import tracemalloc
+
+    from tests.hostile_pdfs import flate_bomb
+
+    bomb = flate_bomb()  # 30 pages of 74 MB of spaces each, ~2 MB on disk
+    assert len(bomb) < 3 * 1024 * 1024
+    tracemalloc.start()
+    try:
+        with pytest.raises(FileRefused) as refused:
+            accept_file("bom.pdf", bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "bom nén" in refused.value.message and "bom.pdf" in refused.value.message
+    assert peak < 40 * 1024 * 1024, peak  # the file and one inflated chunk, never a page's 74 MB
+
+
+def test_many_moderate_streams_are_refused_by_the_total_per_file():
+    from tests.hostile_pdfs import flate_bomb
+
+    pdf = flate_bomb(pages=12, spaces=10_000_000)  # each under the per-stream cap, 120 MB together
+    with pytest.raises(FileRefused) as refused:
+        accept_file("nhieu-trang.pdf", pdf)
+    assert "nội dung các trang giải nén ra hơn" in refused.value.message
+
+
+def test_a_bomb_hidden_in_a_form_drawn_by_the_page_is_refused():
+    from tests.hostile_pdfs import _spaces_deflated, build_pdf
+
+    form = (b"<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Filter /FlateDecode /Length %d >>\nstream\n"
+            % len(_spaces_deflated(74_000_000)) + _spaces_deflated(74_000_000) + b"\nendstream")
+    pdf = build_pdf([(b"", b"/F1 Do")], page_extra=b"/Resources << /XObject << /F1 5 0 R >> >> ",
+                    extra_objects=[form])
+    with pytest.raises(FileRefused) as refused:
+        accept_file("bieu-mau.pdf", pdf)
+    assert "bom nén" in refused.value.message
+
+
+def test_a_page_a_billion_points_wide_is_refused_with_its_size():
+    from tests.hostile_pdfs import huge_page_pdf
+
+    with pytest.raises(FileRefused) as refused:
+        accept_file("to.pdf", huge_page_pdf(1e9))
+    assert "trang 1 có khổ" in refused.value.message and "vượt quá khổ lớn nhất 5,08 m" in refused.value.message
+    assert accept_file("a0.pdf", huge_page_pdf(3370)).pages == 1  # A0 (2384 × 3370 pt) is a real sheet
+
+
+def test_javascript_and_embedded_files_are_accepted_but_flagged():
+    from tests.hostile_pdfs import attachment_pdf, javascript_pdf
+
+    assert accept_file("js.pdf", javascript_pdf()).warnings == ("javascript",)
+    assert accept_file("kem.pdf", attachment_pdf()).warnings == ("embedded_files",)
+    assert accept_file("sach.pdf", make_pdf(1)).warnings == ()
+    assert set(intake.ACTIVE_CONTENT) == {"javascript", "embedded_files"}
+
+
+def test_bidi_and_invisible_characters_in_file_names_are_neutralised():
+    reversed_exe = "hoadon\u202efdp.exe"  # shows as "hoadonexe.pdf" in a browser
+    accepted = accept_file(reversed_exe, make_pdf(1))
+    assert "\u202e" not in accepted.name and accepted.name == "hoadon fdp.exe"
+    assert intake.neutral_name("a\u200bb\u2066c\u0085d") == "a b c d"
+    assert intake.neutral_name("Biên bản họp chi bộ.pdf") == "Biên bản họp chi bộ.pdf"

@@ -4,6 +4,8 @@ from __future__ import annotations
 import io
 import logging
 import re
+import unicodedata
+import zlib
 from dataclasses import dataclass, field
 
 from service.errors import InvalidInput
@@ -31,6 +33,11 @@ class Limits:
     max_files: int = 50
     max_pages: int = 300  # per file
     max_pixels: int = 80_000_000  # per image / page image (A4 at 600 dpi ≈ 35 Mpx)
+    # A page's content streams are a few kB to a few MB decoded; a Flate bomb (70+ MB of spaces squeezed into
+    # 72 kB) is refused while decoding, before anything keeps it in memory or renders it.
+    max_stream_bytes: int = 16 * 1024 * 1024  # one content stream, decoded
+    max_decoded_bytes: int = 96 * 1024 * 1024  # every content stream of one file, decoded
+    max_page_points: float = 14_400.0  # a page side (PDF's own limit, 5,08 m): beyond it nobody printed it
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,7 @@ class AcceptedFile:
     media_type: str  # PDF | JPEG | PNG | TIFF, decided from the content
     pages: int
     pdf: bytes = field(repr=False)  # `data` itself for a PDF; for an image, img2pdf output, one page per frame
+    warnings: tuple[str, ...] = ()  # active content found (JavaScript, embedded files), in Vietnamese; still stored
 
 
 class FileRefused(InvalidInput):
@@ -65,8 +73,8 @@ def accept_file(name: str, data: bytes, limits: Limits = Limits()) -> AcceptedFi
     name = _clean_name(name)
     media_type = _sniff(name, data, limits)
     if media_type == PDF:
-        pages = _check_pdf(name, data, limits)
-        return AcceptedFile(name=name, data=data, media_type=PDF, pages=pages, pdf=data)
+        pages, warnings = _check_pdf(name, data, limits)
+        return AcceptedFile(name=name, data=data, media_type=PDF, pages=pages, pdf=data, warnings=warnings)
     from .images import check_image, image_pdf  # here, not at the top: images imports this module
 
     frames, stated_dpi = check_image(name, data, media_type, limits)
@@ -109,10 +117,20 @@ def accept_upload(files: list[tuple[str, bytes]], limits: Limits = Limits()) -> 
         raise UploadRefused(summary, fields)
     return accepted
 
+def neutral_name(name: str) -> str:
+    """A name safe to show: control and format characters (the right-to-left override U+202E that makes
+    “hoadon\u202efdp.exe” read “hoadonexe.pdf”, zero-width and bidi marks, C0/C1 controls) become spaces."""
+    return "".join(" " if unicodedata.category(ch) in _HIDDEN_CATEGORIES else ch
+                   for ch in unicodedata.normalize("NFC", name or ""))
+
+
+_HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
 def _clean_name(name: str) -> str:
-    """The file name as shown to users: NFC, last path part only, no control characters, bounded length."""
+    """The file name as shown to users: NFC, last path part only, no control or bidi characters, bounded length."""
     base = re.split(r"[\\/]", name or "")[-1]
-    base = re.sub(r"[\x00-\x1f\x7f]+", " ", clean(base))
+    base = neutral_name(clean(base))
     base = re.sub(r"\s+", " ", base).strip()
     if base in ("", ".", ".."):
         return "(không tên)"
@@ -191,10 +209,10 @@ def _sniff(name: str, data: bytes, limits: Limits) -> str:
 # PDF
 
 
-def _check_pdf(name: str, data: bytes, limits: Limits) -> int:
-    """The page count of a complete, unencrypted, readable PDF; FileRefused otherwise. Never rasterises."""
+def _check_pdf(name: str, data: bytes, limits: Limits) -> tuple[int, tuple[str, ...]]:
+    """(page count, active-content warnings) of a complete, unencrypted, readable PDF whose pages are of a sane
+    size and whose content decodes within the limits; FileRefused otherwise. Never rasterises."""
     from pypdf import PdfReader
-    from pypdf.generic import ArrayObject, StreamObject
 
     # pypdf (strict=False) silently rebuilds a cut-off file from the objects it finds, so a file must
     # show its real end before it is parsed at all.
@@ -218,24 +236,181 @@ def _check_pdf(name: str, data: bytes, limits: Limits) -> int:
         raise FileRefused(name, f"Tệp “{name}” không có trang nào.")
     if count > limits.max_pages:
         raise too_many_pages(name, count, limits)
-    try:
-        for page in reader.pages:
+    budget = _DecodeBudget(name, limits)
+    for number, page in enumerate(reader.pages, 1):
+        try:
             box = page.mediabox
-            if not (float(box.width) > 0 and float(box.height) > 0):
-                raise ValueError(f"empty MediaBox {box}")
-            contents = page.get("/Contents")
-            if contents is None:
-                continue  # a blank page needs no content stream
-            contents = contents.get_object()
-            streams = [c.get_object() for c in contents] if isinstance(contents, ArrayObject) else [contents]
-            for stream in streams:
-                if not isinstance(stream, StreamObject):  # a missing object comes back as null in non-strict mode
-                    raise TypeError(f"page content is {type(stream).__name__}")
-                stream.get_data()  # decodes the filters: a damaged stream raises here
-    except Exception as exc:
-        log.info("PDF %r: a page is unreadable: %r", name, exc)
-        raise corrupt(name) from exc
-    return count
+            width, height = float(box.width), float(box.height)
+            unit = float(page.get("/UserUnit", 1) or 1)
+        except Exception as exc:  # noqa: BLE001 - a box that is not numbers
+            log.info("PDF %r: page %d has no usable MediaBox: %r", name, number, exc)
+            raise corrupt(name) from exc
+        if not (width > 0 and height > 0):
+            log.info("PDF %r: page %d has an empty MediaBox", name, number)
+            raise corrupt(name)
+        side = max(width, height) * max(unit, 1.0)
+        if side > limits.max_page_points:
+            raise FileRefused(name, f"Tệp “{name}”: trang {number} có khổ {_cm(width * unit)} × {_cm(height * unit)}, "
+                                    f"vượt quá khổ lớn nhất {_cm(limits.max_page_points)}; không phải trang giấy đã in.")
+        try:
+            _check_page_content(page, budget)
+        except FileRefused:
+            raise
+        except Exception as exc:
+            log.info("PDF %r: page %d is unreadable: %r", name, number, exc)
+            raise corrupt(name) from exc
+    return count, _active_content(reader)
+
+
+def _cm(points: float) -> str:
+    """A length in points as users read it, in centimetres or metres."""
+    cm = abs(points) * 2.54 / 72
+    if cm >= 100:
+        return f"{vn_number(round(cm / 100, 2))} m"
+    return f"{vn_number(round(cm, 1))} cm"
+
+
+class _DecodeBudget:
+    """Decoded bytes of one file's page content so far, refusing a stream or a file that decodes too large."""
+
+    def __init__(self, name: str, limits: Limits) -> None:
+        self.name, self.limits, self.total = name, limits, 0
+
+    def stream_limit(self) -> int:
+        return min(self.limits.max_stream_bytes, self.limits.max_decoded_bytes - self.total)
+
+    def spend(self, size: int) -> None:
+        self.total += size
+        if size > self.limits.max_stream_bytes:
+            raise self._refused(f"có một luồng nội dung giải nén ra hơn {_size(self.limits.max_stream_bytes)}")
+        if self.total > self.limits.max_decoded_bytes:
+            raise self._refused(f"có nội dung các trang giải nén ra hơn {_size(self.limits.max_decoded_bytes)}")
+
+    def _refused(self, what: str) -> FileRefused:
+        return FileRefused(self.name, f"Tệp “{self.name}” {what} (nén bất thường, có thể là “bom nén”); "
+                                      "không nhận tệp này. Hãy in ra PDF hoặc quét lại bình thường.")
+
+
+def _check_page_content(page, budget: _DecodeBudget) -> None:
+    """Decode every content stream of the page and of the forms it draws, counting against the budget."""
+    from pypdf.generic import ArrayObject, StreamObject
+
+    contents = page.get("/Contents")
+    streams = []
+    if contents is not None:
+        contents = contents.get_object()
+        streams = [c.get_object() for c in contents] if isinstance(contents, ArrayObject) else [contents]
+    for stream in streams:
+        if not isinstance(stream, StreamObject):  # a missing object comes back as null in non-strict mode
+            raise TypeError(f"page content is {type(stream).__name__}")
+    seen: set[int] = set()
+    pending = [(page.get("/Resources"), 0)]
+    while pending:  # forms (XObjects of subtype /Form) are content streams too, drawn by the renderer
+        resources, depth = pending.pop()
+        resources = resources.get_object() if resources is not None else None
+        xobjects = resources.get("/XObject") if hasattr(resources, "get") else None
+        xobjects = xobjects.get_object() if xobjects is not None else None
+        for ref in (xobjects.values() if hasattr(xobjects, "values") else ()):
+            key = id(ref.get_object())
+            obj = ref.get_object()
+            if key in seen or not isinstance(obj, StreamObject) or obj.get("/Subtype") != "/Form":
+                continue
+            seen.add(key)
+            streams.append(obj)
+            if depth < 8:
+                pending.append((obj.get("/Resources"), depth + 1))
+    for stream in streams:
+        budget.spend(_decoded_size(stream, budget.stream_limit()))
+
+
+_FLATE = {"/FlateDecode", "/Fl"}
+
+
+def _decoded_size(stream, limit: int) -> int:
+    """The decoded size of a stream, measured without keeping it: a Flate stream is inflated in chunks and given
+    up on past `limit` (returning limit + 1), so a bomb never sits in memory; other filters, and a damaged Flate
+    stream pypdf may repair, decode through pypdf, whose own output caps apply (a damaged stream raises)."""
+    from pypdf.generic import ArrayObject
+
+    filters = stream.get("/Filter")
+    filters = filters.get_object() if filters is not None else None
+    names = [str(f) for f in filters] if isinstance(filters, ArrayObject) else ([str(filters)] if filters else [])
+    raw = getattr(stream, "_data", None)
+    if len(names) == 1 and names[0] in _FLATE and isinstance(raw, bytes):
+        inflater = zlib.decompressobj()
+        total, chunk = 0, raw
+        try:
+            while chunk:
+                out = inflater.decompress(chunk, 1 << 20)
+                total += len(out)
+                if total > limit:
+                    return limit + 1
+                chunk = inflater.unconsumed_tail
+            total += len(inflater.flush())
+        except zlib.error:
+            pass  # pypdf repairs some damaged streams: let it try, within its own caps
+        else:
+            return total if total <= limit else limit + 1
+    return len(stream.get_data())
+
+
+ACTIVE_CONTENT = {
+    "javascript": "có mã JavaScript hoặc hành động tự chạy (mở trang, mở tệp, chạy chương trình)",
+    "embedded_files": "có tệp khác nhúng bên trong (tệp đính kèm)",
+}
+_ACTION_KEYS = ("/JS", "/JavaScript")
+_RUNNING_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/Rendition"}
+
+
+def _active_content(reader) -> tuple[str, ...]:
+    """Which kinds of active content (keys of ACTIVE_CONTENT) the PDF carries: document-level JavaScript and
+    actions, pages' and annotations' actions, embedded files and file attachments. A walk of bounded size."""
+    found: set[str] = set()
+    try:
+        root = reader.trailer["/Root"].get_object()
+        names = root.get("/Names")
+        names = names.get_object() if names is not None else {}
+        if "/JavaScript" in names:
+            found.add("javascript")
+        if "/EmbeddedFiles" in names:
+            found.add("embedded_files")
+        if "/AA" in root or _runs(root.get("/OpenAction")):
+            found.add("javascript")
+        for page in reader.pages:
+            if "/AA" in page:
+                found.add("javascript")
+            annots = page.get("/Annots")
+            annots = annots.get_object() if annots is not None else []
+            for ref in list(annots)[:500]:
+                annot = ref.get_object()
+                if not hasattr(annot, "get"):
+                    continue
+                if annot.get("/Subtype") == "/FileAttachment":
+                    found.add("embedded_files")
+                if "/AA" in annot or _runs(annot.get("/A")):
+                    found.add("javascript")
+    except Exception as exc:  # noqa: BLE001 - an odd structure: look at the raw bytes below
+        log.info("active content walk failed: %r", exc)
+    raw = reader.stream.getvalue() if hasattr(reader.stream, "getvalue") else b""
+    if re.search(rb"/JavaScript\b", raw):  # (not "/JS": three bytes turn up by chance in compressed scans)
+        found.add("javascript")
+    if re.search(rb"/(EmbeddedFiles?|FileAttachment)\b", raw):
+        found.add("embedded_files")
+    return tuple(k for k in ACTIVE_CONTENT if k in found)
+
+
+def _runs(action) -> bool:
+    """Whether an action (or chain of /Next actions) runs something: JavaScript, a program, a form submission."""
+    for _ in range(16):
+        action = action.get_object() if action is not None else None
+        if not hasattr(action, "get"):
+            return False
+        if action.get("/S") in _RUNNING_ACTIONS or any(k in action for k in _ACTION_KEYS):
+            return True
+        action = action.get("/Next")
+        if hasattr(action, "__iter__") and not hasattr(action, "get"):
+            return any(_runs(a) for a in list(action)[:16])
+    return False
 
 
 def _encrypted(name: str, reader) -> FileRefused:
