@@ -257,7 +257,10 @@ def test_members_and_other_units_cannot_see_uploads(client, auth, token_for, pri
         assert resp.status_code == 404
         resp = _upload(client, _auth(token_for(outsider)), [("bia.jpg", degrade(printed["scans"][0], 1, 9))],
                        packet_id=printed["code"])
-        assert resp.status_code == 422 and "Không tìm thấy hồ sơ" in resp.get_json()["error"]
+        if outsider == "tuyet":  # a member may not upload at all: refused before the body is read
+            assert resp.status_code == 404
+        else:
+            assert resp.status_code == 422 and "Không tìm thấy hồ sơ" in resp.get_json()["error"]
 
 
 def test_signed_pdf_is_verified_and_a_changed_byte_is_shown_invalid(app, client, auth, token_for, printed):
@@ -421,3 +424,46 @@ def test_a_member_reads_the_history_of_their_own_document_without_others_address
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Xem" in html and "admin" in html
     assert "127.0.0.1" not in html and "Địa chỉ" not in html
+
+
+def test_a_members_token_posting_300_pages_is_refused_before_any_file_is_parsed(client, token_for, printed,
+                                                                                 monkeypatch):
+    from service.archive import intake, uploads
+    from tests.hostile_pdfs import blank_pdf
+
+    parsed: list[str] = []
+    real = intake.accept_upload
+    monkeypatch.setattr(intake, "accept_upload", lambda files, limits=intake.Limits(): parsed.append("x") or
+                        real(files, limits))
+    monkeypatch.setattr(uploads, "page_images", lambda *a, **k: parsed.append("render") or iter(()))
+    big = blank_pdf(300)
+    resp = _upload(client, _auth(token_for("tuyet")), [("300-trang.pdf", big)], packet_id=printed["code"])
+    assert resp.status_code == 404 and parsed == []
+    # a secretary naming another chi bộ's packet or unit: refused the same way, nothing parsed
+    resp = _upload(client, _auth(token_for("bithu.toan")), [("300-trang.pdf", big)], packet_id=printed["code"])
+    assert resp.status_code == 422 and "Không tìm thấy hồ sơ" in resp.get_json()["error"] and parsed == []
+    resp = _upload(client, _auth(token_for("bithu.toan")), [("300-trang.pdf", big)],
+                   unit_id=str(printed["unit_id"]))
+    assert resp.status_code == 404 and parsed == []
+
+
+def test_a_pdf_running_javascript_or_carrying_files_is_stored_but_flagged_and_names_are_neutralised(
+        client, auth, token_for, printed):
+    from tests.hostile_pdfs import attachment_pdf, javascript_pdf
+
+    headers = _auth(token_for("admin"))
+    resp = _upload(client, headers, [("hoadon\u202efdp.exe", javascript_pdf()), ("kem.pdf", attachment_pdf()),
+                                     ("bia.jpg", degrade(printed["scans"][0], 1, 5))],
+                   unit_id=str(printed["unit_id"]))
+    assert resp.status_code == 201, resp.get_data(as_text=True)
+    report = resp.get_json()
+    assert [f["name"] for f in report["files"]][:2] == ["hoadon fdp.exe", "kem.pdf"]
+    flagged = {f["file"]: " ".join(f["warnings"]) for f in report["flagged"]}
+    assert set(flagged) == {"hoadon fdp.exe", "kem.pdf"}
+    assert "JavaScript" in flagged["hoadon fdp.exe"] and "tệp khác nhúng bên trong" in flagged["kem.pdf"]
+    auth.login("admin")
+    page = client.get(f"/archive/uploads/{report['upload_id']}").get_data(as_text=True)
+    banner = page.split('id="active-content"', 1)[1].split("</div>", 1)[0]
+    assert "hoadon fdp.exe" in banner and "kem.pdf" in banner and "\u202e" not in page
+    with client.get(f"/archive/uploads/{report['upload_id']}/files/1") as download:
+        assert download.status_code == 200 and "\u202e" not in download.headers["Content-Disposition"]

@@ -8,7 +8,7 @@ from flask import (Blueprint, Flask, current_app, flash, g, jsonify, redirect, r
 from flask_login import login_required
 
 from service import access, text
-from service.archive import audit, listing, printed, uploads
+from service.archive import audit, intake, listing, printed, uploads
 from service.archive.audit import Actor
 from service.archive.uploads import Archive
 from service.catalog import get_kind, kinds_for
@@ -61,6 +61,8 @@ def _int_arg(value: str | None, name: str) -> int | None:
 
 
 def _receive(user: User, actor: Actor, default_unit: int | None = None):
+    if not uploads.may_upload(user):  # before the body is read: a member's token costs nothing
+        raise NotFound("Không tìm thấy tổ chức đảng.")
     files, packet_code, unit_id = _upload_request()
     upload = uploads.receive(session(), archive(), actor, user, files, packet_code=packet_code,
                              unit_id=unit_id or default_unit)
@@ -148,7 +150,7 @@ def _send(user: User, actor: Actor, upload_id: int, n: int):
     row, data = uploads.stored_file(session(), archive(), actor, upload, n)
     session().commit()
     response = send_file(io.BytesIO(data), mimetype=row.media_type, as_attachment=True,
-                         download_name=row.original_name, max_age=0)
+                         download_name=intake.neutral_name(row.original_name), max_age=0)
     response.headers["X-Content-SHA256"] = row.sha256
     return response
 
@@ -186,6 +188,8 @@ def _archive_page(unit: Unit, year: int, errors: dict | None = None, status: int
 def upload(unit_id: int, year: int):
     """Receive the files; a refused request stores nothing and says, per file, why."""
     unit = _unit(current(), unit_id)
+    if not uploads.may_manage(session(), current(), unit.id):
+        raise NotFound("Không tìm thấy tổ chức đảng.")
     try:
         received = _receive(current(), current_actor(), default_unit=unit.id)
     except InvalidInput as exc:

@@ -81,6 +81,7 @@ class UploadFile(Base):
     pdf_sha256: Mapped[str] = mapped_column(String(64))  # its PDF view (the same hash for a PDF)
     pages: Mapped[int] = mapped_column(Integer)
     signatures: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)  # keys of intake.ACTIVE_CONTENT found in it
     page_rows: Mapped[list["UploadPage"]] = relationship(order_by="UploadPage.page")
 
 

@@ -71,17 +71,36 @@ def _read_codes(accepted: intake.AcceptedFile, limits: intake.Limits) -> list[st
     return codes
 
 
-def receive(session: Session, archive: Archive, actor: Actor, user: User, files: list[tuple[str, bytes]], *,
-            packet_code: str | None = None, unit_id: int | None = None) -> Upload:
-    """Check, read, verify, then store and record an upload; refuses the whole request before storing anything."""
-    accepted = intake.accept_upload(files, archive.limits)
+def may_upload(user: User) -> bool:
+    """Only roles that may manage some unit upload at all: checked before a request's body is even read."""
+    return user.role in MANAGERS
+
+
+def authorise_upload(session: Session, user: User, packet_code: str | None, unit_id: int | None
+                     ) -> tuple[set[int], Packet | None]:
+    """(units the user sees, the packet named) when this user may upload for what the request names; refused
+    before any file is parsed, so a member's token or another unit's packet costs the server nothing."""
+    if not may_upload(user):
+        raise NotFound("Không tìm thấy tổ chức đảng.")
     visible = visible_unit_ids(session, user)
     expected: Packet | None = None
     if packet_code:
-        expected = session.get(Packet, packet_code.strip().upper())
+        expected = session.get(Packet, packet_code.strip().upper()[:10])
         if expected is None or expected.unit_id not in visible:
             raise InvalidInput("Không tìm thấy hồ sơ đã lập với mã này.",
-                               {"packet_id": [f"Không có hồ sơ mã “{packet_code}” trong phạm vi của bạn."]})
+                               {"packet_id": [f"Không có hồ sơ mã “{packet_code[:20]}” trong phạm vi của bạn."]})
+    if unit_id is not None and unit_id not in visible:
+        raise NotFound("Không tìm thấy tổ chức đảng.")
+    if not visible:
+        raise NotFound("Không tìm thấy tổ chức đảng.")
+    return visible, expected
+
+
+def receive(session: Session, archive: Archive, actor: Actor, user: User, files: list[tuple[str, bytes]], *,
+            packet_code: str | None = None, unit_id: int | None = None) -> Upload:
+    """Check, read, verify, then store and record an upload; refuses the whole request before storing anything."""
+    visible, expected = authorise_upload(session, user, packet_code, unit_id)
+    accepted = intake.accept_upload(files, archive.limits)
     codes = [_read_codes(f, archive.limits) for f in accepted]
     packets_seen = {parsed[0] for file_codes in codes for c in file_codes if c and (parsed := parse_payload(c))}
     layouts = _layouts(session, packets_seen | ({expected.code} if expected else set()), visible)
@@ -102,7 +121,8 @@ def receive(session: Session, archive: Archive, actor: Actor, user: User, files:
         sha = archive.store.put(f.data)
         pdf_sha = sha if f.pdf == f.data else archive.store.put(f.pdf)
         row = UploadFile(upload_id=upload.id, position=n, original_name=f.name[:300], media_type=f.media_type,
-                         size=len(f.data), sha256=sha, pdf_sha256=pdf_sha, pages=f.pages, signatures=sigs)
+                         size=len(f.data), sha256=sha, pdf_sha256=pdf_sha, pages=f.pages, signatures=sigs,
+                         warnings=list(f.warnings))
         session.add(row)
         session.flush()
         for page, code in enumerate(file_codes, 1):
@@ -179,22 +199,31 @@ def report(session: Session, upload: Upload) -> dict[str, Any]:
     """The upload as the API and the page show it: files, documents with missing pages, strays, signatures."""
     result = _result(session, upload)
     signed = {c.document_id for c in session.scalars(select(SignedCopy).where(SignedCopy.upload_id == upload.id))}
-    names = {f.position: f.original_name for f in upload.files}
+    names = {f.position: intake.neutral_name(f.original_name) for f in upload.files}
     return {
         "upload_id": upload.id, "unit_id": upload.unit_id, "year": upload.year, "packet_id": upload.packet_code,
         "state": upload.state, "state_label": upload.state_label, "uploaded_by": upload.uploaded_by,
         "uploaded_at": upload.uploaded_at.isoformat() if upload.uploaded_at else None,
-        "files": [{"n": f.position, "name": f.original_name, "sha256": f.sha256, "size": f.size,
-                   "media_type": f.media_type, "pages": f.pages} for f in upload.files],
+        "files": [{"n": f.position, "name": names[f.position], "sha256": f.sha256, "size": f.size,
+                   "media_type": f.media_type, "pages": f.pages, "warnings": _warnings(f)} for f in upload.files],
+        "flagged": [{"file": names[f.position], "file_n": f.position, "warnings": _warnings(f)}
+                    for f in upload.files if f.warnings],
         "documents": [{"document_id": d.document_id, "title": d.title, "packet_id": d.packet_code,
                        "pages_expected": d.pages_expected, "pages_found": d.pages_found, "missing": d.missing,
                        "duplicated": d.duplicated, "complete": d.complete, "signed": d.document_id in signed}
                       for d in result.documents],
         "unmatched_pages": [{"file": names.get(u.file, ""), "file_n": u.file, "page": u.page, "reason": u.reason,
                              "code": u.code} for u in result.unmatched],
-        "signatures": [{"file": f.original_name, "file_n": f.position, **s} for f in upload.files
+        "signatures": [{"file": names[f.position], "file_n": f.position, **s} for f in upload.files
                        for s in f.signatures],
     }
+
+
+def _warnings(row: UploadFile) -> list[str]:
+    """The file's active-content flags as users read them."""
+    return [f"Tệp “{intake.neutral_name(row.original_name)}” {intake.ACTIVE_CONTENT.get(w, w)}: đã lưu nguyên "
+            "trạng để đối chiếu, nhưng không nên mở tệp này bằng trình đọc PDF cho phép chạy mã." for w in
+            (row.warnings or [])]
 
 
 def assign_page(session: Session, actor: Actor, user: User, upload: Upload, file_n: int, page: int,
