@@ -10,7 +10,7 @@ from wtforms import BooleanField, Field, FieldList, FormField, RadioField, Selec
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
-from service import text
+from service import bounds, text
 from service.richtext import markdown_to_paragraphs
 from service.rules.levels import LEVELS
 
@@ -76,6 +76,8 @@ class IntField(ContextMixin, Field):
         self.minimum, self.maximum = minimum, maximum
 
     def _value(self) -> str:
+        if getattr(self, "raw", "") and (self.errors or self.data is None):
+            return self.raw  # what was typed stays on the page
         return str(self.data) if self.data is not None else ""
 
     def process_data(self, value) -> None:
@@ -83,12 +85,11 @@ class IntField(ContextMixin, Field):
 
     def process_formdata(self, valuelist) -> None:
         raw = (valuelist[0] if valuelist else "").strip()
-        self.data = None
+        self.raw, self.data = raw, None
         if raw:
-            try:
-                self.data = int(raw)
-            except ValueError:
-                raise ValueError(f"“{raw}” không phải là số nguyên.") from None
+            if not bounds.ASCII_INT.fullmatch(raw):  # "²" and other scripts' digits are not numbers here
+                raise ValueError(f"“{raw[:30]}” không phải là số nguyên.")
+            self.data = int(raw)
 
     def pre_validate(self, form) -> None:
         if self.data is not None and not (self.minimum <= self.data <= self.maximum):
@@ -108,7 +109,7 @@ class YearField(IntField):
         raw = (valuelist[0] if valuelist else "").strip()
         self.data = None
         if raw:
-            if not raw.isdigit():
+            if not (raw.isascii() and raw.isdigit() and len(raw) <= 4):
                 raise ValueError("Năm kiểm điểm phải là số, ví dụ 2025.")
             self.data = int(raw)
 
@@ -193,21 +194,21 @@ class ScoreField(ContextMixin, Field):
         self.raw = ""
 
     def _value(self) -> str:
-        if self.raw and self.data is None:
-            return self.raw
+        if self.raw and (self.data is None or self.errors):
+            return self.raw  # what was typed stays on the page, however odd
         return format_number(self.data) if self.data is not None else ""
 
     def process_data(self, value) -> None:
-        self.data = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        self.data = float(number) if number is not None and abs(number) < bounds.MAX_DECIMAL else None
 
     def process_formdata(self, valuelist) -> None:
         self.raw = (valuelist[0] if valuelist else "").strip()
         self.data = None
         if self.raw:
-            try:
-                self.data = round(float(self.raw.replace(",", ".")), 2)
-            except ValueError:
-                raise ValueError(f"“{self.raw}” không phải là số điểm.") from None
+            if not bounds.ASCII_DECIMAL.fullmatch(self.raw):  # "1e309", "²", "inf" are not points
+                raise ValueError(f"“{self.raw[:30]}” không phải là số điểm.")
+            self.data = round(float(self.raw.replace(",", ".")), 2)
 
     def pre_validate(self, form) -> None:
         if self.data is not None and not (self.minimum <= self.data <= self.maximum):

@@ -29,7 +29,7 @@ class MemberYearForm(FieldsForm):
                                                "(Hướng dẫn 43: đánh giá theo thời gian công tác thực tế).")
     maternity_leave = FlagField("Nghỉ chế độ thai sản trong năm (đánh giá theo thời gian công tác thực tế)")
     low_confidence_pct = pct("Tỷ lệ phiếu tín nhiệm thấp (%) — chỉ với cán bộ lãnh đạo, quản lý")
-    temporary_unit = LineField("Chi bộ nơi sinh hoạt tạm thời (nếu có)")
+    temporary_unit = LineField("Chi bộ nơi sinh hoạt tạm thời (nếu có)", max_length=200)  # the column's length
     temporary_comments = MarkdownField("Nhận xét của chi bộ nơi sinh hoạt tạm thời",
                                        description="Bắt buộc trước khi xếp loại nếu có sinh hoạt tạm thời "
                                                    "(điểm 7.6 Hướng dẫn 43-HD/BTCTW).")

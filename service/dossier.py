@@ -15,7 +15,7 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import render, text
+from . import bounds, render, text
 from .access import subtree_ids
 from .catalog import get_kind, slug
 from .convert import get_pool
@@ -317,11 +317,12 @@ def packet_params(session: Session, unit: Unit, payload: dict) -> dict:
     errors = {key: ["Trường không được hỗ trợ."] for key in set(payload) - PACKET_KEYS}
     year, scope = payload.get("year"), payload.get("kind")
     member_id, pdfa = payload.get("member_id"), payload.get("pdfa", False)
-    if not isinstance(year, int) or isinstance(year, bool):
+    if not isinstance(year, int) or isinstance(year, bool) or not 0 < year < 10_000:
         errors["year"] = ["Năm kiểm điểm phải là số, ví dụ 2026."]
-    if scope not in SCOPES:
+    if not isinstance(scope, str) or scope not in SCOPES:
         errors["kind"] = [f"Loại hồ sơ phải là một trong: {', '.join(SCOPES)}."]
-    if scope == "member" and (not isinstance(member_id, int) or isinstance(member_id, bool)):
+    if scope == "member" and (not isinstance(member_id, int) or isinstance(member_id, bool)
+                              or not 0 < member_id <= bounds.INT4_MAX):
         errors["member_id"] = ["Hồ sơ đảng viên cần member_id (số)."]
     if not isinstance(pdfa, bool):
         errors["pdfa"] = ["pdfa phải là true hoặc false."]

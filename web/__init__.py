@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import api, archive, auth, cli, database, display, errors, health, jobs, pages, pdf, review
+from . import api, archive, auth, cli, database, display, errors, health, inputs, jobs, pages, pdf, review
 
 
 def init_app(app: Flask) -> None:
     """Bind extensions and register every blueprint."""
+    inputs.init_app(app)  # first: the bounded int converter must be in place before any rule is added
     database.init_app(app)
     pdf.init_app(app)
     jobs.init_app(app)

@@ -38,7 +38,8 @@ def token_required(view):
 
 
 def json_body() -> dict:
-    body = request.get_json(silent=True)
+    """The request's JSON object (bounded by web.inputs); 422 when it is not one."""
+    body = request.get_json()
     if not isinstance(body, dict):
         raise InvalidInput("Nội dung yêu cầu phải là một đối tượng JSON (Content-Type: application/json).")
     return body

@@ -18,6 +18,7 @@ from service.regimes import regime_for_year
 
 from .api import bp as api_bp
 from .api import json_body, token_required
+from .inputs import int_param
 from .auth import actor_for, current, current_actor
 from .database import session
 
@@ -52,12 +53,7 @@ def _upload_request() -> tuple[list[tuple[str, bytes]], str | None, int | None]:
 
 
 def _int_arg(value: str | None, name: str) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise InvalidInput("Tham số không hợp lệ.", {name: ["Phải là số."]}) from None
+    return int_param(value, name)
 
 
 def _receive(user: User, actor: Actor, default_unit: int | None = None):

@@ -30,6 +30,7 @@ from .api import bp as api_bp
 from .api import json_body, token_required
 from .auth import actor_for, current, current_actor
 from .database import session
+from .inputs import int_param
 
 bp = Blueprint("jobs", __name__)
 
@@ -129,9 +130,10 @@ def api_result(job_id: str):
 def request_packet(unit_id: int):
     """The dashboard's button: queue the packet and show its progress."""
     form = request.form
-    payload = {"year": int(form.get("year", "0") or 0), "kind": form.get("kind", ""), "pdfa": bool(form.get("pdfa"))}
+    payload = {"year": int_param(form.get("year"), "year", required=True), "kind": form.get("kind", ""),
+               "pdfa": bool(form.get("pdfa"))}
     if form.get("member_id"):
-        payload["member_id"] = int(form["member_id"])
+        payload["member_id"] = int_param(form["member_id"], "member_id")
     job = _request_packet(current(), unit_id, payload)
     return redirect(url_for("jobs.show", job_id=job.id))
 

@@ -19,6 +19,7 @@ from service.rules import LEVEL_LABELS, LEVELS
 
 from .auth import current, current_actor
 from .database import session
+from .inputs import int_param
 
 bp = Blueprint("review", __name__)
 UNIT_FAMILIES = ("collective-report", "minutes", "vote-count", "summary", "ballot", "dossier-list",
@@ -95,7 +96,7 @@ def record_step(unit_id: int, year: int):
     member = None
     raw_member = request.form.get("member_id", "")
     if raw_member:
-        member = session().get(Member, int(raw_member)) if raw_member.isdigit() and len(raw_member) < 10 else None
+        member = session().get(Member, int_param(raw_member, "member_id"))
         if member is None or member.unit_id != unit.id:
             raise NotFound("Không tìm thấy đảng viên.")
     outcome = {"unit_id": unit.id, "year": year, "target": member.id if member else "unit",
