@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import bearer, csrf_token
-from tests.samples import member_review_366
+from service.samples import member_review_366
 
 BIG = 2**31  # one past PostgreSQL's int4
 HUGE = 10**30
