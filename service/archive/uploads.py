@@ -319,3 +319,8 @@ def uploads_holding(session: Session, document_id: int) -> list[int]:
     query = (select(UploadFile.upload_id).join(UploadPage, UploadPage.file_id == UploadFile.id)
              .where(UploadPage.document_id == document_id).distinct())
     return sorted(session.scalars(query).all())
+
+
+def match_result(session: Session, upload: Upload) -> MatchResult:
+    """Where each page of the upload went, as the report computes it (for the page pictures)."""
+    return _result(session, upload)
