@@ -8,7 +8,7 @@ from flask import (Blueprint, Flask, current_app, flash, g, jsonify, redirect, r
 from flask_login import login_required
 
 from service import access, text
-from service.archive import audit, intake, listing, printed, uploads
+from service.archive import audit, intake, listing, printed, thumbnails, uploads
 from service.archive.audit import Actor
 from service.archive.uploads import Archive
 from service.catalog import get_kind, kinds_for
@@ -199,16 +199,48 @@ def upload(unit_id: int, year: int):
 @bp.get("/archive/uploads/<int:upload_id>")
 @login_required
 def show(upload_id: int):
-    """The report: documents complete or missing pages, strays to assign by hand, signatures, files."""
+    """The report: documents complete or missing pages, a picture of every page (signature pages large), strays to
+    assign by hand, signatures, files; acceptance behind a confirmation, then who accepted and when."""
     upload = uploads.upload_for(session(), current(), upload_id)
-    report = uploads.report(session(), upload)
     audit.record(session(), current_actor(), "view", object_type="upload", object_id=upload.id,
                  unit_id=upload.unit_id)
     session().commit()
-    return render_template("archive_upload.html", upload=upload, report=report,
+    return _report_page("archive_upload.html", upload)
+
+
+def _report_page(template: str, upload, status: int = 200, **extra):
+    report = uploads.report(session(), upload)
+    to_sign = [d for d in report["documents"] if d["complete"] and not d["signed"]]
+    accepted_by = session().get(User, upload.accepted_by_id) if upload.accepted_by_id else None
+    return render_template(template, upload=upload, report=report, to_sign=to_sign,
+                           incomplete=[d for d in report["documents"] if not d["complete"]],
+                           pages=thumbnails.gallery(session(), upload), accepted_by=accepted_by,
                            assignable=uploads.assignable(session(), upload),
                            may_manage=uploads.may_manage(session(), current(), upload.unit_id),
-                           unit=session().get(Unit, upload.unit_id))
+                           unit=session().get(Unit, upload.unit_id), **extra), status
+
+
+@bp.get("/archive/uploads/<int:upload_id>/files/<int:n>/pages/<int:page>/<size>.png")
+@login_required
+def page_picture(upload_id: int, n: int, page: int, size: str):
+    """A picture of one uploaded page (small, or large enough to see a signature), for whoever may see the upload;
+    drawn once from the stored file and kept in the data folder."""
+    upload = uploads.upload_for(session(), current(), upload_id)
+    png = thumbnails.picture(archive(), current_app.config["SETTINGS"].data_dir / "page-pictures", upload, n, page,
+                             size)
+    response = send_file(io.BytesIO(png), mimetype="image/png", max_age=0)
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@bp.get("/archive/uploads/<int:upload_id>/accept")
+@login_required
+def confirm_accept(upload_id: int):
+    """The confirmation step before accepting: what will count as signed, and that it cannot be undone."""
+    upload = uploads.upload_for(session(), current(), upload_id)
+    if not uploads.may_manage(session(), current(), upload.unit_id):
+        raise NotFound("Không tìm thấy lần tải lên.")
+    return _report_page("archive_accept.html", upload)
 
 
 @bp.post("/archive/uploads/<int:upload_id>/pages")
@@ -229,11 +261,17 @@ def assign(upload_id: int):
 @bp.post("/archive/uploads/<int:upload_id>/accept")
 @login_required
 def accept(upload_id: int):
-    """Accept: every complete document now counts as signed."""
+    """Accept (write-once, cannot be undone): every complete document now counts as signed. Only with the
+    confirmation ticked; otherwise the confirmation page comes back and nothing is recorded."""
     upload = uploads.upload_for(session(), current(), upload_id)
+    if request.form.get("confirmed") != "1":
+        if not uploads.may_manage(session(), current(), upload.unit_id):
+            raise NotFound("Không tìm thấy lần tải lên.")
+        return _report_page("archive_accept.html", upload, 422,
+                            error="Chưa ghi nhận: hãy đánh dấu ô xác nhận đã xem các trang ký rồi bấm lại.")
     newly = uploads.accept(session(), current_actor(), current(), upload)
     session().commit()
-    flash(f"Đã xác nhận: {len(newly)} văn bản được ghi nhận là đã có bản ký." if newly
+    flash(f"Đã xác nhận tiếp nhận: {len(newly)} văn bản được ghi nhận là đã có bản ký." if newly
           else "Đã xác nhận; các văn bản đủ trang đã được ghi nhận từ trước.", "info")
     return redirect(url_for("archive.show", upload_id=upload.id))
 
