@@ -34,7 +34,10 @@ class Settings:
     archive_s3_endpoint [ARCHIVE_S3_ENDPOINT]: the endpoint URL of MinIO, Ceph etc., none for AWS itself;
     archive_trust_roots [ARCHIVE_TRUST_ROOTS]: folder of PEM/DER root certificates the administrator trusts for
     PDF signatures, data_dir/trust-roots by default;
-    archive_max_file_mb [ARCHIVE_MAX_FILE_MB] and archive_max_request_mb [ARCHIVE_MAX_REQUEST_MB]: upload limits.
+    archive_max_file_mb [ARCHIVE_MAX_FILE_MB] and archive_max_request_mb [ARCHIVE_MAX_REQUEST_MB]: upload limits;
+    cache_max_mb [CACHE_MAX_MB]: size of DATA_DIR/pdf-cache before its least recently used entries are removed;
+    job_output_days [JOB_OUTPUT_DAYS]: days a finished job's files are kept in DATA_DIR/jobs (the row stays; its
+    download then answers that the file is gone and must be made again).
     """
 
     data_dir: Path
@@ -54,6 +57,8 @@ class Settings:
     archive_trust_roots: Path | None = None  # None = data_dir / "trust-roots", filled in by __post_init__
     archive_max_file_mb: int = 50
     archive_max_request_mb: int = 200
+    cache_max_mb: int = 2048       # the PDF cache (renders, conversions, stamped parts) pruned oldest-first above it
+    job_output_days: int = 7       # packet files of finished jobs removed after this many days (rebuilt on demand)
 
     def __post_init__(self) -> None:
         """The trust roots live in the data folder unless told otherwise, so a bare Settings(...) is complete."""
@@ -83,4 +88,6 @@ class Settings:
             archive_trust_roots=Path(os.environ.get("ARCHIVE_TRUST_ROOTS") or data_dir / "trust-roots").resolve(),
             archive_max_file_mb=int(os.environ.get("ARCHIVE_MAX_FILE_MB", "50")),
             archive_max_request_mb=int(os.environ.get("ARCHIVE_MAX_REQUEST_MB", "200")),
+            cache_max_mb=int(os.environ.get("CACHE_MAX_MB", "2048")),
+            job_output_days=int(os.environ.get("JOB_OUTPUT_DAYS", "7")),
         )

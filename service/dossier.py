@@ -5,11 +5,15 @@ service.jobs so the pages, the API and remote workers run the very same code.
 """
 from __future__ import annotations
 
+import hashlib
 import io
+import logging
+import time
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, TimeoutError
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Callable
 
 from sqlalchemy import select
@@ -22,11 +26,17 @@ from .convert import get_pool
 from .errors import InvalidInput, NotFound, ServiceError
 from .jobs import JobContext, register
 from .models import Document, Job, Member, ReviewCycle, Unit
-from .packets import CONTENTS_CODE, COVER_CODE, PacketInfo, PageSpan, Part, assemble_packet, stamp_document
+from .documents import header_facts
+from .packets import (CONTENTS_CODE, COVER_CODE, PacketInfo, PageSpan, Part, assemble_packet, stamp_document,
+                      stamp_part)
 from .archive import printed
 from .archive.printed import PageRun
+from .config import Settings
+from .jobs.store import prune_job_outputs
 from .pdfcache import PdfCache
 from .regimes import regime_for_year
+
+log = logging.getLogger(__name__)
 
 SCOPES = {"member": "Hồ sơ của đảng viên", "chi_bo": "Hồ sơ của chi bộ", "dang_bo": "Hồ sơ của đảng bộ"}
 MEMBER_ORDER = 100  # packet_order below it: unit documents before the members; from 900: after them
@@ -76,18 +86,22 @@ def single_print_code(document_id: int, revision: int) -> str:
     return "V" + _base36(document_id) + "R" + _base36(revision)
 
 
-def print_document(session: Session, doc: Document, pdf: bytes) -> bytes:
-    """A saved document's PDF with "Trang x/y" and a QR code on every page, its layout remembered so that the
-    signed scan of this single document is matched like a packet's."""
+def print_document(session: Session, doc: Document, convert: Converter, cache: PdfCache) -> bytes:
+    """A saved document's PDF with "Trang x/y" and a QR code on every page — the very codes its pages carry in any
+    packet — its layout remembered so that the signed scan of this single document is matched like a packet's.
+    Unchanged since the last print (same data, template and code): nothing is rendered, converted or re-stamped."""
     kind = get_kind(doc.kind_code)
     who = doc.member.full_name if doc.member else doc.cycle.unit.name
     title = f"{kind.title} – {who}"
-    code, page_code = single_print_code(doc.id, doc.revision), doc_code(doc.id)
-    stamped = stamp_document(pdf, code, page_code, title)
+    planned = PlannedDoc(doc.id, doc.kind_code, title, (), doc_code(doc.id), doc.revision)
+    ready = printable(session, planned, convert, cache)
+    code = print_code_of(planned)
+    stamped = stamp_document(ready.pdf, code, planned.doc_code, title, stamped=lambda _part: ready.stamped)
     [span] = stamped.spans
     printed.record_packet(session, code=code, job_id=None, unit_id=doc.cycle.unit_id, year=doc.cycle.year,
                           scope="document", title=title,
-                          runs=[PageRun(page_code, doc.id, doc.revision, title, span.first_page, span.page_count)])
+                          runs=[PageRun(planned.doc_code, doc.id, doc.revision, title, span.first_page,
+                                        span.page_count)])
     return stamped.pdf
 
 
@@ -214,56 +228,131 @@ def render_docx(session: Session, planned: PlannedDoc) -> bytes:
     return render.render(kind, forms.context_for(kind, data))
 
 
-def _rendered(session: Session, planned: PlannedDoc, cache: PdfCache) -> bytes:
-    """The DOCX from the cache when neither its data, its template nor the render code changed."""
+@dataclass
+class Printable:
+    """One document ready for a packet: its DOCX (as people edit it), its PDF, and the PDF with its QR codes."""
+
+    docx: bytes
+    pdf: bytes
+    stamped: bytes
+
+
+def print_code_of(planned: PlannedDoc) -> str:
+    """The QR code a planned document's pages carry in every packet: its revision's own print code."""
+    return single_print_code(planned.document_id, planned.revision)
+
+
+def _render_key(session: Session, planned: PlannedDoc) -> str:
     doc = session.get(Document, planned.document_id)
-    key = render.render_key(get_kind(doc.kind_code), doc.data)
-    return cache.renders.get_or_make(key, lambda: render_docx(session, planned))
+    return render.render_key(get_kind(doc.kind_code), doc.data)
+
+
+def _to_pdf(convert: Converter, planned: PlannedDoc, pdfa: bool) -> Callable[[bytes], bytes]:
+    """The conversion of the copy sent to LibreOffice: Word's page numbers out (the stamp numbers every page)."""
+    def run(docx: bytes) -> bytes:
+        try:
+            return convert(render.without_page_numbers(docx), planned.title, pdfa)
+        except ServiceError as exc:
+            raise ServiceError(f"Không chuyển được văn bản “{planned.title}” sang PDF. {exc.message}") from exc
+    return run
+
+
+def _stamp(cache: PdfCache, planned: PlannedDoc, pdf_key: str, pdf: bytes) -> bytes:
+    code = print_code_of(planned)
+    return cache.stamped_part(pdf_key, code, planned.doc_code,
+                              lambda: stamp_part(pdf, code, planned.doc_code, planned.title))
+
+
+def printable(session: Session, planned: PlannedDoc, convert: Converter, cache: PdfCache, *,
+              pdfa: bool = False) -> Printable:
+    """One document through the caches: render, convert and stamp only what changed (the single download's path)."""
+    key = _render_key(session, planned)
+    docx = cache.renders.get_or_make(key, lambda: render_docx(session, planned))
+    linked = cache.linked_pdf(_pdf_link(key, pdfa))
+    pdf_key, pdf = linked or cache.convert_linked(_pdf_link(key, pdfa), docx, _to_pdf(convert, planned, pdfa),
+                                                  pdfa=pdfa)
+    return Printable(docx, pdf, _stamp(cache, planned, pdf_key, pdf))
+
+
+def _pdf_link(render_key: str, pdfa: bool) -> str:
+    return render_key if not pdfa else hashlib.sha256(f"pdfa:{render_key}".encode()).hexdigest()
+
+
+def prepare(session: Session, plan_: Plan, convert: Converter, cache: PdfCache, *, pdfa: bool = False,
+            workers: int = 2, progress: Callable[[int, int, str], None] = lambda *_: None,
+            check_cancelled: Callable[[], None] = lambda: None) -> list[Printable]:
+    """Every document of the plan as a Printable, as a pipeline: this thread (which owns the session) renders in
+    order and hands each new document to the LibreOffice pool at once, so conversion starts with the first render
+    and the pool is never idle while rendering goes on; QR stamping runs in the pool's threads after each
+    conversion. Unchanged documents (same data, template and code) are neither rendered nor converted again."""
+    total = len(plan_.docs)
+    results: list[Printable | None] = [None] * total
+    done = 0
+
+    def convert_one(planned: PlannedDoc, key: str, docx: bytes) -> Printable:
+        pdf_key, pdf = cache.convert_linked(_pdf_link(key, pdfa), docx, _to_pdf(convert, planned, pdfa), pdfa=pdfa)
+        return Printable(docx, pdf, _stamp(cache, planned, pdf_key, pdf))
+
+    executor = ThreadPoolExecutor(max_workers=max(1, workers))
+    futures: dict[int, Future] = {}
+    try:
+        for index, planned in enumerate(plan_.docs):
+            check_cancelled()
+            key = _render_key(session, planned)
+            docx = cache.renders.get_or_make(key, lambda: render_docx(session, planned))
+            linked = cache.linked_pdf(_pdf_link(key, pdfa))
+            if linked is not None:
+                results[index] = Printable(docx, linked[1], _stamp(cache, planned, *linked))
+                done += 1
+                progress(done, total, f"Đã có sẵn: {planned.title}")
+            else:
+                futures[index] = executor.submit(convert_one, planned, key, docx)
+                progress(done, total, f"Tạo văn bản: {planned.title}")
+        for index, future in futures.items():
+            while True:
+                check_cancelled()
+                try:
+                    results[index] = future.result(timeout=0.5)
+                    break
+                except TimeoutError:
+                    continue
+            done += 1
+            progress(done, total, f"Chuyển PDF: {plan_.docs[index].title}")
+    finally:  # on failure or cancel, queued conversions are dropped, not waited for
+        executor.shutdown(wait=True, cancel_futures=True)
+    return [r for r in results if r is not None]
+
+
+def packet_info(plan_: Plan, packet_code: str, default_place: str) -> PacketInfo:
+    """What the cover says: the unit's Party heading (superior and issuing body, place and date) and the packet."""
+    regime = regime_for_year(plan_.year)
+    facts = header_facts(plan_.unit, plan_.year, default_place)
+    return PacketInfo(packet_code=packet_code, unit=plan_.unit.name, year=plan_.year, regime=regime.regulation,
+                      generated_on=date.today(), superior=facts["superior_body"], place=facts["place"],
+                      title=f"HỒ SƠ KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {plan_.year}")
 
 
 def build(session: Session, plan_: Plan, convert: Converter, cache: PdfCache, *, packet_code: str,
           pdfa: bool = False, workers: int = 2, progress: Callable[[int, int, str], None] = lambda *_: None,
-          check_cancelled: Callable[[], None] = lambda: None) -> BuiltPacket:
-    """The packet PDF, a ZIP of every DOCX and PDF, and its page runs: render in order (this thread: it owns the session), each document's
-    conversion (cached) starting in the pool as soon as it is rendered, then assemble."""
+          check_cancelled: Callable[[], None] = lambda: None, default_place: str = "Hà Nội") -> BuiltPacket:
+    """The packet PDF, a ZIP of every DOCX and PDF, and its page runs: prepare() the documents, then assemble."""
     total = len(plan_.docs)
-    docx_files = []
-
-    def convert_one(index: int) -> bytes:
-        planned = plan_.docs[index]
-        try:
-            return cache.get_or_convert(docx_files[index], lambda d: convert(d, planned.title, pdfa), pdfa=pdfa)
-        except ServiceError as exc:
-            raise ServiceError(f"Không chuyển được văn bản “{planned.title}” sang PDF. {exc.message}") from exc
-
-    pdfs: list[bytes] = [b""] * total
-    executor = ThreadPoolExecutor(max_workers=max(1, workers))
-    try:
-        futures = []
-        for index, planned in enumerate(plan_.docs, 1):
-            check_cancelled()
-            progress(index - 1, total, f"Tạo văn bản: {planned.title}")
-            docx_files.append(_rendered(session, planned, cache))
-            futures.append(executor.submit(convert_one, index - 1))
-        for done, (index, future) in enumerate(zip(range(total), futures), 1):
-            check_cancelled()
-            pdfs[index] = future.result()
-            progress(done, total, f"Chuyển PDF: {plan_.docs[index].title}")
-    finally:  # on failure or cancel, queued conversions are dropped, not waited for
-        executor.shutdown(wait=True, cancel_futures=True)
-    regime = regime_for_year(plan_.year)
-    info = PacketInfo(packet_code=packet_code, unit=plan_.unit.name, year=plan_.year, regime=regime.regulation,
-                      generated_on=date.today(),
-                      title=f"HỒ SƠ KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {plan_.year}")
-    parts = [Part(pdf, d.title, d.doc_code, d.path) for d, pdf in zip(plan_.docs, pdfs)]
-    packet = assemble_packet(info, parts, progress=lambda step: progress(total, total, step))
-    return BuiltPacket(packet.pdf, _zip(plan_, docx_files, pdfs), _page_runs(plan_, packet.spans))
+    ready = prepare(session, plan_, convert, cache, pdfa=pdfa, workers=workers, progress=progress,
+                    check_cancelled=check_cancelled)
+    check_cancelled()
+    stamped = {d.doc_code: r.stamped for d, r in zip(plan_.docs, ready)}
+    parts = [Part(r.pdf, d.title, d.doc_code, d.path, print_code=print_code_of(d)) for d, r in zip(plan_.docs, ready)]
+    packet = assemble_packet(packet_info(plan_, packet_code, default_place), parts,
+                             progress=lambda step: progress(total, total, step),
+                             stamped=lambda part: stamped[part.doc_code])
+    return BuiltPacket(packet.pdf, _zip(plan_, [r.docx for r in ready], [r.pdf for r in ready]),
+                       _page_runs(plan_, packet.spans))
 
 
 def _zip(plan_: Plan, docx_files: list[bytes], pdfs: list[bytes]) -> bytes:
-    """Every document as DOCX and PDF, in folders following the bookmarks."""
+    """Every document as DOCX and PDF, in folders following the bookmarks (stored: both are compressed already)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for index, (planned, docx, pdf) in enumerate(zip(plan_.docs, docx_files, pdfs), 1):
             kind = get_kind(planned.kind_code)
             folder = "/".join(_safe(p) for p in planned.path)
@@ -288,6 +377,7 @@ def packet_task(ctx: JobContext, *, unit_id: int, year: int, kind: str, member_i
                 pdfa: bool = False) -> dict[str, str]:
     """The background job: plan, render, convert (pool + cache), assemble; writes packet.pdf and packet.zip."""
     pool = get_pool()
+    settings = Settings.from_env()
     cache = PdfCache(ctx.workdir.parents[1] / "pdf-cache")
     with ctx.database.session() as session:
         unit = session.get(Unit, unit_id)
@@ -297,14 +387,50 @@ def packet_task(ctx: JobContext, *, unit_id: int, year: int, kind: str, member_i
         ctx.progress(0, len(plan_.docs), "Chuẩn bị")
         code = packet_code(ctx.job_id)
         built = build(session, plan_, lambda docx, name, a: pool.to_pdf(docx, pdfa=a, name=name), cache,
-                      packet_code=code, pdfa=pdfa, workers=pool.size,
+                      packet_code=code, pdfa=pdfa, workers=pool.size, default_place=settings.default_place,
                       progress=ctx.progress, check_cancelled=ctx.check_cancelled)
         ctx.check_cancelled()
-        printed.record_packet(session, code=code, job_id=ctx.job_id, unit_id=unit.id, year=year, scope=kind,
-                              title=f"{SCOPES[kind]} – {plan_.docs[0].path[-1] if kind == 'member' else plan_.unit.name}"
-                              f" – {year}", runs=built.runs)
+        record_printed(session, plan_, built, code=code, job_id=ctx.job_id, scope=kind)
     stem = f"Ho-so-{slug(plan_.unit.name)}-{year}"
-    return {"pdf": ctx.write_bytes(f"{stem}.pdf", built.pdf), "zip": ctx.write_bytes(f"{stem}.zip", built.zip)}
+    result = {"pdf": ctx.write_bytes(f"{stem}.pdf", built.pdf), "zip": ctx.write_bytes(f"{stem}.zip", built.zip)}
+    housekeeping(ctx.workdir.parents[1], settings, cache)
+    return result
+
+
+def record_printed(session: Session, plan_: Plan, built: BuiltPacket, *, code: str, job_id: str | None,
+                   scope: str) -> None:
+    """Remember the packet's layout under its code (cover, contents, documents by packet page) and each document's
+    own print code with its page count, the code its pages carry, so any scan of them is matched."""
+    who = plan_.docs[0].path[-1] if scope == "member" else plan_.unit.name
+    printed.record_packet(session, code=code, job_id=job_id, unit_id=plan_.unit.id, year=plan_.year, scope=scope,
+                          title=f"{SCOPES[scope]} – {who} – {plan_.year}", runs=built.runs)
+    units = {d.document_id: u for d, u in zip(plan_.docs, _units_of(session, plan_))}
+    printed.record_documents(session, year=plan_.year, prints=[
+        (print_code_of(d), units[d.document_id],
+         PageRun(d.doc_code, d.document_id, d.revision, d.title, 1, run.page_count))
+        for d, run in zip(plan_.docs, [r for r in built.runs if r.document_id is not None])])
+
+
+def _units_of(session: Session, plan_: Plan) -> list[int]:
+    """The unit each planned document belongs to (its review cycle's), in plan order."""
+    return [session.get(Document, d.document_id).cycle.unit_id for d in plan_.docs]
+
+
+def housekeeping(data_dir: Path, settings: Settings, cache: PdfCache) -> None:
+    """After a packet: the cache back under CACHE_MAX_MB and job outputs older than JOB_OUTPUT_DAYS removed, at most
+    once an hour per data folder (a marker file's time says when it last ran)."""
+    marker = data_dir / "pdf-cache" / ".pruned"
+    try:
+        if marker.exists() and time.time() - marker.stat().st_mtime < 3600:
+            return
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    except OSError:
+        return
+    removed = cache.prune(settings.cache_max_mb * 1024 * 1024)
+    gone = prune_job_outputs(data_dir, settings.job_output_days)
+    if removed or gone:
+        log.info("housekeeping: %d cache entries and %d job folders removed", removed, gone)
 
 
 PACKET_KEYS = {"year", "kind", "member_id", "pdfa"}

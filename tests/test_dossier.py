@@ -14,6 +14,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from service import demo_bulk, dossier
+from service.archive.matching import PageSeen, match
+from service.archive.models import Packet
 from service.models import Document, Unit
 from service.packets import parse_payload, read_page_codes
 from service.pdfcache import PdfCache, content_key
@@ -21,6 +23,7 @@ from service.text import name_sort_key
 from tests.conftest import bearer as _auth
 from tests.conftest import download as _download
 from tests.conftest import wait_for_job as _wait
+from tests.test_packets import page_texts
 
 
 @pytest.fixture(scope="module")
@@ -55,12 +58,35 @@ def test_chi_bo_packet_has_cover_contents_bookmarks_and_codes(client, token_for,
     with app.extensions["db"].session() as s:
         names = [m.full_name for m in s.get(Unit, small_chi_bo).members]
     assert member_titles == sorted(names, key=name_sort_key)
-    # every page carries a QR code with this packet, the right document and its page number
+    # cover and contents carry this packet's code and their packet page; every document page carries its document
+    # revision's own code and its page within the document (the same in every packet: parts are reused)
     codes = [parse_payload(c) for c in read_page_codes(pdf, dpi=100)]
-    assert all(codes) and [c[2] for c in codes] == list(range(1, len(reader.pages) + 1))
-    assert len({c[0] for c in codes}) == 1
-    text = reader.pages[-1].extract_text()
-    assert f"Trang {len(reader.pages)}/{len(reader.pages)}" in text
+    assert all(codes)
+    front = cover_and_contents
+    packet = codes[0][0]
+    assert [c[0] for c in codes[:front]] == [packet] * front and [c[2] for c in codes[:front]] == list(
+        range(1, front + 1))
+    with app.extensions["db"].session() as s:
+        entries = s.get(Packet, packet).entries
+        docs = {e.doc_code: e for e in entries if e.document_id}
+        for code, doc_code, page in codes[front:]:
+            entry = docs[doc_code]
+            assert code == dossier.single_print_code(entry.document_id, entry.revision)
+            assert 1 <= page <= entry.page_count
+        # the archive reads the packet's scan back as this packet: every document complete, nothing unmatched
+        from service.archive.uploads import _layouts
+        seen = [PageSeen(1, n, c) for n, c in enumerate(read_page_codes(pdf, dpi=100), 1)]
+        layouts = _layouts(s, {c[0] for c in codes}, {small_chi_bo, s.get(Unit, small_chi_bo).parent_id})
+        for expected in (packet, None):
+            result = match(seen, layouts, expected)
+            assert not result.unmatched and result.packets == [packet]
+            assert len(result.documents) == 6 and all(d.complete for d in result.documents)
+    # one page number per page: the packet's "Trang x/y", none of Word's own
+    texts = page_texts(pdf)
+    for number, text in enumerate(texts, 1):
+        assert text.count("Trang ") == 1 and f"Trang {number}/{len(texts)}" in text
+        if number > front:   # a document page: no line holding only a number (Word's page field, at the top)
+            assert not [line for line in text.splitlines() if line.strip().isdigit()], (number, text)
 
 
 def test_dashboard_lists_the_units_recent_packets(client, auth, token_for, small_chi_bo):
@@ -127,15 +153,51 @@ def test_unchanged_documents_are_not_converted_again(app, small_chi_bo, tmp_path
     with app.extensions["db"].session() as s:
         unit = s.get(Unit, small_chi_bo)
         plan = dossier.plan(s, unit, 2026, "chi_bo")
-        dossier.build(s, plan, convert, cache, packet_code="PTEST1")
+        one = dossier.build(s, plan, convert, cache, packet_code="PTEST1")
         first = len(calls)
+        again = dossier.build(s, plan, convert, cache, packet_code="PTEST2")  # a new code: nothing made again
+        assert len(calls) == first and cache.stamped.misses == len(plan.docs)
+        assert cache.stamped.hits == len(plan.docs) and cache.renders.misses == len(plan.docs)
         review = s.scalars(select(Document).where(Document.id == plan.docs[0].document_id)).one()
         review.data = {**review.data, "a_vi": review.data["a_vi"] + " Bổ sung sau hội nghị."}
         s.flush()
-        dossier.build(s, plan, convert, cache, packet_code="PTEST1")
+        dossier.build(s, plan, convert, cache, packet_code="PTEST3")
     assert first == len(plan.docs) and len(calls) - first == 1
-    assert cache.hits == len(plan.docs) - 1
-    assert cache.renders.hits == len(plan.docs) - 1 and cache.renders.misses == len(plan.docs) + 1
+    assert cache.renders.hits == 2 * len(plan.docs) - 1 and cache.renders.misses == len(plan.docs) + 1
+    assert cache.stamped.misses == len(plan.docs) + 1
+    # the same document pages in both packets; only the cover and contents name the packet
+    first_texts, again_texts = page_texts(one.pdf), page_texts(again.pdf)
+    assert len(first_texts) == len(again_texts) and "PTEST1" in first_texts[0] and "PTEST2" in again_texts[0]
+    assert first_texts[3:] == again_texts[3:]
+
+
+def test_a_failed_cache_write_leaves_no_temporary_file(tmp_path, monkeypatch):
+    cache = PdfCache(tmp_path)
+    real_open = open
+
+    def failing_open(path, mode="r", *args, **kwargs):
+        handle = real_open(path, mode, *args, **kwargs)
+        if "x" in mode:
+            handle.close()
+            raise OSError(28, "No space left on device")
+        return handle
+
+    monkeypatch.setattr("builtins.open", failing_open)
+    assert cache.get_or_make("ab" * 32, lambda: b"%PDF-1.7 made %%EOF") == b"%PDF-1.7 made %%EOF"
+    monkeypatch.undo()
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+    cache.put("cd" * 32, b"%PDF-1.7 kept %%EOF")
+    assert cache.get("cd" * 32) == b"%PDF-1.7 kept %%EOF"
+
+
+def test_cache_is_pruned_oldest_first_to_its_size(tmp_path):
+    cache = PdfCache(tmp_path)
+    for n, key in enumerate(("aa", "bb", "cc")):
+        cache.put(key * 32, b"%PDF-1.7 " + bytes(1000) + b" %%EOF")
+        os.utime(cache.path(key * 32), (1000 + n, 1000 + n))
+    cache.get("aa" * 32)   # used again: now the newest
+    assert cache.prune(2100) == 1
+    assert cache.get("bb" * 32) is None and cache.get("aa" * 32) and cache.get("cc" * 32)
 
 
 def test_content_key_ignores_zip_timestamps(converter):

@@ -22,8 +22,10 @@ from service.packets import (CONTENTS_CODE, COVER_CODE, PacketError, PacketInfo,
 
 UNIT = "Chi bộ Tổ Toán – Tin"
 MEMBER = "Trần Thị Ánh Tuyết"
+SUPERIOR = "Đảng bộ Phường Ba Đình"
 INFO = PacketInfo(packet_code="P7K2Q", unit=UNIT, year=2026, regime="Quy định 366-QĐ/TW",
-                  generated_on=date(2026, 12, 5), title="HỒ SƠ KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM 2026")
+                  generated_on=date(2026, 12, 5), title="HỒ SƠ KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM 2026",
+                  superior=SUPERIOR, place="Hà Nội")
 # (title, doc code, path, pages, landscape, /Rotate applied afterwards)
 DOCS = [
     ("Báo cáo kiểm điểm tập thể", "D0001", (UNIT,), 1, False, 0),
@@ -106,15 +108,22 @@ def test_page_count_is_parts_plus_cover_and_contents(built):
     assert reader.pdf_header != "%PDF-1.3"
 
 
-def test_cover_is_party_style_vietnamese_nfc(built):
+def test_cover_has_the_documents_party_heading_vietnamese_nfc(built):
     pdf, reader, _steps = built
     cover = page_texts(pdf)[0]
     flat = re.sub(r"\s+", " ", cover)
-    for expected in ["ĐẢNG CỘNG SẢN VIỆT NAM", UNIT, "ngày 05 tháng 12 năm 2026", "Quy định 366-QĐ/TW",
+    lines = [line.strip() for line in page_texts(pdf, layout=True)[0].splitlines() if line.strip()]
+    # as in the documents: superior body, then the unit in capitals on the left; the Party's name, then the
+    # place and date on the right
+    assert lines[0].startswith("ĐẢNG BỘ PHƯỜNG BA ĐÌNH") and lines[0].endswith("ĐẢNG CỘNG SẢN VIỆT NAM")
+    assert lines[1].startswith("CHI BỘ TỔ TOÁN – TIN")
+    assert any(line.endswith("Hà Nội, ngày 05 tháng 12 năm 2026") for line in lines[1:4])
+    assert "Chi bộ Tổ Toán" not in cover
+    for expected in ["ĐẢNG CỘNG SẢN VIỆT NAM", UNIT.upper(), "Hà Nội, ngày 05 tháng 12 năm 2026", "Quy định 366-QĐ/TW",
                      "HỒ SƠ KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM 2026", "2026",
                      f"Số văn bản: {len(DOCS)}", f"Tổng số trang: {len(reader.pages)}", "P7K2Q"]:
         assert expected in flat
-    assert unicodedata.normalize("NFD", UNIT) not in cover
+    assert unicodedata.normalize("NFD", UNIT.upper()) not in cover
     assert reader.metadata.title == INFO.title
 
 

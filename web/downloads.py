@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import io
-from dataclasses import replace
-
 from flask import Response, send_file
 
 import forms
@@ -15,7 +13,7 @@ from service.models import Document
 from service.output import OutputFile
 
 from .database import session
-from .pdf import converter
+from .pdf import converter, pdf_cache
 
 
 def send_output(out: OutputFile) -> Response:
@@ -28,10 +26,14 @@ def saved_document_file(doc: Document, fmt: str, actor: Actor) -> Response:
     """A saved document as a file; its PDF carries a QR code per page (so the signed scan can be matched) and every
     download is an audit event."""
     kind = get_kind(doc.kind_code)
-    data = kind.form_class().from_json(doc.data, kind=kind).check()
-    out = output.produce(kind, forms.context_for(kind, data), fmt, converter())
-    if fmt == "pdf":
-        out = replace(out, content=dossier.print_document(session(), doc, out.content))
+    if fmt == "pdf":  # through the packets' caches: an unchanged document is sent without rendering or converting
+        name = str(doc.data.get("full_name") or doc.data.get("issuing_body") or "")
+        pdf = dossier.print_document(session(), doc, lambda docx, title, pdfa: converter().to_pdf(
+            docx, pdfa=pdfa, name=title), pdf_cache())
+        out = output.OutputFile(pdf, kind.file_name(doc.cycle.year, name, "pdf"), output.MIMETYPES["pdf"])
+    else:
+        data = kind.form_class().from_json(doc.data, kind=kind).check()
+        out = output.produce(kind, forms.context_for(kind, data), fmt, converter())
     audit.record(session(), actor, "download", object_type="document", object_id=doc.id, unit_id=doc.cycle.unit_id,
                  document_id=doc.id, format=fmt, revision=doc.revision)
     session().commit()

@@ -7,6 +7,7 @@ import threading
 from flask import Flask, current_app
 
 from service.convert import ConverterPool, set_default_pool
+from service.pdfcache import PdfCache
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,11 @@ def init_app(app: Flask) -> None:
             except Exception:  # reported by /healthz and on each conversion
                 log.exception("LibreOffice could not be started")
         threading.Thread(target=warm, name="converter-warmup", daemon=True).start()
+
+
+def pdf_cache() -> PdfCache:
+    """The cache packets and single downloads share (DATA_DIR/pdf-cache), the same folder the packet jobs use."""
+    return PdfCache(current_app.config["SETTINGS"].data_dir / "pdf-cache")
 
 
 def converter() -> ConverterPool:

@@ -20,6 +20,7 @@ class LaidOutDoc:
     title: str
     first_page: int
     page_count: int
+    revision: int = 0
 
 
 @dataclass(frozen=True)
@@ -118,9 +119,37 @@ def _locate(layout: list[LaidOutDoc], packet_page: int) -> LaidOutDoc | None:
     return None
 
 
+def is_document_print(layout: list[LaidOutDoc]) -> bool:
+    """A document printed under its own code (a download, or a packet's document pages since packets reuse them):
+    one document from page 1, its QR page numbers counted within the document."""
+    return len(layout) == 1 and layout[0].document_id is not None and layout[0].first_page == 1
+
+
+def _home(doc: LaidOutDoc, layouts: dict[str, list[LaidOutDoc]], contexts: list[str]) -> tuple[str, LaidOutDoc]:
+    """The packet a document-coded page is counted in: the first context packet (the one named, else one whose
+    cover or contents pages are in the upload) that printed this document at this revision, else its own code."""
+    for packet in contexts:
+        for entry in layouts.get(packet, []):
+            if entry.document_id == doc.document_id and entry.revision == doc.revision:
+                return packet, entry
+    return doc.packet_code, doc
+
+
 def match(pages: list[PageSeen], layouts: dict[str, list[LaidOutDoc]], expected: str | None = None) -> MatchResult:
-    """Place every page; list each document of the packets involved with its missing and duplicated pages."""
+    """Place every page; list each document of the packets involved with its missing and duplicated pages.
+
+    Two kinds of codes: "KD:<packet>:<doc>:<page of the packet>" (the cover and contents of every packet, and every
+    page of packets printed before document codes existed) and "KD:<document print>:<doc>:<page of the document>"
+    (the document pages of today's packets, and single downloads): those are counted in the packet named or seen
+    in the upload when it printed that revision, so a packet's scan still reads as that packet.
+    """
     involved: list[str] = [expected] if expected and expected in layouts else []
+    contexts = list(involved)
+    for seen in pages:   # packets whose own pages (cover, contents, old-style pages) are in the upload
+        parsed = parse_payload(seen.code) if seen.code and not seen.manual else None
+        if parsed and parsed[0] in layouts and not is_document_print(layouts[parsed[0]]) \
+                and parsed[0] not in contexts:
+            contexts.append(parsed[0])
     placements: dict[tuple[int, int], Placement] = {}
     unmatched: list[Unmatched] = []
     for seen in pages:
@@ -142,6 +171,17 @@ def match(pages: list[PageSeen], layouts: dict[str, list[LaidOutDoc]], expected:
         if packet not in layouts:
             unmatched.append(Unmatched(*where, REASON_UNKNOWN_PACKET.format(packet=packet), seen.code))
             continue
+        if is_document_print(layouts[packet]) and layouts[packet][0].doc_code == doc_code:
+            home, entry = _home(layouts[packet][0], layouts, contexts)
+            if not expected or home == expected:
+                if not 1 <= number <= entry.page_count:
+                    unmatched.append(Unmatched(*where, REASON_OUT_OF_RANGE.format(
+                        number=number, packet=packet, total=entry.page_count), seen.code))
+                    continue
+                placements[where] = Placement(home, entry.document_id, number, "qr")
+                if home not in involved:
+                    involved.append(home)
+                continue
         if expected and packet != expected:
             unmatched.append(Unmatched(*where, REASON_OTHER_PACKET.format(packet=packet, expected=expected),
                                        seen.code))

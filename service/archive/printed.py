@@ -44,6 +44,25 @@ def record_packet(session: Session, *, code: str, job_id: str | None, unit_id: i
     return packet
 
 
+def record_documents(session: Session, *, year: int, prints: list[tuple[str, int, PageRun]]) -> None:
+    """Each document's own print code (scope "document", one run from page 1), as print_document records it when a
+    document is downloaded alone: a packet's document pages carry these codes. (code, unit id, run) each; existing
+    records are kept unless the page count changed (a new template), so a rebuild writes nothing."""
+    if not prints:
+        return
+    codes = [code for code, _unit, _run in prints]
+    known: dict[str, int] = {}
+    for start in range(0, len(codes), 500):   # IN lists of a bounded size, for any database
+        for code, pages in session.execute(select(Packet.code, Packet.total_pages)
+                                           .where(Packet.code.in_(codes[start:start + 500]))):
+            known[code] = pages
+    for code, unit_id, run in prints:
+        if known.get(code) == run.page_count:
+            continue
+        record_packet(session, code=code, job_id=None, unit_id=unit_id, year=year, scope="document",
+                      title=run.title, runs=[run])
+
+
 def find_packet(session: Session, code: str) -> Packet | None:
     """The packet printed under this code, or None."""
     return session.get(Packet, code) if code else None

@@ -58,7 +58,8 @@ def _layouts(session: Session, codes: set[str], visible: set[int]) -> dict[str, 
     if not codes:
         return {}
     packets = session.scalars(select(Packet).where(Packet.code.in_(codes))).all()
-    return {p.code: [LaidOutDoc(p.code, e.doc_code, e.document_id, e.title, e.first_page, e.page_count)
+    return {p.code: [LaidOutDoc(p.code, e.doc_code, e.document_id, e.title, e.first_page, e.page_count,
+                                e.revision)
                      for e in p.entries]
             for p in packets if p.unit_id in visible}
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,27 @@ def job_dir(data_dir: Path | str, job_id: str) -> Path:
 def discard_files(data_dir: Path | str, job_id: str) -> None:
     """Remove everything a job wrote, so nothing that failed or was cancelled looks finished."""
     shutil.rmtree(job_dir(data_dir, job_id), ignore_errors=True)
+
+
+def prune_job_outputs(data_dir: Path | str, days: int) -> int:
+    """Remove job folders untouched for `days` days (finished jobs' files; a running job writes in its folder, so
+    it is never this old); returns how many went."""
+    root = Path(data_dir) / "jobs"
+    limit = time.time() - days * 86400
+    removed = 0
+    try:
+        folders = list(root.iterdir())
+    except OSError:
+        return 0
+    for folder in folders:
+        try:
+            newest = max([folder.stat().st_mtime, *(p.stat().st_mtime for p in folder.iterdir())])
+        except OSError:
+            continue
+        if newest < limit:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 def get(db: Database, job_id: str) -> Job | None:

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import io
+from contextlib import ExitStack
+from dataclasses import replace
+from pathlib import Path
 from typing import Callable
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, TextStringObject
+import pikepdf
 
 from service.text import clean
 
@@ -22,83 +24,126 @@ def build_packet(info: PacketInfo, parts: list[Part], *, progress: Progress | No
     return assemble_packet(info, parts, progress=progress).pdf
 
 
-def assemble_packet(info: PacketInfo, parts: list[Part], *, progress: Progress | None = None) -> Printed:
-    """The packet PDF and the pages each code sits on (cover, contents, then every part)."""
+def stamp_part(pdf: bytes, print_code: str, doc_code: str, title: str = "văn bản") -> bytes:
+    """A document's PDF with its own QR code on every page, "KD:<print_code>:<doc_code>:<page in the document>":
+    the same in every packet that prints this revision, so it is made once and kept (see dossier's caches)."""
+    for code in (print_code, doc_code):
+        if not valid_code(code):
+            raise PacketError("Mã hồ sơ không hợp lệ (chỉ chữ in hoa A–Z và chữ số, tối đa 10 ký tự).",
+                              detail=repr(code))
+    with _open(Part(pdf, title, doc_code), title) as source:
+        stamper = Stamper(source)
+        for number, page in enumerate(source.pages, 1):
+            stamper.qr(page, qr_payload(print_code, doc_code, number))
+        out = io.BytesIO()
+        source.save(out, compress_streams=True)
+    return out.getvalue()
+
+
+def assemble_packet(info: PacketInfo, parts: list[Part], *, progress: Progress | None = None,
+                    stamped: Callable[[Part], bytes] | None = None, to: Path | None = None) -> Printed:
+    """The packet PDF and the pages each code sits on (cover, contents, then every part).
+
+    A part with a print_code carries its document's own QR codes (made by stamp_part, or taken from `stamped`, a
+    cache of them); other parts get "KD:<packet>:<doc>:<packet page>". Every page gets "Trang x/y · CODE".
+    With `to`, the packet is written there (qpdf streams it from the parts) and Printed.pdf is empty.
+    """
     report = progress or (lambda _step: None)
     info = _clean_info(info)
     if not parts:
         raise PacketError("Hồ sơ không có văn bản nào để ghép.")
-    readers: list[PdfReader] = []
-    titles: list[str] = []
-    paths: list[tuple[str, ...]] = []
-    for i, part in enumerate(parts, 1):
-        report(f"Đọc văn bản {i}/{len(parts)}")
-        title = clean(part.title).strip() or part.doc_code
-        titles.append(title)
-        paths.append(tuple(clean(p).strip() for p in part.path))
-        readers.append(_open(part, title))
+    titles = [clean(part.title).strip() or part.doc_code for part in parts]
+    paths = [tuple(clean(p).strip() for p in part.path) for part in parts]
+    with ExitStack() as stack:
+        sources: list[pikepdf.Pdf] = []
+        report("Đóng dấu mã QR")
+        for i, (part, title) in enumerate(zip(parts, titles), 1):
+            report(f"Đọc văn bản {i}/{len(parts)}")
+            _open(part, title).close()  # a clear message naming a broken part, before any stamping
+            if part.print_code:
+                data = stamped(part) if stamped else stamp_part(part.pdf, part.print_code, part.doc_code, title)
+                part = replace(part, pdf=data)
+            sources.append(stack.enter_context(_open(part, title)))
 
-    offsets, pages_so_far = [], 0
-    for reader in readers:
-        offsets.append(pages_so_far)
-        pages_so_far += len(reader.pages)
-    report("Lập bìa và mục lục")
-    front_bytes, contents_pages = render_front(info, _entries(titles, paths, offsets), len(parts), pages_so_far)
-    front = PdfReader(io.BytesIO(front_bytes))
-    first_part = 1 + contents_pages   # 0-based index of the first part's first page
-    total = first_part + pages_so_far
+        offsets, pages_so_far = [], 0
+        for source in sources:
+            offsets.append(pages_so_far)
+            pages_so_far += len(source.pages)
+        report("Lập bìa và mục lục")
+        front_bytes, contents_pages = render_front(info, _entries(titles, paths, offsets), len(parts),
+                                                   pages_so_far)
+        front = stack.enter_context(pikepdf.open(io.BytesIO(front_bytes)))
+        first_part = 1 + contents_pages   # 0-based index of the first part's first page
+        total = first_part + pages_so_far
 
-    writer = PdfWriter()
-    writer.append(front, import_outline=False)
-    for i, reader in enumerate(readers, 1):
-        report(f"Ghép văn bản {i}/{len(parts)}")
-        writer.append(reader, import_outline=False)
-    if len(writer.pages) != total:
-        raise PacketError("Ghép hồ sơ bị lệch số trang.", detail=f"{len(writer.pages)} != {total}")
+        out = stack.enter_context(pikepdf.new())
+        out.pages.extend(front.pages)
+        for i, source in enumerate(sources, 1):
+            report(f"Ghép văn bản {i}/{len(parts)}")
+            out.pages.extend(source.pages)
+        if len(out.pages) != total:
+            raise PacketError("Ghép hồ sơ bị lệch số trang.", detail=f"{len(out.pages)} != {total}")
 
-    report("Tạo dấu trang")
-    _outline(writer, titles, paths, [first_part + o for o in offsets])
+        report("Đánh số trang")
+        stamper = Stamper(out)
+        codes = [COVER_CODE] + [CONTENTS_CODE] * contents_pages
+        own_qr = [False] * first_part
+        for part, source in zip(parts, sources):
+            codes += [part.doc_code] * len(source.pages)
+            own_qr += [bool(part.print_code)] * len(source.pages)
+        for number, (page, code, has_qr) in enumerate(zip(out.pages, codes, own_qr), 1):
+            if not has_qr:
+                stamper.qr(page, qr_payload(info.packet_code, code, number))
+            stamper.number(page, f"Trang {number}/{total} · {code}")
 
-    report("Đóng dấu mã QR")
-    codes = [COVER_CODE] + [CONTENTS_CODE] * contents_pages
-    for part, reader in zip(parts, readers):
-        codes += [part.doc_code] * len(reader.pages)
-    stamper = Stamper(writer)
-    for number, (page, code) in enumerate(zip(writer.pages, codes), 1):
-        stamper.stamp(page, f"Trang {number}/{total} · {code}", qr_payload(info.packet_code, code, number))
+        spans = [PageSpan(COVER_CODE, 1, 1)] + ([PageSpan(CONTENTS_CODE, 2, contents_pages)]
+                                                if contents_pages else [])
+        spans += [PageSpan(part.doc_code, first_part + offset + 1, len(source.pages))
+                  for part, source, offset in zip(parts, sources, offsets)]
 
-    spans = [PageSpan(COVER_CODE, 1, 1)] + ([PageSpan(CONTENTS_CODE, 2, contents_pages)] if contents_pages else [])
-    spans += [PageSpan(part.doc_code, first_part + offset + 1, len(reader.pages))
-              for part, reader, offset in zip(parts, readers, offsets)]
-
-    report("Nén và ghi tệp")
-    writer.pdf_header = max([front.pdf_header, *(r.pdf_header for r in readers)], key=_version)
-    writer.add_metadata({"/Title": info.title, "/Author": info.unit,
-                         "/Subject": f"{info.unit} – {info.regime} – {info.year}",
-                         "/Keywords": f"hồ sơ {info.packet_code}", "/Creator": "service.packets"})
-    writer.root_object[NameObject("/Lang")] = TextStringObject("vi-VN")
-    writer.page_mode = "/UseOutlines"
-    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
-    out = io.BytesIO()
-    writer.write(out)
+        report("Tạo dấu trang")
+        _outline(out, titles, paths, [first_part + o for o in offsets])
+        report("Nén và ghi tệp")
+        with out.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+            meta["dc:title"] = info.title
+        out.docinfo["/Title"] = info.title
+        out.docinfo["/Author"] = info.unit
+        out.docinfo["/Subject"] = f"{info.unit} – {info.regime} – {info.year}"
+        out.docinfo["/Keywords"] = f"hồ sơ {info.packet_code}"
+        out.docinfo["/Creator"] = "service.packets"
+        out.Root.Lang = pikepdf.String("vi-VN")
+        out.Root.PageMode = pikepdf.Name.UseOutlines
+        version = max([front.pdf_version, *(s.pdf_version for s in sources)], key=_version)
+        options = dict(compress_streams=True, min_version=version,
+                       object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        if to is not None:
+            out.save(to, **options)
+            data = b""
+        else:
+            buffer = io.BytesIO()
+            out.save(buffer, **options)
+            data = buffer.getvalue()
     report("Hoàn tất")
-    return Printed(out.getvalue(), spans)
+    return Printed(data, spans)
 
 
-def stamp_document(pdf: bytes, packet_code: str, doc_code: str, title: str = "văn bản") -> Printed:
-    """One document printed on its own: "Trang x/y · CODE" and a QR code on every page, no cover or contents."""
+def stamp_document(pdf: bytes, packet_code: str, doc_code: str, title: str = "văn bản", *,
+                   stamped: Callable[[Part], bytes] | None = None) -> Printed:
+    """One document printed on its own: "Trang x/y · CODE" and its QR code ("KD:<packet_code>:<doc>:<page>",
+    the very codes the document's pages carry in a packet) on every page, no cover or contents."""
     if not valid_code(packet_code):
         raise PacketError("Mã hồ sơ không hợp lệ (chỉ chữ in hoa A–Z và chữ số, tối đa 10 ký tự).",
                           detail=repr(packet_code))
-    reader = _open(Part(pdf, title, doc_code), title)
-    writer = PdfWriter(clone_from=reader)
-    stamper = Stamper(writer)
-    total = len(writer.pages)
-    for number, page in enumerate(writer.pages, 1):
-        stamper.stamp(page, f"Trang {number}/{total} · {doc_code}", qr_payload(packet_code, doc_code, number))
-    writer.pdf_header = reader.pdf_header
-    out = io.BytesIO()
-    writer.write(out)
+    part = Part(pdf, title, doc_code, print_code=packet_code)
+    _open(part, title).close()
+    data = stamped(part) if stamped else stamp_part(pdf, packet_code, doc_code, title)
+    with pikepdf.open(io.BytesIO(data)) as source:
+        stamper = Stamper(source)
+        total = len(source.pages)
+        for number, page in enumerate(source.pages, 1):
+            stamper.number(page, f"Trang {number}/{total} · {doc_code}")
+        out = io.BytesIO()
+        source.save(out, compress_streams=True)
     return Printed(out.getvalue(), [PageSpan(doc_code, 1, total)])
 
 
@@ -109,26 +154,40 @@ def _clean_info(info: PacketInfo) -> PacketInfo:
                           detail=repr(info.packet_code))
     return PacketInfo(packet_code=info.packet_code, unit=clean(info.unit).strip(), year=info.year,
                       regime=clean(info.regime).strip(), generated_on=info.generated_on,
-                      title=clean(info.title).strip())
+                      title=clean(info.title).strip(), superior=clean(info.superior).strip(),
+                      place=clean(info.place).strip())
 
 
-def _open(part: Part, title: str) -> PdfReader:
-    """A reader for one part, or PacketError naming the document."""
+def _open(part: Part, title: str) -> pikepdf.Pdf:
+    """The part opened with qpdf, or PacketError naming the document."""
     if not valid_code(part.doc_code) or part.doc_code in (COVER_CODE, CONTENTS_CODE):
         raise PacketError(f"Văn bản «{title}» có mã không hợp lệ để in mã QR.", detail=repr(part.doc_code))
-    if not isinstance(part.pdf, (bytes, bytearray)) or b"%PDF-" not in part.pdf[:1024]:
+    if isinstance(part.pdf, Path):
+        source: Path | io.BytesIO = part.pdf
+    elif isinstance(part.pdf, (bytes, bytearray)) and b"%PDF-" in part.pdf[:1024]:
+        source = io.BytesIO(bytes(part.pdf))
+    else:
         raise PacketError(f"Văn bản «{title}» không phải là tệp PDF nên không ghép được vào hồ sơ.")
     try:
-        reader = PdfReader(io.BytesIO(bytes(part.pdf)))
-        if reader.is_encrypted:
-            raise PacketError(f"Văn bản «{title}» là PDF có mật khẩu: bỏ mật khẩu rồi tạo lại hồ sơ.")
-        if len(reader.pages) == 0:
-            raise PacketError(f"Văn bản «{title}» là tệp PDF không có trang nào.")
-    except PacketError:
-        raise
-    except Exception as exc:  # pypdf raises many types on a damaged file; all mean the same to the user
+        pdf = pikepdf.open(source)
+    except pikepdf.PasswordError as exc:
+        raise PacketError(f"Văn bản «{title}» là PDF có mật khẩu: bỏ mật khẩu rồi tạo lại hồ sơ.") from exc
+    except Exception as exc:  # qpdf raises several types on a damaged file; all mean the same to the user
         raise PacketError(f"Văn bản «{title}» là tệp PDF bị hỏng, không đọc được.", detail=repr(exc)) from exc
-    return reader
+    try:
+        count = len(pdf.pages)
+        if pdf.is_encrypted:
+            raise PacketError(f"Văn bản «{title}» là PDF có mật khẩu: bỏ mật khẩu rồi tạo lại hồ sơ.")
+    except PacketError:
+        pdf.close()
+        raise
+    except Exception as exc:
+        pdf.close()
+        raise PacketError(f"Văn bản «{title}» là tệp PDF bị hỏng, không đọc được.", detail=repr(exc)) from exc
+    if count == 0:
+        pdf.close()
+        raise PacketError(f"Văn bản «{title}» là tệp PDF không có trang nào.")
+    return pdf
 
 
 def _entries(titles: list[str], paths: list[tuple[str, ...]], offsets: list[int]) -> list[Entry]:
@@ -143,20 +202,22 @@ def _entries(titles: list[str], paths: list[tuple[str, ...]], offsets: list[int]
     return entries
 
 
-def _outline(writer: PdfWriter, titles: list[str], paths: list[tuple[str, ...]], starts: list[int]) -> None:
+def _outline(pdf: pikepdf.Pdf, titles: list[str], paths: list[tuple[str, ...]], starts: list[int]) -> None:
     """Bookmarks: cover, contents, then path levels (unit → member) nesting each document."""
-    writer.add_outline_item(title="Bìa hồ sơ", page_number=0)
-    writer.add_outline_item(title="Mục lục", page_number=1)
-    open_nodes: list = []          # the outline items of the current path, by depth
-    previous: tuple[str, ...] = ()
-    for title, path, start in zip(titles, paths, starts):
-        common = _common_prefix(previous, path)
-        del open_nodes[common:]
-        for level in range(common, len(path)):
-            parent = open_nodes[level - 1] if level else None
-            open_nodes.append(writer.add_outline_item(title=path[level], page_number=start, parent=parent))
-        writer.add_outline_item(title=title, page_number=start, parent=open_nodes[-1] if open_nodes else None)
-        previous = path
+    with pdf.open_outline() as outline:
+        outline.root.append(pikepdf.OutlineItem("Bìa hồ sơ", 0))
+        outline.root.append(pikepdf.OutlineItem("Mục lục", 1))
+        open_nodes: list[pikepdf.OutlineItem] = []   # the outline items of the current path, by depth
+        previous: tuple[str, ...] = ()
+        for title, path, start in zip(titles, paths, starts):
+            common = _common_prefix(previous, path)
+            del open_nodes[common:]
+            for level in range(common, len(path)):
+                node = pikepdf.OutlineItem(path[level], start)
+                (open_nodes[level - 1].children if level else outline.root).append(node)
+                open_nodes.append(node)
+            (open_nodes[-1].children if open_nodes else outline.root).append(pikepdf.OutlineItem(title, start))
+            previous = path
 
 
 def _common_prefix(a: tuple[str, ...], b: tuple[str, ...]) -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service.text import vn_date
+from service.text import place_date, vn_date
 
 from .fonts import close, finish, new_document
 from .model import PacketError, PacketInfo
@@ -14,6 +14,9 @@ TOP, BOTTOM = 20.0, 268.0       # BOTTOM keeps clear of the stamp (QR up to ≈ 
 LINE = 6.6                      # line height of the contents at 13 pt
 NUM_W = 12.0                    # the page-number column
 INDENT = 7.0                    # per nesting level
+# The heading's two columns, as in the templates (30 mm left margin, 70 mm left column, 165 mm text width).
+LEFT_COL_X, LEFT_COL_W = 25.0, 75.0
+RIGHT_COL_X, RIGHT_COL_W = 100.0, 95.0
 
 
 @dataclass(frozen=True)
@@ -52,19 +55,25 @@ def _centered(pdf, x: float, y: float, w: float, text: str, style: str, size: fl
 
 
 def _cover(pdf, info: PacketInfo, documents: int, total: int) -> None:
+    """The heading of Party documents (HD 36, as the templates draw it): superior body, issuing body in capitals
+    and "*" on the left; ĐẢNG CỘNG SẢN VIỆT NAM underlined and "<place>, ngày … tháng … năm …" on the right."""
     pdf.add_page()
-    # Heading as in Party documents: the unit on the left, the Party's name underlined on the right.
-    y = _centered(pdf, 12, TOP, 88, info.unit, "B", 13, 6)
-    _centered(pdf, 12, y, 88, "*", "", 13, 6)
-    y = _centered(pdf, 98, TOP, 104, "ĐẢNG CỘNG SẢN VIỆT NAM", "B", 14, 6.5)
-    pdf.set_font("Serif", "B", 14)
+    y = TOP
+    if info.superior:
+        y = _centered(pdf, LEFT_COL_X, y, LEFT_COL_W, info.superior.upper(), "", 13, 6)
+    y = _centered(pdf, LEFT_COL_X, y, LEFT_COL_W, info.unit.upper(), "B", 13, 6)
+    _centered(pdf, LEFT_COL_X, y, LEFT_COL_W, "*", "", 13, 6)
+    y = _centered(pdf, RIGHT_COL_X, TOP, RIGHT_COL_W, "ĐẢNG CỘNG SẢN VIỆT NAM", "B", 15, 7)
+    pdf.set_font("Serif", "B", 15)
     half = pdf.get_string_width("ĐẢNG CỘNG SẢN VIỆT NAM") / 2
+    middle = RIGHT_COL_X + RIGHT_COL_W / 2
     pdf.set_line_width(0.3)
-    pdf.line(150 - half, y + 0.3, 150 + half, y + 0.3)
-    _centered(pdf, 98, y + 3, 104, vn_date(info.generated_on), "I", 13, 6.5)
+    pdf.line(middle - half, y + 0.6, middle + half, y + 0.6)
+    date_line = place_date(info.place, info.generated_on) if info.place else vn_date(info.generated_on).capitalize()
+    _centered(pdf, RIGHT_COL_X, y + 3, RIGHT_COL_W, date_line, "I", 14, 6.5)
 
-    y = _centered(pdf, LEFT, 90, RIGHT - LEFT, info.title, "B", 20, 10)
-    y = _centered(pdf, LEFT, y + 8, RIGHT - LEFT, info.unit, "B", 16, 8)
+    y = _centered(pdf, LEFT, 90, RIGHT - LEFT, info.title, "B", 18, 9)
+    y = _centered(pdf, LEFT, y + 8, RIGHT - LEFT, info.unit.upper(), "B", 15, 8)
 
     rows = [("Năm kiểm điểm", str(info.year)), ("Căn cứ", info.regime), ("Số văn bản", str(documents)),
             ("Tổng số trang", f"{total} (kể cả bìa và mục lục)"), ("Mã hồ sơ", info.packet_code)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from service.errors import ServiceError
 
@@ -26,10 +27,13 @@ class PacketError(ServiceError):
 class Part:
     """One document already converted to PDF, with where it sits in the packet's outline."""
 
-    pdf: bytes
+    pdf: bytes | Path               # the PDF, or a file holding it (large packets stream from files)
     title: str                      # "Bản kiểm điểm cá nhân"
     doc_code: str                   # "D0042": upper-case letters and digits, at most 10
     path: tuple[str, ...] = ()      # ("Chi bộ Tổ Toán – Tin", "Trần Thị Ánh Tuyết")
+    # The document revision's own print code ("V…R…"): its pages then carry "KD:<print_code>:<doc>:<page in the
+    # document>", the same in every packet, so stamped parts are reused. Empty: packet code and packet page.
+    print_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,8 @@ class PacketInfo:
     regime: str                     # "Quy định 366-QĐ/TW"
     generated_on: date
     title: str                      # "HỒ SƠ KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM 2026"
+    superior: str = ""              # "ĐẢNG BỘ TRƯỜNG THPT …": the body above the unit, first line of the heading
+    place: str = ""                 # "Hà Nội": on the date line, as in the documents inside
 
 
 @dataclass(frozen=True)
