@@ -42,9 +42,10 @@ def prefill(data: dict[str, Any], facts: dict[str, Any], body: str) -> dict[str,
     if unit_name:
         data["collective_name"] = unit_name
     lowered = unit_name.lower()
-    data["signer_body"] = "CHI BỘ" if lowered.startswith("chi bộ") else \
-        "ĐẢNG ỦY" if lowered.startswith("đảng bộ") else body
-    data["signer_title"] = SIGNER_TITLE
+    # The unit's own signer settings (service.units) when the facts carry them, else guessed from the name.
+    data["signer_body"] = facts.get("signer_body") or ("CHI BỘ" if lowered.startswith("chi bộ") else
+                                                       "ĐẢNG ỦY" if lowered.startswith("đảng bộ") else body)
+    data["signer_title"] = facts.get("signer_title") or SIGNER_TITLE
     secretary = next((m for m in facts.get("members") or []
                       if str(m.get("party_post") or "").strip().lower().startswith("bí thư")), None)
     if secretary and secretary.get("full_name"):

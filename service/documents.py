@@ -5,9 +5,9 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from . import text
+from . import members, text, units
 from .catalog import DocumentKind, get_kind, kinds_for, personal_review_kind
 from .errors import NotFound
 from .models import Document, DocumentRevision, Member, ReviewCycle, Unit, User, utcnow
@@ -34,12 +34,14 @@ def cycle_for(session: Session, unit: Unit, year: int, quarter: int = 0) -> Revi
 
 
 def header_facts(unit: Unit, year: int, default_place: str) -> dict[str, Any]:
-    """The Party header of a document issued at this unit: superior body, issuing body, place, date."""
-    superior = unit.parent.name if unit.parent else ""
+    """The Party header of a document issued at this unit, as the office set it (service.units): superior body,
+    issuing body, place, date, whether it has a seal, and who signs by default."""
     today = date.today()
     signed = today if today.year in (year, year + 1) else date(year, 12, 15)
-    return {"year": year, "superior_body": superior.upper(), "issuing_body": unit.name.upper(),
-            "place": unit.place or default_place, "signed_on": signed.isoformat()}
+    return {"year": year, "superior_body": units.superior_line(unit), "issuing_body": units.own_line(unit),
+            "place": units.place_of(unit, default_place), "signed_on": signed.isoformat(),
+            "has_seal": unit.has_seal, "signature_note": units.signature_note(unit),
+            "signer_body": units.default_signer_body(unit), "signer_title": units.default_signer_title(unit)}
 
 
 def member_facts(member: Member, year: int, default_place: str) -> dict[str, Any]:
@@ -68,8 +70,8 @@ def member_row(member: Member) -> dict[str, Any]:
 def unit_facts(unit: Unit, year: int, default_place: str) -> dict[str, Any]:
     """What the system knows about a unit: its header and its members in Vietnamese order."""
     facts = header_facts(unit, year, default_place)
-    members = text.sort_people(unit.members, key=lambda m: m.full_name)
-    facts.update({"unit_name": unit.name, "chi_bo": unit.name, "members": [member_row(m) for m in members]})
+    people = members.current_members(object_session(unit), [unit.id])
+    facts.update({"unit_name": unit.name, "chi_bo": unit.name, "members": [member_row(m) for m in people]})
     return facts
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false, text,
+                        true)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base
@@ -23,7 +24,11 @@ UNIT_KINDS = {
     "chi_bo": "Chi bộ",
 }
 MEMBER_STATUSES = {"active": "Đang sinh hoạt", "exempted": "Miễn công tác và sinh hoạt đảng",
-                   "suspended": "Đình chỉ sinh hoạt đảng"}
+                   "suspended": "Đình chỉ sinh hoạt đảng", "temporary": "Đi sinh hoạt đảng tạm thời",
+                   "expelled": "Ra khỏi Đảng", "moved_out": "Chuyển sinh hoạt đảng đi", "deceased": "Từ trần"}
+# Statuses that take a member off every board from their date on (the member's record and history stay).
+LEFT_STATUSES = ("expelled", "moved_out", "deceased")
+SEXES = {"male": "Nam", "female": "Nữ"}
 ROLES = {"member": "Đảng viên", "secretary": "Bí thư chi bộ", "office": "Văn phòng cấp ủy",
          "admin": "Quản trị"}
 
@@ -37,6 +42,14 @@ class Unit(Base):
     kind: Mapped[str] = mapped_column(String(30))
     parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("units.id"), index=True)
     place: Mapped[str] = mapped_column(String(100), default="")
+    # Printed at the top left of the unit's documents, in capitals ("" → derived from the names).
+    superior_line: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    header_line: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # A chi bộ under a đảng ủy cơ sở has no seal of its own: its signatures carry no "và đóng dấu".
+    has_seal: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    signer_body: Mapped[str] = mapped_column(String(150), default="", server_default="")  # after "T/M"
+    signer_title: Mapped[str] = mapped_column(String(100), default="", server_default="")  # e.g. BÍ THƯ
+    closed_on: Mapped[Optional[date]] = mapped_column(Date)
     parent: Mapped[Optional["Unit"]] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Unit"]] = relationship(back_populates="parent")
     members: Mapped[list["Member"]] = relationship(back_populates="unit")
@@ -64,7 +77,39 @@ class Member(Base):
     party_post: Mapped[str] = mapped_column(String(200), default="")
     union_post: Mapped[str] = mapped_column(String(200), default="")
     work_unit: Mapped[str] = mapped_column(String(200), default="")
+    sex: Mapped[str] = mapped_column(String(10), default="", server_default="")  # male | female | ""
+    official_on: Mapped[Optional[date]] = mapped_column(Date)  # ngày chính thức
+    party_card: Mapped[str] = mapped_column(String(30), default="", server_default="", index=True)
+    contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    status_on: Mapped[Optional[date]] = mapped_column(Date)  # since when the current status holds
     unit: Mapped[Unit] = relationship(back_populates="members")
+
+    @property
+    def status_label(self) -> str:
+        """The status as users read it."""
+        return MEMBER_STATUSES.get(self.status, self.status)
+
+    @property
+    def sex_label(self) -> str:
+        """The sex as users read it."""
+        return SEXES.get(self.sex, "")
+
+
+class MemberPeriod(Base):
+    """A stretch of a member's life in one chi bộ with one status; a transfer or a status change closes the
+    current one and opens the next, so a past year's board lists who belonged then."""
+
+    __tablename__ = "member_periods"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    start_on: Mapped[Optional[date]] = mapped_column(Date)  # None: since before records began
+    end_on: Mapped[Optional[date]] = mapped_column(Date)  # None: still current; else the first day it no longer holds
+    note: Mapped[str] = mapped_column(String(300), default="")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    unit: Mapped[Unit] = relationship()
 
 
 class User(Base):
@@ -78,6 +123,8 @@ class User(Base):
     unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("units.id"))
     member_id: Mapped[Optional[int]] = mapped_column(ForeignKey("members.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    password_changed_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
     unit: Mapped[Optional[Unit]] = relationship()
     member: Mapped[Optional[Member]] = relationship()
 
@@ -90,6 +137,10 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    last_used_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
     user: Mapped[User] = relationship()
 
 
@@ -151,7 +202,7 @@ JOB_STATES = {"queued": "Đang chờ", "running": "Đang chạy", "done": "Hoàn
 ACTIVE_JOB_STATES = ("queued", "running")
 _ACTIVE_SQL = "state IN ('queued', 'running')"
 
-from sqlalchemy import Index, text  # noqa: E402  (kept beside Job so the models above stay untouched)
+from sqlalchemy import Index  # noqa: E402  (kept beside Job so the models above stay untouched)
 
 
 class Job(Base):

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import api, archive, auth, cli, database, display, errors, health, inputs, jobs, pages, pdf, review
+from . import (accounts, api, api_org, archive, auth, cli, database, display, errors, health, inputs, jobs, org, pages,
+               pdf, review)
 
 
 def init_app(app: Flask) -> None:
@@ -24,3 +25,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(jobs.bp)
     app.register_blueprint(archive.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(api_org.bp)
+    app.register_blueprint(org.bp)
+    app.register_blueprint(accounts.bp)

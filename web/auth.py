@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import session as cookie_session
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
@@ -39,10 +40,22 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
 
 
+def password_stamp(user: User) -> str:
+    """When the password last changed: a session started under an older password is ended (service.accounts)."""
+    return user.password_changed_at.isoformat() if user.password_changed_at else ""
+
+
+def remember_password_stamp(user: User) -> None:
+    """Keep the current session alive across the user's own password change."""
+    cookie_session["pw"] = password_stamp(user)
+
+
 @login_manager.user_loader
 def _load(user_id: str) -> LoginUser | None:
     user = session().get(User, int(user_id)) if user_id.isdigit() else None
-    return LoginUser(user) if user is not None and user.active else None
+    if user is None or not user.active or cookie_session.get("pw", "") != password_stamp(user):
+        return None
+    return LoginUser(user)
 
 
 def current() -> User:
@@ -76,6 +89,7 @@ def login():
         user = accounts.authenticate(session(), form.username.data.strip(), form.password.data)
         if user is not None:
             login_user(LoginUser(user))
+            remember_password_stamp(user)
             target = request.args.get("next", "")
             return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("pages.home"))
         flash("Tên đăng nhập hoặc mật khẩu không đúng.", "error")

@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup)
     app.cli.add_command(restore)
     app.cli.add_command(archive)
+    app.cli.add_command(members_group)
 
 
 @click.command("migrate")
@@ -149,3 +150,40 @@ def verify_archive() -> None:
     for problem in report.problems:
         click.echo(f"- {problem}")
     raise click.ClickException(f"Phát hiện {len(report.problems)} sai lệch trong kho lưu trữ.")
+
+
+@click.group("members", cls=AppGroup)
+def members_group() -> None:
+    """Party members."""
+
+
+@members_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--unit", "unit_id", type=int, required=True, help="Mã chi bộ (hoặc đảng bộ: cột “Chi bộ” chọn chi bộ).")
+@click.option("--dry-run", is_flag=True, help="Chỉ xem trước, không ghi gì.")
+def import_members(path: Path, unit_id: int, dry_run: bool) -> None:
+    """Import a member list (XLSX or CSV) into a unit: all or nothing; exit 1 on any problem."""
+    from service import member_import
+    from service.models import Unit
+
+    with db().session() as session:
+        unit = session.get(Unit, unit_id)
+        if unit is None:
+            raise click.ClickException(f"Không có tổ chức đảng số {unit_id}.")
+        try:
+            result = member_import.import_file(session, unit, path.read_bytes(), path.name, dry_run=dry_run)
+        except ServiceError as exc:
+            raise click.ClickException(exc.message) from exc
+        for problem in result.errors:
+            click.echo(f"Dòng {problem.row}, cột {problem.column}: {problem.message}", err=True)
+        summary = (f"{len(result.created)} thêm mới, {len(result.updated)} cập nhật, {result.unchanged} không đổi, "
+                   f"{len(result.errors)} lỗi")
+        if result.errors:
+            session.rollback()
+            raise click.ClickException(f"{summary}. Chưa nhập gì.")
+        if dry_run:
+            session.rollback()
+            click.echo(f"Xem trước: {summary}. Chưa ghi gì (--dry-run).")
+            return
+        session.commit()
+        click.echo(f"Đã nhập vào {unit.name}: {summary}.")

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import rules, text
+from .. import members, rules
 from ..errors import InvalidInput
 from ..catalog import get_kind
 from ..models import Document, Member, ReviewCycle
@@ -33,6 +33,12 @@ class CycleState:
     facts: dict[int, MemberYear] = field(default_factory=dict)
     docs: dict[str, Document] = field(default_factory=dict)  # subject_key + kind family → document
     steps: list[RatingStep] = field(default_factory=list)
+    statuses: dict[int, str] = field(default_factory=dict)  # member id → status on the board date
+
+    def status_of(self, member: Member) -> str:
+        """The member's status on the year's board date, as the rule engine knows it."""
+        status = self.statuses.get(member.id, member.status)
+        return members.RATING_STATUS.get(status, status)
 
     def levels(self, member_id: int | None) -> dict[str, RatingStep]:
         """The latest step of each kind for a member (None: the unit itself)."""
@@ -57,10 +63,11 @@ def load_cycles(session: Session, cycles: list[ReviewCycle]) -> dict[int, CycleS
     """Several units' cycles in five queries whatever their number (the đảng bộ dashboard needs 80 at once)."""
     states = {c.unit_id: CycleState(c, []) for c in cycles}
     by_cycle = {c.id: states[c.unit_id] for c in cycles if c.id is not None}
-    for member in session.scalars(select(Member).where(Member.unit_id.in_(states))):
-        states[member.unit_id].members.append(member)
-    for state in states.values():
-        state.members = text.sort_people(state.members, key=lambda m: m.full_name)
+    for year in {c.year for c in cycles}:  # who belonged on the year's board date (service.members)
+        for entry in members.members_on(session, [c.unit_id for c in cycles if c.year == year],
+                                        members.board_date(year)):
+            states[entry.unit_id].members.append(entry.member)
+            states[entry.unit_id].statuses[entry.member.id] = entry.status
     if by_cycle:
         for row in session.scalars(select(MemberYear).where(MemberYear.cycle_id.in_(by_cycle))):
             by_cycle[row.cycle_id].facts[row.member_id] = row
@@ -74,7 +81,7 @@ def load_cycles(session: Session, cycles: list[ReviewCycle]) -> dict[int, CycleS
 
 def person(state: CycleState, member: Member, level: str | None) -> rules.Person:
     """The rule engine's view of a member, proposing `level`."""
-    data: dict[str, Any] = {"id": str(member.id), "official": member.official, "status": member.status,
+    data: dict[str, Any] = {"id": str(member.id), "official": member.official, "status": state.status_of(member),
                             "leader": member.leader, "in_political_system": member.in_political_system}
     if member.admitted_on:
         data["admitted_on"] = member.admitted_on.isoformat()
