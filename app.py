@@ -20,6 +20,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", WTF_CSRF_TIME_LIMIT=None,
     )
     app.config.update(config or {})
+    from service import catalog, rules
+
+    rules.configure(app.config["SETTINGS"].rules)  # the readings of the rules this installation chose
+    catalog.configure_form_codes(app.config["SETTINGS"].form_codes_without_year)
     if settings.trusted_proxies:  # the audit log records the client's address, not the proxy's
         from werkzeug.middleware.proxy_fix import ProxyFix
 

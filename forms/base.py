@@ -188,7 +188,7 @@ class DocumentForm(FieldsForm):
         """Template variables from stored data: exactly what the template may use."""
         context: dict[str, Any] = {"year": data.get("year", "")}
         if kind.form_code:  # customary documents have no official code to print
-            context["form_code"] = kind.form_code
+            context["form_code"] = kind.printed_form_code
         context.update(self.field_context(data, skip=("place", "signed_on", "year")))
         signed = data.get("signed_on")
         parsed = parse_date(signed) if isinstance(signed, str) and signed else None

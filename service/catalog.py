@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from .errors import NotFound
 from .regimes import QD124, QD366, Regime
@@ -25,6 +26,17 @@ SUBJECTS = {
 PERSONAL_REVIEWS = {"leader": "leader-review", "member": "member-review", "member_outside": "outside-review"}
 
 
+# Form numbers printed without the year ("*": all), installation-wide (Settings.form_codes_without_year, set by
+# configure_form_codes at start); empty: every code with its year, as the guide's appendix prints it.
+_CODES_WITHOUT_YEAR: set[str] = set()
+
+
+def configure_form_codes(without_year: Iterable[str]) -> None:
+    """Choose which forms print their code without the year (e.g. {"03", "05"}, or {"*"} for all)."""
+    _CODES_WITHOUT_YEAR.clear()
+    _CODES_WITHOUT_YEAR.update(code.strip() for code in without_year if code.strip())
+
+
 @dataclass(frozen=True)
 class DocumentKind:
     """One kind of document: what it is, which regime and subject, which form and template."""
@@ -40,6 +52,15 @@ class DocumentKind:
     packet_order: int | None  # unit documents < 100, then each member's (100–899), then ≥ 900; None: never
     confidence: str = "H"  # how sure we are of the printed layout (see ../shared/domain/FORMS.md)
     spreadsheet: str | None = None  # "module:function" turning the template context into XLSX bytes
+    form_number: str = ""  # "03", "2B": the number in form_code (official forms only)
+
+    @property
+    def printed_form_code(self) -> str:
+        """The code as printed: with the year ("Mẫu 03-HD KĐ.ĐG 2025", the guide's appendix) unless the installation
+        prints this form without it ("Mẫu 03-HD KĐ.ĐG", as public copies cite it): FORM_CODE_WITHOUT_YEAR."""
+        if self.form_code and ("*" in _CODES_WITHOUT_YEAR or self.form_number in _CODES_WITHOUT_YEAR):
+            return self.form_code.removesuffix(f" {self.regime.form_year}")
+        return self.form_code
 
     @property
     def formats(self) -> tuple[str, ...]:
@@ -76,7 +97,7 @@ def _official(code: str, title: str, number: str, regime: Regime, subject: str, 
     """A form of Hướng dẫn 25 or 43, printed with its code, e.g. 'Mẫu 2B-HD KĐ.ĐG 2025'."""
     return DocumentKind(code=code, title=title, form_code=f"Mẫu {number}-HD KĐ.ĐG {regime.form_year}",
                         regime=regime, subject=subject, form=form, template=template, file_stem=file_stem,
-                        packet_order=packet_order, confidence=confidence)
+                        packet_order=packet_order, confidence=confidence, form_number=number)
 
 
 def _customary(code: str, title: str, subject: str, form: str, template: str, file_stem: str,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .files import atomic_write
+from .rules.model import RuleSettings
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -38,6 +39,12 @@ class Settings:
     cache_max_mb [CACHE_MAX_MB]: size of DATA_DIR/pdf-cache before its least recently used entries are removed;
     job_output_days [JOB_OUTPUT_DAYS]: days a finished job's files are kept in DATA_DIR/jobs (the row stays; its
     download then answers that the file is gone and must be made again).
+
+    The readings of the rating rules the regulation leaves open (docs/RULES.md): rules [RULES_GAP_READING,
+    RULES_QUOTA_BASE, RULES_VOTE_SUPPORT_REQUIRED], one installation-wide choice (no per-unit settings store yet);
+    form_codes_without_year [FORM_CODE_WITHOUT_YEAR]: the forms whose code prints without the year, e.g. "03,05"
+    ("Mẫu 03-HD KĐ.ĐG" as public copies cite it) or "*" for all; empty (default): "Mẫu 03-HD KĐ.ĐG 2025", as the
+    guide's appendix prints it.
     """
 
     data_dir: Path
@@ -59,6 +66,8 @@ class Settings:
     archive_max_request_mb: int = 200
     cache_max_mb: int = 2048       # the PDF cache (renders, conversions, stamped parts) pruned oldest-first above it
     job_output_days: int = 7       # packet files of finished jobs removed after this many days (rebuilt on demand)
+    rules: RuleSettings = field(default_factory=RuleSettings)
+    form_codes_without_year: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         """The trust roots live in the data folder unless told otherwise, so a bare Settings(...) is complete."""
@@ -90,4 +99,7 @@ class Settings:
             archive_max_request_mb=int(os.environ.get("ARCHIVE_MAX_REQUEST_MB", "200")),
             cache_max_mb=int(os.environ.get("CACHE_MAX_MB", "2048")),
             job_output_days=int(os.environ.get("JOB_OUTPUT_DAYS", "7")),
+            rules=RuleSettings.from_env(dict(os.environ)),
+            form_codes_without_year=tuple(c.strip() for c in (os.environ.get("FORM_CODE_WITHOUT_YEAR") or "").split(",")
+                                          if c.strip()),
         )

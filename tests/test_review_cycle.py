@@ -172,7 +172,9 @@ def test_dashboard_shows_what_the_rules_say_and_the_quota(app, chi_bo):
     row = next(r for r in board.rows if r.member.id == binh.id)
     assert row.highest_allowed == "Hoàn thành tốt nhiệm vụ" and not row.level_ok
     assert any("366-QĐ/TW" in note for note in row.rule_notes)
-    assert board.quota.xuat_sac == 1 and board.quota.limit == 0 and board.quota.excess == 1
+    # Bình's xuất sắc is refused, so the quota counts Bình at the level allowed (tốt), not as a xuất sắc.
+    assert (board.quota.xuat_sac, board.quota.tot, board.quota.excess) == (0, 1, 0)
+    assert "mức thấp hơn giữa mức đề xuất và mức cao nhất" in board.quota.message
     s.close()
 
 
@@ -217,3 +219,23 @@ def test_every_rating_step_is_an_audit_event(app, chi_bo):
     assert events[-2].document_id == doc.id and events[-1].actor == "admin"
     assert audit.verify_chain(s) == []
     s.rollback()
+
+
+def test_366_gap_is_recorded_for_the_committee_and_shown_undetermined_with_its_clauses(app, chi_bo, client, auth):
+    """Issue 12 point 1: 65 points and 90 % of tasks done meets no level and no Không hoàn thành case."""
+    s, unit, cycle, members, users = _ctx(app, chi_bo)
+    _submit_collective(s, unit, users["admin"])
+    binh = members["Trần Thị Bình"]
+    _submit_review(s, binh, users["admin"], score_general=20, score_tasks=45, proposed_level="hoan_thanh")
+    s.add(MemberYear(cycle_id=cycle.id, member_id=binh.id, facts={"tasks_done_pct": 90, "tasks_late_pct": 0}))
+    s.flush()
+    ratings.record_step(s, cycle, binh, "proposal", "hoan_thanh", users["admin"])  # not refused: the committee decides
+    row = next(r for r in dashboard.boards(s, unit, 2026)[0].rows if r.member.id == binh.id)
+    assert row.highest_allowed == "" and row.level_ok
+    assert any("Điều 11 khoản 3 điểm 3.2; khoản 4 điểm 4.2 Quy định 366-QĐ/TW" in n for n in row.undetermined)
+    s.commit()
+    s.close()
+    auth.login("admin")
+    page = client.get(f"/units/{chi_bo}/review/2026").get_data(as_text=True)
+    assert "Chưa xác định được mức theo quy định: cấp có thẩm quyền xem xét, quyết định." in page
+    assert "khoản 4 điểm 4.2 Quy định 366-QĐ/TW" in page

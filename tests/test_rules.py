@@ -125,9 +125,6 @@ def test_366_missing_score_but_forced_case_is_still_khong_hoan_thanh():
                  id="366-dieu11-xs-shortcomings-90-is-tot"),
     pytest.param({"tasks_late_pct": 5}, "hoan_thanh", ["366-tasks-late"], id="366-dieu11-tot-late-5-is-hoan-thanh"),
     pytest.param({"tasks_late_pct": 20}, "hoan_thanh", ["366-tasks-late"], id="366-dieu11-ht-late-20-ok"),
-    pytest.param({"tasks_late_pct": 21}, "khong_hoan_thanh", ["366-tasks-late-over-20"],
-                 id="366-dieu11-ht-late-21-is-khong"),
-    pytest.param({"tasks_done_pct": 99}, "khong_hoan_thanh", ["366-tasks-done"], id="366-dieu11-ht-done-99-is-khong"),
     pytest.param({"tasks_done_pct": 49}, "khong_hoan_thanh", ["366-tasks-half-undone"],
                  id="366-dieu11-khong-over-half-undone"),
     pytest.param({"degenerate": True}, "khong_hoan_thanh", ["366-degenerate"], id="366-dieu11-khong-degenerate"),
@@ -145,9 +142,74 @@ def test_366_member_conditions(over, highest, rules):
 
 
 def test_366_condition_messages_cite_numbers():
-    r = rate(member(tasks_done_pct=87.5))
-    assert r.violations[0].message == ("Mới hoàn thành 87,5% nhiệm vụ được giao; từ mức Hoàn thành nhiệm vụ trở "
-                                       "lên phải hoàn thành 100% nhiệm vụ.")
+    r = rate(member(tasks_exceeded_pct=12.5))
+    assert r.violations[0].message == ("Chỉ có 12,5% nhiệm vụ hoàn thành vượt mức yêu cầu; mức Hoàn thành xuất sắc "
+                                       "nhiệm vụ cần ít nhất 30%.")
+    assert r.violations[0].binding is True
+
+
+# --- Điều 11: the gap (no level's conditions met, no Không hoàn thành case) ------------------------
+
+GAP_CASES = [
+    pytest.param(member(score_general=20, score_tasks=45, proposed="hoan_thanh", tasks_done_pct=90),
+                 "366-tasks-done", "Hoàn thành nhiệm vụ", "90%",
+                 "Điều 11 khoản 3 điểm 3.2; khoản 4 điểm 4.2 Quy định 366-QĐ/TW", id="366-gap-member-65-points-90pct-done"),
+    pytest.param(member(score_general=25, score_tasks=55, proposed="tot", tasks_done_pct=99),
+                 "366-tasks-done", "Hoàn thành tốt nhiệm vụ", "99%",
+                 "Điều 11 khoản 2 điểm 2.2 và khoản 3 điểm 3.2; khoản 4 điểm 4.2 Quy định 366-QĐ/TW",
+                 id="366-gap-member-80-points-99pct-done"),
+    pytest.param(member(score_general=25, score_tasks=55, proposed="hoan_thanh", tasks_late_pct=21),
+                 "366-tasks-late-over-20", "Hoàn thành tốt nhiệm vụ", "21%",
+                 "Điều 11 khoản 2 điểm 2.2 và khoản 3 điểm 3.2; khoản 4 điểm 4.2 Quy định 366-QĐ/TW",
+                 id="366-gap-member-late-21pct"),
+    pytest.param(leader(score_general=20, score_tasks=40, proposed="hoan_thanh", units_led_tasks_done_pct=70),
+                 "366-units-done", "Hoàn thành nhiệm vụ", "70%",
+                 "Điều 11 khoản 3 điểm 3.1; khoản 4 điểm 4.1 Quy định 366-QĐ/TW", id="366-gap-leader-units-70pct"),
+    pytest.param(leader(score_general=25, score_tasks=50, proposed="hoan_thanh", units_led_tasks_done_pct=99),
+                 "366-units-done", "Hoàn thành tốt nhiệm vụ", "99%",
+                 "Điều 11 khoản 2 điểm 2.1 và khoản 3 điểm 3.1; khoản 4 điểm 4.1 Quy định 366-QĐ/TW",
+                 id="366-gap-leader-units-99pct"),
+    pytest.param(leader(score_general=25, score_tasks=50, proposed="hoan_thanh", units_led_late_pct=25),
+                 "366-units-late-over-20", "Hoàn thành tốt nhiệm vụ", "25%",
+                 "Điều 11 khoản 2 điểm 2.1 và khoản 3 điểm 3.1; khoản 4 điểm 4.1 Quy định 366-QĐ/TW",
+                 id="366-gap-leader-units-late-25pct"),
+]
+
+
+@pytest.mark.parametrize("person, rule, band_label, figure, source", GAP_CASES)
+def test_366_gap_is_undetermined_by_the_letter(person, rule, band_label, figure, source):
+    r = rate(person)
+    assert (r.determined, r.highest_allowed, r.proposed_ok) == (False, None, None)
+    gap = next(v for v in r.violations if v.rule == rule)
+    assert gap.binding is False and gap.source == source
+    assert f"thuộc khung mức {band_label}" in gap.message and figure in gap.message
+    assert "không thuộc trường hợp Không hoàn thành nhiệm vụ nào" in gap.message
+    assert "cấp có thẩm quyền xem xét, quyết định" in gap.message
+    assert not any(v.binding for v in r.violations if v.rule == rule)
+
+
+@pytest.mark.parametrize("person, rule, band_label, figure, source", GAP_CASES)
+def test_366_gap_strict_local_reading_is_khong_hoan_thanh_and_says_so(person, rule, band_label, figure, source):
+    r = rate(person, settings=RuleSettings(gap_reading="strict"))
+    assert (r.determined, r.highest_allowed, r.proposed_ok) == (True, "khong_hoan_thanh", False)
+    gap = next(v for v in r.violations if v.rule == rule)
+    assert gap.binding is True
+    assert "cách hiểu chặt hơn của địa phương" in gap.message and "gap_reading = strict" in gap.message
+
+
+def test_366_gap_not_reported_when_a_khong_hoan_thanh_case_applies():
+    under_50 = rate(member(score_general=10, score_tasks=35, proposed="hoan_thanh", tasks_done_pct=90))
+    assert under_50.determined and under_50.highest_allowed == "khong_hoan_thanh"
+    assert "366-tasks-done" not in rules_of(under_50)
+    half_undone = rate(member(proposed="hoan_thanh", tasks_done_pct=40))
+    assert half_undone.highest_allowed == "khong_hoan_thanh" and rules_of(half_undone) == ["366-tasks-half-undone"]
+    degenerate = rate(member(proposed="hoan_thanh", tasks_done_pct=90, degenerate=True))
+    assert degenerate.highest_allowed == "khong_hoan_thanh" and rules_of(degenerate) == ["366-degenerate"]
+
+
+def test_366_late_up_to_20_pct_is_hoan_thanh_not_a_gap():
+    r = rate(member(score_general=25, score_tasks=55, proposed="hoan_thanh", tasks_late_pct=20))
+    assert r.determined and r.highest_allowed == "hoan_thanh" and r.proposed_ok is True
 
 
 def test_366_cap_not_reported_when_proposal_is_within_it():
@@ -155,12 +217,27 @@ def test_366_cap_not_reported_when_proposal_is_within_it():
     assert r.highest_allowed == "tot" and r.proposed_ok is True and r.violations == []
 
 
-def test_366_disciplined_self_detected_remedied_is_case_by_case():
+def test_366_disciplined_non_leader_self_detected_is_never_approved_xuat_sac():
+    """Khoản 4 điểm 4.2: no level; its last paragraph leaves the case to the committee (not QĐ 124's exception)."""
     r = rate(member(disciplined=True, discipline_self_detected_remedied=True))
-    assert r.highest_allowed == "xuat_sac" and r.proposed_ok is True
+    assert (r.determined, r.highest_allowed, r.proposed_ok) == (False, None, None)
+    assert rules_of(r) == ["366-member-disciplined-remedied"]
+    assert r.violations[0].source == "Điều 11 khoản 4 điểm 4.2 (đoạn cuối) Quy định 366-QĐ/TW"
+    assert r.violations[0].binding is False
+    strict = rate(member(disciplined=True, discipline_self_detected_remedied=True),
+                  settings=RuleSettings(gap_reading="strict"))
+    assert strict.highest_allowed == "khong_hoan_thanh" and strict.proposed_ok is False
+    plain = rate(member(disciplined=True))
+    assert plain.highest_allowed == "khong_hoan_thanh" and rules_of(plain) == ["366-disciplined"]
+
+
+def test_366_disciplined_leader_self_detected_keeps_the_case_by_case_note():
+    r = rate(leader(disciplined=True, discipline_self_detected_remedied=True))
+    assert r.determined and r.highest_allowed == "xuat_sac" and r.proposed_ok is True
     assert rules_of(r) == ["366-disciplined-remedied"]
     assert "xem xét cụ thể" in r.violations[0].message and "Hoàn thành xuất sắc nhiệm vụ" in r.violations[0].message
-    modest = rate(member(disciplined=True, discipline_self_detected_remedied=True, proposed="hoan_thanh"))
+    assert r.violations[0].binding is False
+    modest = rate(leader(disciplined=True, discipline_self_detected_remedied=True, proposed="hoan_thanh"))
     assert modest.violations == [] and modest.proposed_ok is True
 
 
@@ -204,13 +281,9 @@ def test_probationary_member_is_rated_normally():
     pytest.param({"low_confidence_pct": 50}, "xuat_sac", [], id="366-dieu11-leader-low-confidence-50-ok"),
     pytest.param({"units_led_tasks_done_pct": 69}, "khong_hoan_thanh", ["366-units-done-under-70"],
                  id="366-dieu11-leader-units-under-70"),
-    pytest.param({"units_led_tasks_done_pct": 95}, "khong_hoan_thanh", ["366-units-done"],
-                 id="366-dieu11-leader-units-95-not-100"),
     pytest.param({"units_led_exceeded_pct": 29}, "tot", ["366-units-exceeded"],
                  id="366-dieu11-leader-units-exceeded-29"),
     pytest.param({"units_led_late_pct": 10}, "hoan_thanh", ["366-units-late"], id="366-dieu11-leader-units-late-10"),
-    pytest.param({"units_led_late_pct": 25}, "khong_hoan_thanh", ["366-units-late-over-20"],
-                 id="366-dieu11-leader-units-late-25"),
     pytest.param({"units_led_not_completed_pct": 51}, "khong_hoan_thanh", ["366-units-not-completed"],
                  id="366-dieu11-leader-units-rated-khong-over-half"),
     pytest.param({"units_led_key_targets_missed": True}, "khong_hoan_thanh", ["366-units-basic-targets"],
@@ -229,8 +302,8 @@ def test_366_leader_conditions(over, highest, rules):
 
 
 def test_366_leader_outside_political_system_gets_member_rules():
-    r = rate(leader(in_political_system=False, tasks_done_pct=90, tasks_late_pct=0, tasks_exceeded_pct=40))
-    assert r.highest_allowed == "khong_hoan_thanh" and rules_of(r) == ["366-tasks-done"]
+    r = rate(leader(in_political_system=False, tasks_done_pct=40, tasks_late_pct=0, tasks_exceeded_pct=40))
+    assert r.highest_allowed == "khong_hoan_thanh" and rules_of(r) == ["366-tasks-half-undone"]
 
 
 # --- HD 43 point 7.5 -------------------------------------------------------------------------------

@@ -99,10 +99,14 @@ def test_check_payload_json_shape_and_regime_366():
     assert set(result) == {"regime", "people", "quota"}
     assert result["regime"] == "366"
     assert result["people"][0] == {"id": "a", "rated": True, "not_rated_reason": None, "highest_allowed": "xuat_sac",
-                                   "proposed_ok": True, "violations": [], "score_total": 90}
-    assert result["quota"] == {"pct": 20, "tot": 5, "xuat_sac": 1, "limit": 1, "excess": 0,
-                               "rounding": "Làm tròn xuống: số lượng không vượt quá 20% số hoàn thành tốt nhiệm vụ; "
-                                           "20% của 5 là 1."}
+                                   "proposed_ok": True, "violations": [], "score_total": 90, "determined": True}
+    quota = dict(result["quota"])
+    message = quota.pop("message")
+    assert quota == {"pct": 20, "tot": 5, "xuat_sac": 1, "limit": 1, "excess": 0, "base_rule": "tot_only", "base": 5,
+                     "undetermined": 0,
+                     "rounding": "Làm tròn xuống: số lượng không vượt quá 20% số hoàn thành tốt nhiệm vụ; "
+                                 "20% của 5 là 1."}
+    assert "không kể Hoàn thành xuất sắc" in message
 
 
 def test_check_payload_violation_shape():
@@ -110,8 +114,40 @@ def test_check_payload_violation_shape():
     person = result["people"][0]
     assert person["score_total"] == 89.99 and person["highest_allowed"] == "tot"
     assert person["violations"][0] == {
-        "rule": "366-band", "source": "Điều 11 Quy định 366-QĐ/TW",
+        "rule": "366-band", "source": "Điều 11 Quy định 366-QĐ/TW", "binding": True,
         "message": "Tổng điểm 89,99 chỉ đạt mức Hoàn thành tốt nhiệm vụ (từ 70 đến dưới 90 điểm)."}
+
+
+def test_check_payload_gap_is_undetermined_with_a_non_binding_violation():
+    gap = {**GOOD_366, "score_general": 20, "score_tasks": 45, "proposed": "hoan_thanh", "tasks_done_pct": 90}
+    person = check_payload({"year": 2025, "group": [gap]})["people"][0]
+    assert (person["determined"], person["highest_allowed"], person["proposed_ok"]) == (False, None, None)
+    assert [(v["rule"], v["binding"]) for v in person["violations"]] == [("366-tasks-done", False)]
+    assert set(person["violations"][0]) == {"rule", "message", "source", "binding"}
+    strict = check_payload({"year": 2025, "group": [gap], "settings": {"gap_reading": "strict"}})["people"][0]
+    assert (strict["determined"], strict["highest_allowed"], strict["proposed_ok"]) == (True, "khong_hoan_thanh",
+                                                                                        False)
+
+
+def test_check_payload_settings_choose_the_quota_base():
+    group = [GOOD_366, *fillers()]
+    assert check_payload({"year": 2025, "group": group})["quota"]["base"] == 5
+    wide = check_payload({"year": 2025, "group": group, "settings": {"quota_base": "tot_and_above"}})["quota"]
+    assert (wide["base_rule"], wide["base"]) == ("tot_and_above", 6)
+    assert "kể cả Hoàn thành xuất sắc" in wide["message"]
+
+
+@pytest.mark.parametrize("settings, field", [
+    pytest.param({"quota_bas": "tot_only"}, "settings.quota_bas", id="unknown-setting"),
+    pytest.param({"quota_base": "all"}, "settings.quota_base", id="bad-quota-base"),
+    pytest.param({"gap_reading": True}, "settings.gap_reading", id="bad-gap-reading"),
+    pytest.param({"vote_support_required": "yes"}, "settings.vote_support_required", id="bad-bool"),
+    pytest.param(["strict"], "settings", id="not-an-object"),
+])
+def test_check_payload_refuses_unknown_or_bad_settings(settings, field):
+    with pytest.raises(InvalidInput) as info:
+        check_payload({"year": 2025, "group": [GOOD_366], "settings": settings})
+    assert field in info.value.fields
 
 
 @pytest.mark.parametrize("year, regime", [(2023, "124"), (2024, "124"), (2025, "366"), (2026, "366")])

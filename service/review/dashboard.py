@@ -32,6 +32,8 @@ class MemberRow:
     highest_allowed: str = ""  # the rules' highest level for this member, as a label
     rule_notes: list[str] = field(default_factory=list)  # what the rules say about the level on record
     level_ok: bool = True
+    undetermined: list[str] = field(default_factory=list)  # the regulation leaves the level open: why, with clauses
+    vote_warnings: list[str] = field(default_factory=list)  # a proposal the meeting's vote does not carry
 
     @property
     def status_label(self) -> str:
@@ -110,9 +112,12 @@ def _apply_rules(state: CycleState, rows: list[MemberRow]) -> QuotaResult | None
         if row.excluded:
             continue
         row.highest_allowed = LEVEL_LABELS.get(verdict.highest_allowed, "")
-        row.level_ok = verdict.proposed_ok or row.member.id not in levels
+        row.level_ok = verdict.proposed_ok is not False or row.member.id not in levels
+        if not verdict.determined:
+            row.undetermined = [f"{v.message} ({v.source})" for v in verdict.violations if not v.binding]
         if row.member.id in levels:
-            row.rule_notes = [f"{v.message} ({v.source})" for v in verdict.violations]
+            row.rule_notes = [f"{v.message} ({v.source})" for v in verdict.violations
+                              if verdict.determined or v.binding]
     return result.quota
 
 

@@ -85,9 +85,11 @@ def record_step(session: Session, cycle: ReviewCycle, member: Member | None, ste
                               f"{excluded}", [])
         result = people.check(state, "decision" if step == "rerating" else step, {member.id: level}, quota_pct)
         mine = next(p for p in result.people if p.id == str(member.id))
-        refusing = [v for v in mine.violations if v.rule == "quota" or not mine.proposed_ok]
-        if not mine.proposed_ok and (step != "rerating" or mine.highest_allowed is not None):
-            reasons = [{"rule": v.rule, "message": v.message, "source": v.source} for v in refusing]
+        # proposed_ok None: the regulation leaves the level to the committee, so the step is recorded (the board
+        # shows the case as undetermined with its clauses); False: a binding rule refuses it.
+        if mine.proposed_ok is False and (step != "rerating" or mine.highest_allowed is not None):
+            reasons = [{"rule": v.rule, "message": v.message, "source": v.source} for v in mine.violations
+                       if v.binding]
             raise StepRefused(f"Mức “{LEVEL_LABELS[level]}” không đúng quy định đối với đồng chí {member.full_name}.",
                               reasons)
         score = mine.score_total

@@ -6,11 +6,11 @@ payload (strict input), engine (check_group, check_payload).
 """
 from .engine import REGIME_TABLES, check_group, check_payload
 from .levels import LEVEL_LABELS, LEVELS, level_rank
-from .model import CheckResult, Person, PersonResult, QuotaResult, RuleSettings, Violation
+from .model import CheckResult, Person, PersonResult, QuotaResult, RuleSettings, Violation, configure, configured
 from .payload import person_from_dict
 
 __all__ = [
     "LEVELS", "LEVEL_LABELS", "level_rank",
     "Person", "Violation", "PersonResult", "QuotaResult", "CheckResult", "RuleSettings",
-    "check_group", "check_payload", "person_from_dict", "REGIME_TABLES",
+    "check_group", "check_payload", "person_from_dict", "REGIME_TABLES", "configure", "configured",
 ]

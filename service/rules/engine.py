@@ -10,9 +10,9 @@ from ..regimes import regime_for_year
 from . import regime_124, regime_366
 from .eligibility import exclusion_for
 from .levels import HIGHEST, LEVEL_LABELS, LOWEST, is_level, level_rank, lower_level
-from .model import CheckResult, Person, PersonResult, QuotaResult, RuleSettings, Violation
+from .model import CheckResult, Person, PersonResult, QuotaResult, RuleSettings, Violation, configured
 from .payload import person_from_dict, read_person
-from .quota import compute_quota, quota_message
+from .quota import UNDETERMINED, compute_quota, counted_level
 from .table import Facts, Rule
 
 __all__ = ["Person", "Violation", "PersonResult", "QuotaResult", "CheckResult", "RuleSettings",
@@ -21,7 +21,7 @@ __all__ = ["Person", "Violation", "PersonResult", "QuotaResult", "CheckResult", 
 # Each table module provides CODE, RULES, score_total, ELIGIBILITY_SOURCE, STEPS_SOURCE,
 # QUOTA_SOURCE and QUOTA_PCTS.
 REGIME_TABLES: dict[str, ModuleType] = {"124": regime_124, "366": regime_366}
-PAYLOAD_KEYS = ("year", "group", "quota_pct")
+PAYLOAD_KEYS = ("year", "group", "quota_pct", "settings")
 MAX_GROUP = 2000
 
 
@@ -33,10 +33,15 @@ def _table(regime: str) -> ModuleType:
         raise ValueError(f"Unknown regime {regime!r}: expected one of {sorted(REGIME_TABLES)}") from None
 
 
-def _run_rules(rules: tuple[Rule, ...], f: Facts) -> tuple[str | None, list[Violation]]:
-    """The highest level the table allows and the violations, in table order."""
+DETERMINED, MISSING, GAP = "determined", "missing", "gap"
+
+
+def _run_rules(rules: tuple[Rule, ...], f: Facts) -> tuple[str | None, list[Violation], str]:
+    """The highest level the table allows, the violations in table order, and whether the level is
+    determined, undetermined for missing data, or undetermined because the regulation leaves it open."""
     fired = [(i, r) for i, r in enumerate(rules) if r.concerns(f) and r.when(f)]
     unknown = any(r.unknown for _, r in fired)
+    gap = any(r.gap and r.cap_for(f) is None for _, r in fired)
     strictest: dict[str, tuple[int, str]] = {}  # group -> (index, cap) of its strictest enforced rule
     for i, r in fired:
         cap = r.cap_for(f)
@@ -46,7 +51,7 @@ def _run_rules(rules: tuple[Rule, ...], f: Facts) -> tuple[str | None, list[Viol
     highest, out = HIGHEST, []
     for i, r in fired:
         cap = None if r.unknown else r.cap_for(f)
-        if cap is None:  # a note, or the "cannot determine" rule
+        if cap is None:  # a note, a gap read by the letter, or the "cannot determine" rule
             out.append((r, r.violation(f, None)))
         elif not r.enabled(f.settings):
             if f.settings.advise_disabled and f.proposed_above(cap):
@@ -55,16 +60,19 @@ def _run_rules(rules: tuple[Rule, ...], f: Facts) -> tuple[str | None, list[Viol
             highest = lower_level(highest, cap)
             if f.proposed is None or f.proposed_above(cap):
                 out.append((r, r.violation(f, cap)))
-    if unknown and highest != LOWEST:
-        highest = None
+    status = DETERMINED
+    if highest != LOWEST and (unknown or gap):
+        highest, status = None, MISSING if unknown else GAP
     refused = highest is not None and f.proposed_above(highest)
 
     def moot(r: Rule) -> bool:
+        if r.gap and r.cap_for(f) is None:  # a Không hoàn thành case applies anyway: no gap to report
+            return status != GAP
         # A switched-off rule only matters if it would have lowered the result.
         if not r.enabled(f.settings):
             return highest is not None and level_rank(highest) <= level_rank(r.cap_for(f))
         return refused and r.moot_if_refused
-    return highest, [v for r, v in out if not moot(r)]
+    return highest, [v for r, v in out if not moot(r)], status
 
 
 def _evaluate(table: ModuleType, person: Person, on: date, settings: RuleSettings) -> PersonResult:
@@ -79,8 +87,9 @@ def _evaluate(table: ModuleType, person: Person, on: date, settings: RuleSetting
                                         f"cho trường hợp này (đang đề xuất: {label}).", table.ELIGIBILITY_SOURCE))
         return PersonResult(person.id, False, reason, None, person.proposed is None, violations, None)
     facts = Facts(person, settings, table.score_total(person))
-    highest, violations = _run_rules(table.RULES, facts)
+    highest, violations, status = _run_rules(table.RULES, facts)
     proposed = person.proposed
+    ok: bool | None
     if proposed is None:
         violations.append(Violation("proposed-missing", "Chưa có mức tự xếp loại / đề xuất.", table.STEPS_SOURCE))
         ok = False
@@ -88,10 +97,12 @@ def _evaluate(table: ModuleType, person: Person, on: date, settings: RuleSetting
         violations.append(Violation("proposed-invalid", f"Mức đề xuất {proposed!r} không phải một trong bốn "
                                     "mức xếp loại.", table.STEPS_SOURCE))
         ok = False
+    elif status == GAP:
+        ok = None  # the competent committee decides; the service neither approves nor refuses
     else:
         ok = highest is not None and level_rank(proposed) <= level_rank(highest)
     total = None if facts.total is None else float(facts.total)
-    return PersonResult(person.id, True, None, highest, ok, violations, total)
+    return PersonResult(person.id, True, None, highest, ok, violations, total, determined=status == DETERMINED)
 
 
 def check_group(regime: str, people: list[Person], *, on: date, quota_pct: float = 20,
@@ -104,15 +115,16 @@ def check_group(regime: str, people: list[Person], *, on: date, quota_pct: float
     table = _table(regime)
     if isinstance(quota_pct, bool) or not 0 <= quota_pct <= 100:
         raise ValueError(f"quota_pct must be within 0..100, got {quota_pct!r}")
-    settings = settings or RuleSettings()
+    settings = settings or configured()
     results = [_evaluate(table, p, on, settings) for p in people]
-    pairs = list(zip(people, results))
-    quota = compute_quota([p.proposed for p, r in pairs if r.rated], quota_pct)
+    pairs = [(p, r) for p, r in zip(people, results) if r.rated]
+    counted = {r.id: counted_level(p.proposed, r.highest_allowed) for p, r in pairs}
+    quota = compute_quota([counted[r.id] if r.determined else UNDETERMINED for _, r in pairs], quota_pct,
+                          settings.quota_base)
     if quota.excess:
-        message = quota_message(quota)
-        for p, r in pairs:
-            if r.rated and p.proposed == "xuat_sac":
-                r.violations.append(Violation("quota", message, table.QUOTA_SOURCE))
+        for _, r in pairs:
+            if counted[r.id] == "xuat_sac":
+                r.violations.append(Violation("quota", quota.message, table.QUOTA_SOURCE))
                 r.proposed_ok = False
     return CheckResult(regime, results, quota)
 
@@ -153,7 +165,11 @@ def _read_group(group: Any, errors: dict[str, list[str]]) -> list[Person]:
 
 
 def check_payload(payload: dict, *, settings: RuleSettings | None = None) -> dict:
-    """The API body {"year", "group", "quota_pct"?} -> the JSON-able CheckResult.
+    """The API body {"year", "group", "quota_pct"?, "settings"?} -> the JSON-able CheckResult.
+
+    `settings` are the installation's (RuleSettings); the body's "settings" object changes some of them
+    for this check only ({"quota_base": "tot_and_above", "gap_reading": "strict"}); an unknown or bad
+    one is refused (InvalidInput, 422).
 
     The regime follows the year (service.regimes: 2023–2024 -> "124", from 2025 -> "366"). The
     evaluation date is 31 December of the review year: the 6-month rule for new members counts
@@ -180,6 +196,10 @@ def check_payload(payload: dict, *, settings: RuleSettings | None = None) -> dic
     quota_pct = payload.get("quota_pct", 20)
     if bad := _quota_errors(quota_pct, regime):
         errors["quota_pct"] = bad
+    settings = settings or configured()
+    if "settings" in payload:
+        settings, bad_settings = settings.updated(payload["settings"])
+        errors.update(bad_settings)
     if errors:
         if year_error is not None and set(errors) == {"year"}:
             raise year_error

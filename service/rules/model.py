@@ -1,8 +1,9 @@
 """The engine's data: one member's facts, the settings of uncertain rules, and the results."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
+from typing import Any
 
 
 @dataclass
@@ -58,30 +59,40 @@ class Violation:
     rule: str
     message: str
     source: str
+    binding: bool = True  # False: a note for the deciding committee (case by case, missing data, a gap, advice)
 
 
 @dataclass
 class PersonResult:
     """The verdict for one member.
 
-    `highest_allowed` is None when the member is not rated, or when the data cannot determine it
-    (366 without both scores, 124 without all criteria grades) and no rule forces Không HT.
-    `proposed_ok` is false when the proposal is missing, above `highest_allowed`, undeterminable or
-    over the quota. Advisory violations (notes, missing data, rules switched off) leave it unchanged.
+    `determined` is False when no level can be named: the regulation itself leaves the case to the
+    competent committee (366 Điều 11: the conditions of no level are met and no Không hoàn thành case
+    applies, or a case-by-case paragraph), or the data are missing (366 without both scores, 124
+    without all criteria grades). Then `highest_allowed` is None; `proposed_ok` is None for the
+    regulation's gap (the committee decides) and False for missing data (complete it first).
+    `proposed_ok` is also False when the proposal is missing, above `highest_allowed` or over the
+    quota. Non-binding violations (notes, rules switched off) leave it unchanged.
     """
 
     id: str
     rated: bool
     not_rated_reason: str | None
     highest_allowed: str | None
-    proposed_ok: bool
+    proposed_ok: bool | None
     violations: list[Violation] = field(default_factory=list)
     score_total: float | None = None
+    determined: bool = True
 
 
 @dataclass
 class QuotaResult:
-    """The Hoàn thành xuất sắc quota of the group: limit = floor(tot × pct / 100)."""
+    """The Hoàn thành xuất sắc quota of the group: limit = floor(base × pct / 100).
+
+    Each member counts at the lower of the proposed level and the highest the rules allow; members
+    whose level is not determined count in neither number (`undetermined`). `base` is `tot` under
+    the letter (base_rule "tot_only") or `tot` + `xuat_sac` ("tot_and_above").
+    """
 
     pct: float
     tot: int
@@ -89,6 +100,10 @@ class QuotaResult:
     limit: int
     excess: int
     rounding: str
+    base_rule: str = "tot_only"
+    base: int = 0
+    undetermined: int = 0
+    message: str = ""
 
 
 def _json_number(x: float | None) -> float | int | None:
@@ -118,10 +133,12 @@ class CheckResult:
                 "proposed_ok": r.proposed_ok,
                 "violations": [asdict(v) for v in r.violations],
                 "score_total": _json_number(r.score_total),
+                "determined": r.determined,
             })
         q = self.quota
         quota = {"pct": _json_number(q.pct), "tot": q.tot, "xuat_sac": q.xuat_sac,
-                 "limit": q.limit, "excess": q.excess, "rounding": q.rounding}
+                 "limit": q.limit, "excess": q.excess, "rounding": q.rounding, "base_rule": q.base_rule,
+                 "base": q.base, "undetermined": q.undetermined, "message": q.message}
         return {"regime": self.regime, "people": people, "quota": quota}
 
 
@@ -152,6 +169,73 @@ class RuleSettings:
     sick_leave_months_threshold: float = 3
     # Report rules that are switched off as advisory notes when they would have capped the proposal.
     advise_disabled: bool = True
+    # [H for the letter] The cases QĐ 366 Điều 11 leaves open (no level's conditions met and no Không hoàn
+    # thành case; a non-leader's fault self-detected and remedied, khoản 4 điểm 4.2 last paragraph):
+    # "letter" = undetermined, the competent committee decides; "strict" = a stricter local reading that
+    # rates them Không hoàn thành nhiệm vụ, every message saying it is the local reading.
+    gap_reading: str = "letter"
+    # [H for the letter, M for practice] The number the xuất sắc quota's 20 % (25 %) applies to:
+    # "tot_only" = those rated Hoàn thành tốt nhiệm vụ (the letter of 366 Điều 11 khoản 1 điểm 1.4,
+    # 124 Điều 12); "tot_and_above" = those at Hoàn thành tốt or above (a reading some committees use).
+    quota_base: str = "tot_only"
+    # [L] A level the chi bộ proposes must be carried by the vote: more than half of the official members
+    # present voted that level or higher (the common reading; no central text fixes a threshold).
+    # True: a proposal the vote does not support is refused; False: it is kept and flagged on the board.
+    vote_support_required: bool = True
+
+    def updated(self, values: Any, where: str = "settings") -> tuple["RuleSettings", dict[str, list[str]]]:
+        """These settings with `values` (a JSON object) applied, and a message per unknown or bad key."""
+        if not isinstance(values, dict):
+            return self, {where: ["Cấu hình (settings) phải là một đối tượng JSON, ví dụ "
+                                  "{\"quota_base\": \"tot_and_above\"}."]}
+        known = {f.name: f for f in fields(self)}
+        errors: dict[str, list[str]] = {}
+        changes: dict[str, Any] = {}
+        for key, value in values.items():
+            if key not in known:
+                errors[f"{where}.{key}"] = [f"Cấu hình không được hỗ trợ: {key}. Các cấu hình: "
+                                            f"{', '.join(known)}."]
+            elif key in SETTING_CHOICES:
+                if value not in SETTING_CHOICES[key] or not isinstance(value, str):
+                    errors[f"{where}.{key}"] = [f"{key} phải là một trong: {', '.join(SETTING_CHOICES[key])}."]
+                else:
+                    changes[key] = value
+            elif known[key].type in ("bool", bool):
+                if not isinstance(value, bool):
+                    errors[f"{where}.{key}"] = [f"{key} phải là true hoặc false."]
+                else:
+                    changes[key] = value
+            elif isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 12:
+                errors[f"{where}.{key}"] = [f"{key} phải là một số từ 0 đến 12."]
+            else:
+                changes[key] = value
+        return (replace(self, **changes) if not errors else self), errors
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str]) -> "RuleSettings":
+        """The installation's settings: RULES_GAP_READING, RULES_QUOTA_BASE, RULES_VOTE_SUPPORT_REQUIRED (0/1).
+
+        A bad value stops the start with a message, rather than rating by a reading nobody chose.
+        """
+        values: dict[str, Any] = {}
+        for name in ("gap_reading", "quota_base"):
+            raw = environ.get(f"RULES_{name.upper()}")
+            if raw:
+                values[name] = raw.strip()
+        raw = environ.get("RULES_VOTE_SUPPORT_REQUIRED")
+        if raw:
+            values["vote_support_required"] = raw.strip().lower() not in ("0", "false", "no", "off")
+        settings, errors = cls().updated(values, "RULES")
+        if errors:
+            raise ValueError("; ".join(m for msgs in errors.values() for m in msgs))
+        return settings
+
+
+# The settings read as one of a few words, and the words.
+SETTING_CHOICES: dict[str, tuple[str, ...]] = {
+    "gap_reading": ("letter", "strict"),
+    "quota_base": ("tot_only", "tot_and_above"),
+}
 
 
 # Vietnamese names of the Person fields, for messages (validation and "missing information").
@@ -185,3 +269,16 @@ FIELD_LABELS: dict[str, str] = {
     "remit_corruption_disciplined": "tham nhũng, lãng phí, tiêu cực trong phạm vi quản lý trực tiếp",
     "remit_corruption_remedied": "đã chủ động phát hiện, xử lý, khắc phục (tham nhũng trong phạm vi quản lý)",
 }
+
+
+_CONFIGURED: list[RuleSettings] = [RuleSettings()]
+
+
+def configure(settings: RuleSettings) -> None:
+    """The installation's readings (Settings.rules, from RULES_* variables), set once when the app starts."""
+    _CONFIGURED[0] = settings
+
+
+def configured() -> RuleSettings:
+    """The installation's readings: what every check uses unless a request says otherwise (the API's "settings")."""
+    return _CONFIGURED[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .levels import LEVEL_LABELS
 from .model import Person
 from .table import LEADER, MEMBER, Facts, Rule, above, below, flag, flag_excepted, unconfirmed_rule
 
@@ -68,6 +69,25 @@ _LEADER_NEEDS = {
 }
 
 _FORCED = ": xếp loại Không hoàn thành nhiệm vụ."
+_GAP = ("Quy định không xác định mức xếp loại cho trường hợp này: để cấp có thẩm quyền xem xét, quyết định "
+        "(không mặc nhiên xếp loại Không hoàn thành nhiệm vụ).")
+ART11_41_LAST = "Điều 11 khoản 4 điểm 4.1 (đoạn cuối) Quy định 366-QĐ/TW"
+ART11_42_LAST = "Điều 11 khoản 4 điểm 4.2 (đoạn cuối) Quy định 366-QĐ/TW"
+_BAND_CLAUSE = {"xuat_sac": 1, "tot": 2, "hoan_thanh": 3}
+
+
+def _gap_source(f: Facts) -> str:
+    """Both clauses a gap cites: the level the score gives (khoản 1–3) and the Không HT cases (khoản 4)."""
+    point = 1 if f.leader else 2
+    clauses = sorted({_BAND_CLAUSE.get(band(f.total)[0], 3), 3}) if f.total is not None else [3]
+    cited = " và ".join(f"khoản {k} điểm {k}.{point}" for k in clauses)
+    return f"Điều 11 {cited}; khoản 4 điểm 4.{point} Quy định 366-QĐ/TW"
+
+
+def _band_extra(f: Facts) -> dict:
+    """The level and range the total falls in, for a gap's message."""
+    level, words = band(f.total)
+    return {"band_label": LEVEL_LABELS[level], "band_range": words}
 _CASE_BY_CASE = ("cấp có thẩm quyền xem xét cụ thể hoàn cảnh, tính chất, mức độ vi phạm, hậu quả "
                  "trước khi công nhận mức {proposed_label}.")
 
@@ -84,14 +104,19 @@ RULES: tuple[Rule, ...] = (
     Rule("366-tasks-half-undone", ART11,
          "Có trên 50% số nhiệm vụ trong năm không hoàn thành (chỉ hoàn thành {tasks_done_pct}%)" + _FORCED,
          when=below("tasks_done_pct", 50), cap=KHT, who=MEMBER, group="tasks-done"),
-    Rule("366-tasks-done", ART11,
-         "Mới hoàn thành {tasks_done_pct}% nhiệm vụ được giao; từ mức Hoàn thành nhiệm vụ trở lên "
-         "phải hoàn thành 100% nhiệm vụ.",
-         when=below("tasks_done_pct", 100), cap=KHT, who=MEMBER, group="tasks-done"),
-    Rule("366-tasks-late-over-20", ART11,
-         "Có {tasks_late_pct}% nhiệm vụ chưa bảo đảm tiến độ; mức Hoàn thành nhiệm vụ chỉ cho phép "
-         "không quá 20%.",
-         when=above("tasks_late_pct", 20), cap=KHT, who=MEMBER, group="tasks-late"),
+    Rule("366-tasks-done", _gap_source,
+         "Tổng điểm {total} thuộc khung mức {band_label} ({band_range}) nhưng mới hoàn thành {tasks_done_pct}% "
+         "nhiệm vụ được giao, chưa đạt điều kiện hoàn thành 100% nhiệm vụ của mức đó và của mức Hoàn thành nhiệm "
+         "vụ; cũng không thuộc trường hợp Không hoàn thành nhiệm vụ nào (không dưới 50 điểm, không quá 50% nhiệm "
+         "vụ không hoàn thành). " + _GAP,
+         when=lambda f: f.total is not None and below("tasks_done_pct", 100)(f), who=MEMBER, group="tasks-done",
+         gap=True, extra=_band_extra),
+    Rule("366-tasks-late-over-20", _gap_source,
+         "Tổng điểm {total} thuộc khung mức {band_label} ({band_range}) nhưng có {tasks_late_pct}% nhiệm vụ chưa "
+         "bảo đảm tiến độ, vượt mức không quá 20% mà mức Hoàn thành nhiệm vụ cho phép; cũng không thuộc trường hợp "
+         "Không hoàn thành nhiệm vụ nào. " + _GAP,
+         when=lambda f: f.total is not None and above("tasks_late_pct", 20)(f), who=MEMBER, group="tasks-late",
+         gap=True, extra=_band_extra),
     Rule("366-tasks-late", ART11,
          "Có {tasks_late_pct}% nhiệm vụ chưa bảo đảm tiến độ; từ mức Hoàn thành tốt nhiệm vụ trở lên "
          "phải hoàn thành 100% nhiệm vụ đúng thời hạn.",
@@ -109,14 +134,19 @@ RULES: tuple[Rule, ...] = (
          "Địa phương, cơ quan, đơn vị do đồng chí trực tiếp lãnh đạo, quản lý chỉ hoàn thành "
          "{units_led_tasks_done_pct}% nhiệm vụ theo chương trình, kế hoạch (dưới 70%)" + _FORCED,
          when=below("units_led_tasks_done_pct", 70), cap=KHT, who=LEADER, group="units-done"),
-    Rule("366-units-done", ART11,
-         "Đơn vị do đồng chí trực tiếp lãnh đạo, quản lý mới hoàn thành {units_led_tasks_done_pct}% "
-         "nhiệm vụ; từ mức Hoàn thành nhiệm vụ trở lên đơn vị phải hoàn thành 100% nhiệm vụ.",
-         when=below("units_led_tasks_done_pct", 100), cap=KHT, who=LEADER, group="units-done"),
-    Rule("366-units-late-over-20", ART11,
-         "Đơn vị do đồng chí lãnh đạo, quản lý có {units_led_late_pct}% nhiệm vụ chưa bảo đảm tiến độ; "
-         "mức Hoàn thành nhiệm vụ chỉ cho phép không quá 20%.",
-         when=above("units_led_late_pct", 20), cap=KHT, who=LEADER, group="units-late"),
+    Rule("366-units-done", _gap_source,
+         "Tổng điểm {total} thuộc khung mức {band_label} ({band_range}) nhưng đơn vị do đồng chí trực tiếp lãnh "
+         "đạo, quản lý mới hoàn thành {units_led_tasks_done_pct}% nhiệm vụ, chưa đạt điều kiện 100% của mức đó và "
+         "của mức Hoàn thành nhiệm vụ; cũng không thuộc trường hợp Không hoàn thành nhiệm vụ nào (đơn vị không "
+         "dưới 70%). " + _GAP,
+         when=lambda f: f.total is not None and below("units_led_tasks_done_pct", 100)(f), who=LEADER,
+         group="units-done", gap=True, extra=_band_extra),
+    Rule("366-units-late-over-20", _gap_source,
+         "Tổng điểm {total} thuộc khung mức {band_label} ({band_range}) nhưng đơn vị do đồng chí lãnh đạo, quản "
+         "lý có {units_led_late_pct}% nhiệm vụ chưa bảo đảm tiến độ, vượt mức không quá 20% mà mức Hoàn thành "
+         "nhiệm vụ cho phép; cũng không thuộc trường hợp Không hoàn thành nhiệm vụ nào. " + _GAP,
+         when=lambda f: f.total is not None and above("units_led_late_pct", 20)(f), who=LEADER,
+         group="units-late", gap=True, extra=_band_extra),
     Rule("366-units-late", ART11,
          "Đơn vị do đồng chí lãnh đạo, quản lý có {units_led_late_pct}% nhiệm vụ chưa bảo đảm tiến độ; "
          "từ mức Hoàn thành tốt nhiệm vụ trở lên đơn vị phải hoàn thành 100% nhiệm vụ đúng thời hạn.",
@@ -158,9 +188,19 @@ RULES: tuple[Rule, ...] = (
          "Bị xử lý kỷ luật từ khiển trách trở lên trong năm do vi phạm liên quan đến chức trách, "
          "nhiệm vụ, công vụ" + _FORCED,
          when=flag("disciplined", unless="discipline_self_detected_remedied"), cap=KHT),
-    Rule("366-disciplined-remedied", ART11,
-         "Bị kỷ luật nhưng đã tự giác nhận lỗi, tự phát hiện và khắc phục xong hậu quả: " + _CASE_BY_CASE,
-         when=flag_excepted("disciplined", "discipline_self_detected_remedied")),
+    # Leaders: the paragraph after khoản 4 điểm 4.1 ("chủ động phát hiện, báo cáo và chỉ đạo xử lý"): a note.
+    Rule("366-disciplined-remedied", ART11_41_LAST,
+         "Bị kỷ luật nhưng đã chủ động phát hiện, báo cáo, xử lý và khắc phục xong hậu quả: " + _CASE_BY_CASE,
+         when=flag_excepted("disciplined", "discipline_self_detected_remedied"), who=LEADER),
+    # Non-leaders: khoản 4 điểm 4.2 has no level for this case; its last paragraph leaves it to the committee.
+    # QĐ 124's exception ("trừ trường hợp tự phát hiện…") no longer gives a level; xuất sắc is never approved here.
+    Rule("366-member-disciplined-remedied", ART11_42_LAST,
+         "Bị xử lý kỷ luật từ khiển trách trở lên trong năm (trường hợp Không hoàn thành nhiệm vụ của khoản 4 "
+         "điểm 4.2) nhưng đã tự giác nhận lỗi, tự phát hiện vi phạm và khắc phục xong hậu quả: theo đoạn cuối "
+         "điểm 4.2, cấp có thẩm quyền căn cứ hoàn cảnh, tính chất, mức độ vi phạm, hậu quả để xem xét, đánh giá, "
+         "xếp loại. " + _GAP,
+         when=lambda f: f.person.disciplined and f.person.discipline_self_detected_remedied,
+         who=MEMBER, gap=True),
     unconfirmed_rule("366-unconfirmed", ART11, _NEEDS, _LEADER_NEEDS),
 
     # Notes of HD 43 point 7.5: rated on the actual work of the year, no cap.

@@ -11,6 +11,8 @@ from .model import FIELD_LABELS, Person, RuleSettings, Violation
 ANY, LEADER, MEMBER = "any", "leader", "member"
 UNCERTAIN_SUFFIX = " (quy tắc tham khảo, cấu hình được)"
 DISABLED_SUFFIX = " (quy tắc tham khảo, cấu hình được; đang tắt nên chỉ lưu ý, không áp dụng)"
+STRICT_SUFFIX = (": xếp loại Không hoàn thành nhiệm vụ theo cách hiểu chặt hơn của địa phương (cấu hình "
+                 "gap_reading = strict), không phải câu chữ của quy định.")
 
 
 @dataclass(frozen=True)
@@ -61,12 +63,15 @@ class Rule:
     the rule that fires when the data cannot determine the level at all; `moot_if_refused` drops a
     note once the proposal is refused anyway. `switch` names the
     RuleSettings flag of an uncertain rule; `group` keeps only the strictest firing rule of a group,
-    so one shortfall is not reported three times. The message is a str.format template over
-    Facts.params(), `cap_label` and whatever `extra` returns.
+    so one shortfall is not reported three times. `gap` marks a case the regulation leaves open (no
+    level's conditions met and no Không hoàn thành case, or a case-by-case paragraph): under the letter
+    the level is undetermined and the committee decides; with gap_reading "strict" it caps at Không
+    hoàn thành, labelled. The message is a str.format template over Facts.params(), `cap_label` and
+    whatever `extra` returns; `source` may depend on the facts (the clauses a gap cites).
     """
 
     id: str
-    source: str
+    source: str | Callable[[Facts], str]
     message: str
     when: Predicate
     cap: str | Callable[[Facts], str] | None = None
@@ -77,6 +82,7 @@ class Rule:
     unknown: bool = False
     extra: Callable[[Facts], dict] | None = None
     moot_if_refused: bool = False  # a note dropped when other rules already refuse the proposal
+    gap: bool = False  # the regulation names no level here: undetermined, or Không HT under gap_reading strict
 
     def concerns(self, f: Facts) -> bool:
         """Whether the member is one this rule speaks of (leader / member / anyone)."""
@@ -86,12 +92,20 @@ class Rule:
         """False when the rule's switch is off."""
         return self.switch is None or bool(getattr(settings, self.switch))
 
+    def strict(self, f: Facts) -> bool:
+        """A gap read the stricter local way: it caps at Không hoàn thành nhiệm vụ."""
+        return self.gap and f.settings.gap_reading == "strict"
+
     def cap_for(self, f: Facts) -> str | None:
-        """The level this rule caps the member at, None for a note."""
+        """The level this rule caps the member at, None for a note (and for a gap read by the letter)."""
+        if self.gap:
+            return "khong_hoan_thanh" if self.strict(f) else None
         return self.cap(f) if callable(self.cap) else self.cap
 
     def violation(self, f: Facts, cap: str | None, *, disabled: bool = False) -> Violation:
-        """The Vietnamese message, marked when the rule is uncertain or switched off."""
+        """The Vietnamese message, marked when the rule is uncertain, switched off or a local strict reading.
+
+        Binding when the rule caps the level (it refuses a proposal above the cap); a note otherwise."""
         values = f.params()
         values["cap_label"] = LEVEL_LABELS.get(cap or "", "")
         if self.extra:
@@ -99,9 +113,12 @@ class Rule:
         text = self.message.format_map(values)
         if disabled:
             text += DISABLED_SUFFIX
+        elif self.strict(f):
+            text = text.rstrip(".") + STRICT_SUFFIX
         elif self.confidence != "H":
             text += UNCERTAIN_SUFFIX
-        return Violation(self.id, text, self.source)
+        source = self.source(f) if callable(self.source) else self.source
+        return Violation(self.id, text, source, binding=(cap is not None or self.unknown) and not disabled)
 
 
 # Predicate builders: a missing value (None) never makes a rule fire.
