@@ -280,7 +280,7 @@ def _pdf_link(render_key: str, pdfa: bool) -> str:
 
 def prepare(session: Session, plan_: Plan, convert: Converter, cache: PdfCache, *, pdfa: bool = False,
             workers: int = 2, progress: Callable[[int, int, str], None] = lambda *_: None,
-            check_cancelled: Callable[[], None] = lambda: None) -> list[Printable]:
+            check_cancelled: Callable[[], None] = lambda: None, timings: dict | None = None) -> list[Printable]:
     """Every document of the plan as a Printable, as a pipeline: this thread (which owns the session) renders in
     order and hands each new document to the LibreOffice pool at once, so conversion starts with the first render
     and the pool is never idle while rendering goes on; QR stamping runs in the pool's threads after each
@@ -288,10 +288,22 @@ def prepare(session: Session, plan_: Plan, convert: Converter, cache: PdfCache, 
     total = len(plan_.docs)
     results: list[Printable | None] = [None] * total
     done = 0
+    spent = timings if timings is not None else {}
+    for name in ("render_s", "convert_s", "stamp_s", "wait_s"):
+        spent.setdefault(name, 0.0)
+    spent.setdefault("rendered", 0)
+    spent.setdefault("converted", 0)
+    started = time.perf_counter()
 
     def convert_one(planned: PlannedDoc, key: str, docx: bytes) -> Printable:
+        t0 = time.perf_counter()
         pdf_key, pdf = cache.convert_linked(_pdf_link(key, pdfa), docx, _to_pdf(convert, planned, pdfa), pdfa=pdfa)
-        return Printable(docx, pdf, _stamp(cache, planned, pdf_key, pdf))
+        t1 = time.perf_counter()
+        stamped = _stamp(cache, planned, pdf_key, pdf)
+        spent["convert_s"] += t1 - t0
+        spent["stamp_s"] += time.perf_counter() - t1
+        spent["converted"] += 1
+        return Printable(docx, pdf, stamped)
 
     executor = ThreadPoolExecutor(max_workers=max(1, workers))
     futures: dict[int, Future] = {}
@@ -299,7 +311,11 @@ def prepare(session: Session, plan_: Plan, convert: Converter, cache: PdfCache, 
         for index, planned in enumerate(plan_.docs):
             check_cancelled()
             key = _render_key(session, planned)
+            t0 = time.perf_counter()
+            misses = cache.renders.misses
             docx = cache.renders.get_or_make(key, lambda: render_docx(session, planned))
+            spent["render_s"] += time.perf_counter() - t0
+            spent["rendered"] += cache.renders.misses - misses
             linked = cache.linked_pdf(_pdf_link(key, pdfa))
             if linked is not None:
                 results[index] = Printable(docx, linked[1], _stamp(cache, planned, *linked))
@@ -308,6 +324,8 @@ def prepare(session: Session, plan_: Plan, convert: Converter, cache: PdfCache, 
             else:
                 futures[index] = executor.submit(convert_one, planned, key, docx)
                 progress(done, total, f"Tạo văn bản: {planned.title}")
+        spent["submitted_s"] = time.perf_counter() - started   # every document rendered and handed over
+        wait_from = time.perf_counter()
         for index, future in futures.items():
             while True:
                 check_cancelled()
@@ -318,8 +336,10 @@ def prepare(session: Session, plan_: Plan, convert: Converter, cache: PdfCache, 
                     continue
             done += 1
             progress(done, total, f"Chuyển PDF: {plan_.docs[index].title}")
+        spent["wait_s"] = time.perf_counter() - wait_from
     finally:  # on failure or cancel, queued conversions are dropped, not waited for
         executor.shutdown(wait=True, cancel_futures=True)
+    spent["prepare_s"] = time.perf_counter() - started
     return [r for r in results if r is not None]
 
 
@@ -334,19 +354,25 @@ def packet_info(plan_: Plan, packet_code: str, default_place: str) -> PacketInfo
 
 def build(session: Session, plan_: Plan, convert: Converter, cache: PdfCache, *, packet_code: str,
           pdfa: bool = False, workers: int = 2, progress: Callable[[int, int, str], None] = lambda *_: None,
-          check_cancelled: Callable[[], None] = lambda: None, default_place: str = "Hà Nội") -> BuiltPacket:
-    """The packet PDF, a ZIP of every DOCX and PDF, and its page runs: prepare() the documents, then assemble."""
+          check_cancelled: Callable[[], None] = lambda: None, default_place: str = "Hà Nội",
+          timings: dict | None = None) -> BuiltPacket:
+    """The packet PDF, a ZIP of every DOCX and PDF, and its page runs: prepare() the documents, then assemble.
+    `timings`, when given, receives where the time went (seconds per stage, documents rendered and converted)."""
     total = len(plan_.docs)
+    spent = timings if timings is not None else {}
     ready = prepare(session, plan_, convert, cache, pdfa=pdfa, workers=workers, progress=progress,
-                    check_cancelled=check_cancelled)
+                    check_cancelled=check_cancelled, timings=spent)
     check_cancelled()
+    t0 = time.perf_counter()
     stamped = {d.doc_code: r.stamped for d, r in zip(plan_.docs, ready)}
     parts = [Part(r.pdf, d.title, d.doc_code, d.path, print_code=print_code_of(d)) for d, r in zip(plan_.docs, ready)]
     packet = assemble_packet(packet_info(plan_, packet_code, default_place), parts,
                              progress=lambda step: progress(total, total, step),
                              stamped=lambda part: stamped[part.doc_code])
-    return BuiltPacket(packet.pdf, _zip(plan_, [r.docx for r in ready], [r.pdf for r in ready]),
-                       _page_runs(plan_, packet.spans))
+    t1 = time.perf_counter()
+    archive = _zip(plan_, [r.docx for r in ready], [r.pdf for r in ready])
+    spent["assemble_s"], spent["zip_s"] = t1 - t0, time.perf_counter() - t1
+    return BuiltPacket(packet.pdf, archive, _page_runs(plan_, packet.spans))
 
 
 def _zip(plan_: Plan, docx_files: list[bytes], pdfs: list[bytes]) -> bytes:
@@ -386,13 +412,22 @@ def packet_task(ctx: JobContext, *, unit_id: int, year: int, kind: str, member_i
         plan_ = plan(session, unit, year, kind, member_id)
         ctx.progress(0, len(plan_.docs), "Chuẩn bị")
         code = packet_code(ctx.job_id)
+        timings: dict = {"started": time.perf_counter()}
         built = build(session, plan_, lambda docx, name, a: pool.to_pdf(docx, pdfa=a, name=name), cache,
                       packet_code=code, pdfa=pdfa, workers=pool.size, default_place=settings.default_place,
-                      progress=ctx.progress, check_cancelled=ctx.check_cancelled)
+                      progress=ctx.progress, check_cancelled=ctx.check_cancelled, timings=timings)
         ctx.check_cancelled()
+        t0 = time.perf_counter()
         record_printed(session, plan_, built, code=code, job_id=ctx.job_id, scope=kind)
+        timings["record_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     stem = f"Ho-so-{slug(plan_.unit.name)}-{year}"
     result = {"pdf": ctx.write_bytes(f"{stem}.pdf", built.pdf), "zip": ctx.write_bytes(f"{stem}.zip", built.zip)}
+    timings["write_s"] = time.perf_counter() - t0
+    timings["total_s"] = time.perf_counter() - timings.pop("started")
+    log.info("packet %s: %d documents, %s", code, len(plan_.docs),
+             ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in timings.items()),
+             extra={"packet_timings": {**timings, "code": code, "documents": len(plan_.docs)}})
     housekeeping(ctx.workdir.parents[1], settings, cache)
     return result
 

@@ -59,8 +59,7 @@ def assemble_packet(info: PacketInfo, parts: list[Part], *, progress: Progress |
         report("Đóng dấu mã QR")
         for i, (part, title) in enumerate(zip(parts, titles), 1):
             report(f"Đọc văn bản {i}/{len(parts)}")
-            _open(part, title).close()  # a clear message naming a broken part, before any stamping
-            if part.print_code:
+            if part.print_code:   # (stamp_part and the cache behind `stamped` refuse a broken part by name)
                 data = stamped(part) if stamped else stamp_part(part.pdf, part.print_code, part.doc_code, title)
                 part = replace(part, pdf=data)
             sources.append(stack.enter_context(_open(part, title)))
@@ -70,9 +69,9 @@ def assemble_packet(info: PacketInfo, parts: list[Part], *, progress: Progress |
             offsets.append(pages_so_far)
             pages_so_far += len(source.pages)
         report("Lập bìa và mục lục")
-        front_bytes, contents_pages = render_front(info, _entries(titles, paths, offsets), len(parts),
-                                                   pages_so_far)
-        front = stack.enter_context(pikepdf.open(io.BytesIO(front_bytes)))
+        drawn = render_front(info, _entries(titles, paths, offsets), len(parts), pages_so_far)
+        contents_pages = drawn.contents_pages
+        front = stack.enter_context(pikepdf.open(io.BytesIO(drawn.pdf)))
         first_part = 1 + contents_pages   # 0-based index of the first part's first page
         total = first_part + pages_so_far
 
@@ -95,6 +94,7 @@ def assemble_packet(info: PacketInfo, parts: list[Part], *, progress: Progress |
             if not has_qr:
                 stamper.qr(page, qr_payload(info.packet_code, code, number))
             stamper.number(page, f"Trang {number}/{total} · {code}")
+        stamper.label(out.pages[0], drawn.code_at, info.packet_code, 14)
 
         spans = [PageSpan(COVER_CODE, 1, 1)] + ([PageSpan(CONTENTS_CODE, 2, contents_pages)]
                                                 if contents_pages else [])

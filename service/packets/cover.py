@@ -1,7 +1,10 @@
 """The packet's own pages: a Party-style cover and the table of contents, drawn with fpdf2."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 
 from service.text import place_date, vn_date
 
@@ -28,19 +31,51 @@ class Entry:
     offset: int | None = None   # 0-based page of the document among the parts' pages
 
 
-def render_front(info: PacketInfo, entries: list[Entry], documents: int, part_pages: int) -> tuple[bytes, int]:
-    """Cover + contents as PDF bytes and the number of contents pages (numbers depend on it)."""
-    contents_pages = 1
+@dataclass(frozen=True)
+class Front:
+    """The cover and contents pages, and where the packet code goes on the cover (drawn by the stamper, so the
+    same front serves every rebuild of an unchanged packet: only the code differs)."""
+
+    pdf: bytes
+    contents_pages: int
+    code_at: tuple[float, float]   # x, baseline in mm from the top-left of the cover
+
+
+_FRONTS: OrderedDict[str, Front] = OrderedDict()
+_FRONTS_LOCK = threading.Lock()
+
+
+def render_front(info: PacketInfo, entries: list[Entry], documents: int, part_pages: int) -> Front:
+    """Cover + contents (kept per content: the same unit, documents and page counts give the same pages)."""
+    key = hashlib.sha256(repr((replace(info, packet_code=""), entries, documents, part_pages)).encode()).hexdigest()
+    with _FRONTS_LOCK:
+        front = _FRONTS.get(key)
+        if front is not None:
+            _FRONTS.move_to_end(key)
+            return front
+    front = _render_front(info, entries, documents, part_pages)
+    with _FRONTS_LOCK:
+        _FRONTS[key] = front
+        while len(_FRONTS) > 32:
+            _FRONTS.popitem(last=False)
+    return front
+
+
+def _render_front(info: PacketInfo, entries: list[Entry], documents: int, part_pages: int) -> Front:
+    """Cover + contents as PDF bytes; the number of contents pages is guessed, then corrected (numbers depend on
+    it), so a long contents is usually laid out once."""
+    usable = (BOTTOM - TOP - 14) / LINE
+    contents_pages = max(1, -(-int(len(entries) * 1.1) // int(usable)))
     for _ in range(6):
         pdf = new_document()
         try:
-            _cover(pdf, info, documents, 1 + contents_pages + part_pages)
+            code_at = _cover(pdf, info, documents, 1 + contents_pages + part_pages)
             used = _contents(pdf, entries, first_part_page=2 + contents_pages)
         except BaseException:
             close(pdf)
             raise
         if used == contents_pages:
-            return finish(pdf), used
+            return Front(finish(pdf), used, code_at)
         close(pdf)
         contents_pages = used
     raise PacketError("Không lập được mục lục hồ sơ: số trang mục lục không ổn định.")
@@ -54,7 +89,7 @@ def _centered(pdf, x: float, y: float, w: float, text: str, style: str, size: fl
     return pdf.get_y()
 
 
-def _cover(pdf, info: PacketInfo, documents: int, total: int) -> None:
+def _cover(pdf, info: PacketInfo, documents: int, total: int) -> tuple[float, float]:
     """The heading of Party documents (HD 36, as the templates draw it): superior body, issuing body in capitals
     and "*" on the left; ĐẢNG CỘNG SẢN VIỆT NAM underlined and "<place>, ngày … tháng … năm …" on the right."""
     pdf.add_page()
@@ -76,13 +111,15 @@ def _cover(pdf, info: PacketInfo, documents: int, total: int) -> None:
     y = _centered(pdf, LEFT, y + 8, RIGHT - LEFT, info.unit.upper(), "B", 15, 8)
 
     rows = [("Năm kiểm điểm", str(info.year)), ("Căn cứ", info.regime), ("Số văn bản", str(documents)),
-            ("Tổng số trang", f"{total} (kể cả bìa và mục lục)"), ("Mã hồ sơ", info.packet_code)]
+            ("Tổng số trang", f"{total} (kể cả bìa và mục lục)"), ("Mã hồ sơ", "")]
     y = max(y + 25, 175)
     for label, value in rows:
         pdf.set_font("Serif", "", 14)
         pdf.set_xy(40, y)
-        pdf.multi_cell(135, 8, f"{label}: {value}", align="L", new_x="LEFT", new_y="NEXT")
+        pdf.multi_cell(135, 8, f"{label}: {value}".rstrip(), align="L", new_x="LEFT", new_y="NEXT")
+        code_at = (40 + pdf.get_string_width(f"{label}: "), y + 8 * 0.75)
         y = pdf.get_y()
+    return code_at
 
 
 def _contents(pdf, entries: list[Entry], first_part_page: int) -> int:

@@ -159,6 +159,14 @@ class Stamper:
             fonts = resources.Font = pikepdf.Dictionary()
         fonts[FONT_NAME] = self.font
 
+    def label(self, page: pikepdf.Page, at_mm: tuple[float, float], text: str, size: float) -> None:
+        """Text in the stamp font at (x, baseline) in mm from the top-left of an unrotated page (the cover's code)."""
+        height = float(page.mediabox[3]) - float(page.mediabox[1])
+        encoded = b"".join(self.glyphs[c][0] for c in text)
+        ops = b"BT 0 g %s %g Tf %.3f %.3f Td <%s> Tj ET\n" % (bytes(FONT_NAME), size, at_mm[0] * MM,
+                                                              height - at_mm[1] * MM, encoded.hex().encode())
+        self._append(page, ops)
+
     def _append(self, page: pikepdf.Page, ops: bytes) -> None:
         stream = pikepdf.Stream(self.pdf, ops)
         contents = page.obj.get("/Contents")
