@@ -4,12 +4,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from . import members, text, units
 from .catalog import DocumentKind, get_kind, kinds_for, personal_review_kind
-from .errors import NotFound
+from .errors import NotFound, ServiceError
 from .models import Document, DocumentRevision, Member, ReviewCycle, Unit, User, utcnow
 from .regimes import regime_for_year
 
@@ -144,15 +145,44 @@ def open_document(session: Session, kind: DocumentKind, unit: Unit, year: int, *
     return doc
 
 
+class StaleRevision(ServiceError):
+    """Someone saved the document after the revision this save started from: nothing was written."""
+
+    status = 409
+    code = "phien_ban_cu"
+
+    def __init__(self, doc_id: int, current_revision: int) -> None:
+        super().__init__(f"Văn bản đã được lưu bởi người khác (lần lưu thứ {current_revision}) sau khi bạn mở nó: "
+                         "nội dung bạn gửi chưa được lưu, bản của người kia không bị ghi đè.")
+        self.doc_id, self.current_revision = doc_id, current_revision
+        self.extra = {"current_revision": current_revision}
+
+
 def save_revision(session: Session, doc: Document, data: dict[str, Any], user: User | None, *,
-                  status: str = "draft", note: str = "") -> DocumentRevision:
-    """Store new content as a new revision; earlier revisions stay untouched."""
+                  status: str = "draft", note: str = "", base_revision: int | None = None) -> DocumentRevision:
+    """Store new content as a new revision; earlier revisions stay untouched.
+
+    `base_revision` is the revision the person started from (pages and API always send it); None means
+    "whatever is current" (system writes in one transaction). Either way the counter moves by a conditional
+    UPDATE … WHERE revision = base, so of two saves racing from the same revision exactly one wins and the
+    other raises StaleRevision (409) with nothing written, on PostgreSQL (row lock, then re-check) and SQLite
+    (write lock) alike."""
+    base = doc.revision if base_revision is None else base_revision
+    if base != doc.revision:
+        raise StaleRevision(doc.id, doc.revision)
     data = text.clean_data(data)
-    doc.revision += 1
-    doc.data = dict(data)
-    doc.status = status
-    doc.updated_at = utcnow()
-    rev = DocumentRevision(document_id=doc.id, number=doc.revision, data=dict(data), status=status, note=note,
+    now = utcnow()
+    result = session.execute(
+        update(Document).where(Document.id == doc.id, Document.revision == base)
+        .values(revision=base + 1, data=dict(data), status=status, updated_at=now)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        current = session.scalar(select(Document.revision).where(Document.id == doc.id)
+                                 .execution_options(populate_existing=True))
+        raise StaleRevision(doc.id, current if current is not None else base + 1)
+    for key, value in (("revision", base + 1), ("data", dict(data)), ("status", status), ("updated_at", now)):
+        set_committed_value(doc, key, value)  # what the UPDATE wrote; the ORM must not write it again
+    rev = DocumentRevision(document_id=doc.id, number=base + 1, data=dict(data), status=status, note=note,
                            saved_by_id=user.id if user else None)
     session.add(rev)
     session.flush()

@@ -7,6 +7,7 @@ class ServiceError(Exception):
 
     status = 400
     code = "loi"
+    extra: dict = {}  # more facts for API clients (e.g. the current revision of a stale save)
 
     def __init__(self, message: str, *, detail: str | None = None) -> None:
         super().__init__(message)

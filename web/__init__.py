@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from . import api_documents, api_review  # noqa: F401  (their routes join api.bp when imported)
 from . import (accounts, api, api_org, archive, auth, cli, database, display, errors, health, inputs, jobs, org, pages,
                pdf, review)
 

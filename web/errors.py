@@ -21,12 +21,13 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def respond(status: int, message: str, fields: dict | None = None):
-    """One error shape for both audiences."""
+def respond(status: int, message: str, fields: dict | None = None, extra: dict | None = None):
+    """One error shape for both audiences (`extra`: more keys for API clients, e.g. current_revision)."""
     if wants_json():
         body = {"error": message}
         if fields:
             body["fields"] = fields
+        body.update(extra or {})
         return jsonify(body), status
     return render_template("error.html", status=status, message=message, fields=fields or {}), status
 
@@ -46,7 +47,7 @@ def init_app(app: Flask) -> None:
         fields = exc.fields if isinstance(exc, InvalidInput) else None
         if exc.status >= 500:
             log.error("%s: %s (%s)", exc.__class__.__name__, exc.message, exc.detail)
-        return respond(exc.status, exc.message, fields)
+        return respond(exc.status, exc.message, fields, exc.extra)
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):

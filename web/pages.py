@@ -19,6 +19,7 @@ from service.review import ratings
 from .auth import current, current_actor
 from .database import session
 from .downloads import saved_document_file
+from .inputs import int_param
 from .review import UNIT_FAMILIES
 
 bp = Blueprint("pages", __name__)
@@ -117,11 +118,20 @@ def edit(doc_id: int):
         return _page(doc, kind, form)
     final = request.form.get("action") == "check"
     kind, form = _form_for(doc, request.form, draft=not final)
+    base = _base_revision(doc)
+    if base != doc.revision:
+        return _stale_page(doc, kind, form)
     if not form.validate():
         flash("Chưa lưu: có mục chưa hợp lệ, xem thông báo đỏ dưới từng mục. Nội dung bạn vừa nhập vẫn còn "
               "trên trang; bản đã lưu trước đó không bị thay đổi.", "error")
-        return _page(doc, kind, form), 422
-    documents.save_revision(db, doc, form.json_data(), current(), status="submitted" if final else "draft")
+        return _page(doc, kind, form, base_revision=base), 422
+    try:
+        documents.save_revision(db, doc, form.json_data(), current(), status="submitted" if final else "draft",
+                                base_revision=base)
+    except documents.StaleRevision:  # someone saved between our read and our write
+        db.rollback()
+        db.refresh(doc)
+        return _stale_page(doc, kind, form)
     ratings.record_self_from_document(db, doc, current(), current_actor())
     db.commit()
     flash("Đã lưu và kiểm tra đủ các mục: có thể tải văn bản." if final else "Đã lưu bản nháp.", "info")
@@ -132,7 +142,47 @@ def _as_formdata(data: dict) -> dict:
     return {k: ("" if v is None else str(v)) for k, v in data.items()}
 
 
-def _page(doc, kind, form):
+def _base_revision(doc) -> int:
+    """The revision the page was opened at (hidden field); a form without one is taken as the current revision."""
+    raw = request.form.get("base_revision", "")
+    return int_param(raw, "base_revision") if raw else doc.revision
+
+
+def _stale_page(doc, kind, form):
+    """409: what the person typed stays in the form; the other person's saved version is shown beside it; the
+    next save (which now names the latest revision) replaces it deliberately."""
+    form.validate()
+    theirs = _differences(form, doc.data)
+    flash(f"Chưa lưu: người khác đã lưu văn bản này (lần lưu thứ {doc.revision}) trong lúc bạn sửa. Nội dung bạn "
+          "nhập vẫn còn nguyên trong biểu mẫu; bản của người kia hiện bên cạnh. Xem lại rồi bấm lưu lần nữa nếu "
+          "muốn thay bằng bản của bạn.", "error")
+    return _page(doc, kind, form, base_revision=doc.revision, theirs=theirs), 409
+
+
+def _differences(form, latest: dict) -> list[dict]:
+    """Fields whose latest saved value differs from what the person sent: label, anchor, value as text."""
+    mine = form.json_data()
+    out = []
+    for field in form:
+        name = field.short_name
+        if name == "year" or name not in mine or mine.get(name) == latest.get(name):
+            continue
+        out.append({"label": field.label.text, "anchor": f"f-{field.name}", "value": _as_text(latest.get(name))})
+    return out
+
+
+def _as_text(value) -> str:
+    if value is None or value == "":
+        return "(để trống)"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, list):
+        return "\n".join(" · ".join(_as_text(v) for v in row.values() if v not in ("", None))
+                         if isinstance(row, dict) else _as_text(row) for row in value) or "(để trống)"
+    return str(value)
+
+
+def _page(doc, kind, form, *, base_revision: int | None = None, theirs: list[dict] | None = None):
     for field in form:
         if hasattr(field, "row_form"):  # spare lines to type into
             for _ in range(3 if field.entries else 5):
@@ -142,7 +192,8 @@ def _page(doc, kind, form):
         refresh_url = url_for("review.refresh_unit_document", unit_id=doc.cycle.unit_id, year=doc.cycle.year,
                               family=kind.family)
     return render_template("document_form.html", doc=doc, kind=kind, form=form, statuses=DOCUMENT_STATUSES,
-                           refresh_url=refresh_url)
+                           refresh_url=refresh_url, theirs=theirs or [],
+                           base_revision=doc.revision if base_revision is None else base_revision)
 
 
 @bp.get("/documents/<int:doc_id>/download/<fmt>")
