@@ -153,9 +153,11 @@ def test_page_member_facts_long_text_is_refused_on_the_field(client, auth, token
 
 
 @pytest.mark.parametrize("value", ["1e309", "²", str(HUGE), "9" * 5000, "Nguyễn\x00Văn"])
-def test_page_document_form_odd_values_keep_what_was_typed(client, auth, value):
-    auth.login("tuyet")
-    page = client.get("/reviews/2025", follow_redirects=True)
+def test_page_document_form_odd_values_keep_what_was_typed(client, auth, token_for, chi_bo, value):
+    board = client.get(f"/api/v1/units/{chi_bo}/review/2026", headers=_admin(token_for)).get_json()
+    member_id = next(m["member_id"] for m in board["members"] if m["full_name"] == "Trần Thị Bình")
+    auth.login("admin")
+    page = client.get(f"/members/{member_id}/reviews/2026", follow_redirects=True)
     url = page.request.path
     form = {"score_tasks": value, "score_general": value, "full_name": value, "a_i_1": value, "action": "draft",
             "csrf_token": csrf_token(page.get_data(as_text=True))}
