@@ -19,6 +19,7 @@ run: setup
 
 test: setup-test
 	$(VENV)/bin/ruff check --select F,E9 .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/python -m pytest
 
 lint: setup-test

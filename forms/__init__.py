@@ -1,9 +1,69 @@
-"""Input forms: one module per area; each form validates and builds its template's context."""
+"""Input forms: one module per area; each form validates a kind's data and builds its template's context.
+
+Importing this package registers each form as the schema of its kinds (service.catalog.KindSchema), so the
+domain reaches the fields without importing this layer. The web app and the job worker import it at start.
+"""
 from __future__ import annotations
 
+from typing import Any
+
+from service import catalog
 from service.catalog import DocumentKind
+
+from . import prefill
+from .base import DocumentForm
+from .collective import CollectiveReport124Form, CollectiveReport366Form
+from .commitment import CommitmentForm
+from .decisions import ReratingDecision366Form
+from .dossier import DossierList366Form
+from .meeting import MinutesForm
+from .personal import (LeaderReview124Form, LeaderReview366Form, MemberReview124Form, MemberReview366Form,
+                       OutsideReview366Form)
+from .rating_result import RatingResultForm
+from .self_rating import SelfRating366Form
+from .summary import SummaryForm
+from .voting import BallotForm, VoteCountForm
+
+# Which form captures each kind (customary documents: the same form in both regimes).
+FORMS: dict[str, type[DocumentForm]] = {
+    "collective-report-366": CollectiveReport366Form, "leader-review-366": LeaderReview366Form,
+    "member-review-366": MemberReview366Form, "outside-review-366": OutsideReview366Form,
+    "rerating-decision-366": ReratingDecision366Form, "dossier-list-366": DossierList366Form,
+    "self-rating-366": SelfRating366Form, "collective-report-124": CollectiveReport124Form,
+    "member-review-124": MemberReview124Form, "leader-review-124": LeaderReview124Form,
+    **{f"{family}-{regime}": form for family, form in (
+        ("commitment", CommitmentForm), ("rating-result", RatingResultForm), ("minutes", MinutesForm),
+        ("ballot", BallotForm), ("vote-count", VoteCountForm), ("summary", SummaryForm))
+       for regime in ("124", "366")},
+}
+
+
+class FormSchema:
+    """A kind's schema (service.catalog.KindSchema) backed by its WTForms class."""
+
+    def __init__(self, form_class: type[DocumentForm]) -> None:
+        self.form_class = form_class
+        self.recorded = bool(getattr(form_class, "RECORDED", None))
+
+    def check(self, kind: DocumentKind, data: dict[str, Any], *, draft: bool = False) -> dict[str, Any]:
+        return self.form_class.from_json(data, kind=kind, draft=draft).check()
+
+    def context(self, kind: DocumentKind, data: dict[str, Any]) -> dict[str, Any]:
+        return self.form_class(kind=kind).to_context(data, kind)
+
+    def initial_data(self, facts: dict[str, Any]) -> dict[str, Any]:
+        return self.form_class.initial_data(facts)
+
+    def refreshed(self, saved: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
+        return prefill.refreshed(self.form_class, saved, facts)
+
+    def describe(self) -> list[dict[str, Any]]:
+        return self.form_class.describe()
+
+
+catalog.register_schemas({code: FormSchema(form) for code, form in FORMS.items()})
 
 
 def context_for(kind: DocumentKind, data: dict) -> dict:
     """The template context of a kind from its stored (already validated) data."""
-    return kind.form_class()(kind=kind).to_context(data, kind)
+    return catalog.schema_of(kind).context(kind, data)

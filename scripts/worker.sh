@@ -30,5 +30,5 @@ esac
 export DATABASE_URL DATA_DIR PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 # SimpleWorker runs jobs in this process, so its warm LibreOffice pool serves every job (a forking worker
 # would start and abandon a cold pool per job); cancelling stays cooperative (between documents).
-exec "${VENV:-.venv}/bin/python" -m rq.cli worker --worker-class rq.worker.SimpleWorker --url "$REDIS_URL" "$@" \
+exec "${VENV:-.venv}/bin/python" -m rq.cli worker --worker-class web.worker.Worker --url "$REDIS_URL" "$@" \
   "${JOBS_QUEUE:-kiemdiem}"

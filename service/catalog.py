@@ -1,12 +1,15 @@
-"""The document kinds, declared once: routes, API, forms, rendering and packets follow from here."""
+"""The document kinds, declared once: routes, API, forms, rendering and packets follow from here.
+
+What a kind's fields are (their checks, the template context they build, how a new document starts) reaches
+the domain through a KindSchema registered for the kind; the input layer (forms/) registers them when it is
+imported, at the start of the web app and of a job worker. The domain never imports that layer."""
 from __future__ import annotations
 
-import importlib
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable, Mapping, Protocol
 
 from .errors import NotFound
 from .regimes import QD124, QD366, Regime
@@ -46,7 +49,6 @@ class DocumentKind:
     form_code: str  # as printed on the paper; the letter is a label only, never a key
     regime: Regime
     subject: str  # one of SUBJECTS
-    form: str  # "module:Class" of its WTForms form in forms/
     template: str  # path under doc_templates/
     file_stem: str  # download name; {year} and {name} are filled in
     packet_order: int | None  # unit documents < 100, then each member's (100–899), then ≥ 900; None: never
@@ -78,10 +80,14 @@ class DocumentKind:
         """The DOCX template on disk."""
         return TEMPLATES_DIR / self.template
 
+    @property
+    def schema(self) -> "KindSchema":
+        """The kind's fields as registered by the input layer (see KindSchema)."""
+        return schema_of(self)
+
     def form_class(self):
-        """The WTForms class that captures this kind (imported lazily: service knows no web code)."""
-        module, _, name = self.form.partition(":")
-        return getattr(importlib.import_module(module), name)
+        """The page form class that captures this kind (opaque to the domain: only web/ and forms/ use it)."""
+        return self.schema.form_class
 
     def stem(self, year: int, name: str) -> str:
         """A file name without extension, like 'Ban-kiem-diem-ca-nhan-2025-Nguyen-Van-An' (ASCII, safe everywhere)."""
@@ -92,71 +98,116 @@ class DocumentKind:
         return f"{self.stem(year, name)}.{ext}"
 
 
-def _official(code: str, title: str, number: str, regime: Regime, subject: str, form: str, template: str,
+def _official(code: str, title: str, number: str, regime: Regime, subject: str, template: str,
               file_stem: str, packet_order: int | None, confidence: str) -> DocumentKind:
     """A form of Hướng dẫn 25 or 43, printed with its code, e.g. 'Mẫu 2B-HD KĐ.ĐG 2025'."""
     return DocumentKind(code=code, title=title, form_code=f"Mẫu {number}-HD KĐ.ĐG {regime.form_year}",
-                        regime=regime, subject=subject, form=form, template=template, file_stem=file_stem,
+                        regime=regime, subject=subject, template=template, file_stem=file_stem,
                         packet_order=packet_order, confidence=confidence, form_number=number)
 
 
-def _customary(code: str, title: str, subject: str, form: str, template: str, file_stem: str,
+def _customary(code: str, title: str, subject: str, template: str, file_stem: str,
                packet_order: int | None, **extra) -> tuple[DocumentKind, ...]:
     """A document every chi bộ makes without a central form: the same template in both regimes."""
     return tuple(DocumentKind(code=f"{code}-{regime.code}", title=title, form_code="", regime=regime,
-                              subject=subject, form=form, template=template, file_stem=file_stem,
+                              subject=subject, template=template, file_stem=file_stem,
                               packet_order=packet_order, confidence="L", **extra) for regime in (QD124, QD366))
 
 
 KINDS: tuple[DocumentKind, ...] = (
     # Hướng dẫn 43-HD/BTCTW (Quy định 366), review years from 2025
     _official("collective-report-366", "Báo cáo kiểm điểm, tự đánh giá, xếp loại chất lượng của tập thể", "01",
-              QD366, "collective", "forms.collective:CollectiveReport366Form", "qd366/collective_report.docx",
+              QD366, "collective", "qd366/collective_report.docx",
               "Bao-cao-kiem-diem-tap-the-{year}-{name}", 10, "M"),
     _official("leader-review-366", "Bản kiểm điểm, tự đánh giá, xếp loại cá nhân giữ chức vụ lãnh đạo, quản lý", "2A",
-              QD366, "leader", "forms.personal:LeaderReview366Form", "qd366/personal_leader.docx",
+              QD366, "leader", "qd366/personal_leader.docx",
               "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "L"),
     _official("member-review-366", "Bản kiểm điểm, tự đánh giá, xếp loại cá nhân không giữ chức vụ lãnh đạo, quản lý",
-              "2B", QD366, "member", "forms.personal:MemberReview366Form", "qd366/personal_member.docx",
+              "2B", QD366, "member", "qd366/personal_member.docx",
               "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "M"),
     _official("outside-review-366", "Bản kiểm điểm, tự đánh giá, xếp loại cá nhân là đảng viên không làm việc trong "
-              "hệ thống chính trị", "2C", QD366, "member_outside", "forms.personal:OutsideReview366Form",
+              "hệ thống chính trị", "2C", QD366, "member_outside",
               "qd366/personal_outside.docx", "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "M"),
     _official("rerating-decision-366", "Quyết định đánh giá, xếp loại lại tổ chức đảng, đảng viên", "03", QD366,
-              "unit", "forms.decisions:ReratingDecision366Form", "qd366/rerating_decision.docx",
+              "unit", "qd366/rerating_decision.docx",
               "Quyet-dinh-xep-loai-lai-{year}-{name}", 70, "L"),
     _official("dossier-list-366", "Danh mục hồ sơ kiểm điểm, đánh giá, xếp loại", "04", QD366, "unit",
-              "forms.dossier:DossierList366Form", "qd366/dossier_list.docx", "Danh-muc-ho-so-{year}-{name}", 900, "L"),
+              "qd366/dossier_list.docx", "Danh-muc-ho-so-{year}-{name}", 900, "L"),
     _official("self-rating-366", "Bản tự đánh giá, xếp loại của cá nhân Quý, Năm", "05", QD366, "leader",
-              "forms.self_rating:SelfRating366Form", "qd366/self_rating.docx", "Ban-tu-danh-gia-{year}-{name}",
-              115, "L"),
+              "qd366/self_rating.docx", "Ban-tu-danh-gia-{year}-{name}", 115, "L"),
     # Hướng dẫn 25-HD/BTCTW (Quy định 124), review years 2023 and 2024
     _official("collective-report-124", "Báo cáo kiểm điểm tập thể", "01", QD124, "collective",
-              "forms.collective:CollectiveReport124Form", "qd124/collective_report.docx",
-              "Bao-cao-kiem-diem-tap-the-{year}-{name}", 10, "L"),
+              "qd124/collective_report.docx", "Bao-cao-kiem-diem-tap-the-{year}-{name}", 10, "L"),
     _official("member-review-124", "Bản kiểm điểm cá nhân không giữ chức vụ lãnh đạo, quản lý", "02A", QD124,
-              "member", "forms.personal:MemberReview124Form", "qd124/personal_member.docx",
+              "member", "qd124/personal_member.docx",
               "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "L"),
     _official("leader-review-124", "Bản kiểm điểm cá nhân giữ chức vụ lãnh đạo, quản lý", "02B", QD124, "leader",
-              "forms.personal:LeaderReview124Form", "qd124/personal_leader.docx",
-              "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "L"),
+              "qd124/personal_leader.docx", "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "L"),
     # Customary documents of every chi bộ (REFERENCE.md §4–5), both regimes
-    *_customary("commitment", "Bản cam kết tu dưỡng, rèn luyện, phấn đấu", "member", "forms.commitment:CommitmentForm",
+    *_customary("commitment", "Bản cam kết tu dưỡng, rèn luyện, phấn đấu", "member",
                 "common/commitment.docx", "Ban-cam-ket-{year}-{name}", 120),
     *_customary("rating-result", "Kết quả đánh giá, xếp loại chất lượng đảng viên", "member",
-                "forms.rating_result:RatingResultForm", "common/rating_result.docx", "Ket-qua-xep-loai-{year}-{name}",
-                130),
+                "common/rating_result.docx", "Ket-qua-xep-loai-{year}-{name}", 130),
     *_customary("minutes", "Biên bản hội nghị kiểm điểm, đánh giá, xếp loại chất lượng đảng viên", "meeting",
-                "forms.meeting:MinutesForm", "common/minutes.docx", "Bien-ban-hoi-nghi-{year}-{name}", 20),
-    *_customary("ballot", "Phiếu đánh giá, xếp loại chất lượng đảng viên", "meeting", "forms.voting:BallotForm",
+                "common/minutes.docx", "Bien-ban-hoi-nghi-{year}-{name}", 20),
+    *_customary("ballot", "Phiếu đánh giá, xếp loại chất lượng đảng viên", "meeting",
                 "common/ballot.docx", "Phieu-danh-gia-xep-loai-{year}-{name}", None),
     *_customary("vote-count", "Biên bản kiểm phiếu đánh giá, xếp loại chất lượng đảng viên", "meeting",
-                "forms.voting:VoteCountForm", "common/vote_count.docx", "Bien-ban-kiem-phieu-{year}-{name}", 30),
+                "common/vote_count.docx", "Bien-ban-kiem-phieu-{year}-{name}", 30),
     *_customary("summary", "Biểu tổng hợp kết quả đánh giá, xếp loại đảng viên của chi bộ", "unit",
-                "forms.summary:SummaryForm", "common/summary.docx", "Bieu-tong-hop-xep-loai-{year}-{name}", 40,
+                "common/summary.docx", "Bieu-tong-hop-xep-loai-{year}-{name}", 40,
                 spreadsheet="service.spreadsheets:summary_workbook"),
 )
 _BY_CODE = {k.code: k for k in KINDS}
+
+
+class KindSchema(Protocol):
+    """A kind's fields as the domain uses them; forms/ provides one per kind (catalog.register_schemas)."""
+
+    form_class: Any  # the page form of the input layer; the domain never looks inside
+    recorded: bool  # the document takes recorded facts (meeting, ratings) and can be refreshed from them
+
+    def check(self, kind: DocumentKind, data: dict[str, Any], *, draft: bool = False) -> dict[str, Any]:
+        """The data cleaned and checked (a draft may be incomplete), or InvalidInput with per-field messages."""
+
+    def context(self, kind: DocumentKind, data: dict[str, Any]) -> dict[str, Any]:
+        """The template context of checked data: exactly the variables the kind's templates may use."""
+
+    def initial_data(self, facts: dict[str, Any]) -> dict[str, Any]:
+        """What a new document starts with, from what the system knows."""
+
+    def refreshed(self, saved: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
+        """Saved data with the recorded facts put in again, everything typed by hand kept."""
+
+    def describe(self) -> list[dict[str, Any]]:
+        """The fields as /api/v1/kinds lists them."""
+
+
+_SCHEMAS: dict[str, KindSchema] = {}
+
+
+def register_schemas(schemas: Mapping[str, KindSchema]) -> None:
+    """Called by the input layer at import: every kind must get exactly one schema."""
+    unknown = set(schemas) - set(_BY_CODE)
+    if unknown:
+        raise ValueError(f"schemas for kinds the catalog does not declare: {sorted(unknown)}")
+    _SCHEMAS.update(schemas)
+
+
+def schema_of(kind: DocumentKind) -> KindSchema:
+    """The registered schema of a kind."""
+    try:
+        return _SCHEMAS[kind.code]
+    except KeyError:
+        raise RuntimeError(f"no schema registered for {kind.code}: the process must import forms at start "
+                           "(web/__init__.py, web/worker.py)") from None
+
+
+def document_context(kind: DocumentKind, data: dict[str, Any]) -> dict[str, Any]:
+    """The template context of a saved document, checked as a final document first (InvalidInput lists what is
+    missing): the one way from stored data to what a template prints."""
+    schema = schema_of(kind)
+    return schema.context(kind, schema.check(kind, data))
 
 
 def all_kinds() -> tuple[DocumentKind, ...]:

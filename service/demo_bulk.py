@@ -148,13 +148,13 @@ def _fill(session: Session, unit: Unit, year: int, rng: random.Random) -> None:
         doc = documents.open_personal_review(session, member, year, PLACE)
         facts = documents.member_facts(member, year, PLACE)
         payload = {k: v for k, v in review_data(member, year, rng, facts).items() if k in _fields(kind)}
-        clean = kind.form_class().from_json(payload, kind=kind).check()
+        clean = kind.schema.check(kind, payload)
         documents.save_revision(session, doc, clean, None, status="submitted")
         commitment = get_kind(f"commitment-{regime.code}")
         cdoc = documents.open_document(session, commitment, unit, year, member=member, facts=facts)
         data = {k: v for k, v in {**cdoc.data, "year": year}.items() if k in _fields(commitment)}
         try:
-            clean = commitment.form_class().from_json(data, kind=commitment).check()
+            clean = commitment.schema.check(commitment, data)
         except InvalidInput:  # a commitment the generator cannot complete stays a draft, as a real one would
             documents.save_revision(session, cdoc, data, None, status="draft")
         else:
@@ -162,7 +162,7 @@ def _fill(session: Session, unit: Unit, year: int, rng: random.Random) -> None:
 
 
 def _fields(kind: DocumentKind) -> set[str]:
-    return {f["name"] for f in kind.form_class().describe()}
+    return {f["name"] for f in kind.schema.describe()}
 
 
 def _submit(session: Session, code: str, unit: Unit, year: int, extra: dict[str, Any], *,
@@ -171,7 +171,7 @@ def _submit(session: Session, code: str, unit: Unit, year: int, extra: dict[str,
     kind = get_kind(code)
     doc = documents.open_document(session, kind, unit, year, member=member, facts=facts)
     data = {k: v for k, v in {**doc.data, **extra, "year": year}.items() if k in _fields(kind)}
-    clean = kind.form_class().from_json(data, kind=kind).check()  # a generator bug fails loudly here
+    clean = kind.schema.check(kind, data)  # a generator bug fails loudly here
     documents.save_revision(session, doc, clean, None, status="submitted")
     return doc
 
@@ -256,7 +256,7 @@ def _vote_count(facts: dict[str, Any], people: list[Member], votes: dict[str, di
 def _summary(code: str, facts: dict[str, Any], people: list[Member], levels: dict[str, str]) -> dict[str, Any]:
     """The kind's own rows (notes for those not rated) with the self level and the chi bộ's proposal; the decision
     column stays empty until the higher level decides."""
-    rows = get_kind(code).form_class().initial_data(facts)["rows"]
+    rows = get_kind(code).schema.initial_data(facts)["rows"]
     return {"rows": [row if row["note"] else {**row, "self_level": levels[row["full_name"]],
                                               "proposal": levels[row["full_name"]]} for row in rows],
             "signer_name": _holder(people, "bí thư")}

@@ -137,7 +137,7 @@ def open_document(session: Session, kind: DocumentKind, unit: Unit, year: int, *
     if doc is None:
         facts = dict(facts or {})
         facts["previous"] = previous_data(session, kind.code, cycle, key)
-        initial = kind.form_class().initial_data(facts)
+        initial = kind.schema.initial_data(facts)
         doc = Document(kind_code=kind.code, cycle_id=cycle.id, member_id=member.id if member else None,
                        subject_unit_id=None if member else unit.id, subject_key=key, data=initial)
         session.add(doc)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from . import bounds, render, text
 from .access import subtree_ids
-from .catalog import get_kind, slug
+from .catalog import document_context, get_kind, slug
 from .convert import get_pool
 from .errors import InvalidInput, NotFound, ServiceError
 from .jobs import JobContext, register
@@ -216,16 +216,14 @@ def _page_runs(plan_: Plan, spans: list[PageSpan]) -> list[PageRun]:
 
 def render_docx(session: Session, planned: PlannedDoc) -> bytes:
     """The document's DOCX from its saved data, checked again as the API would."""
-    import forms  # the forms own the template context; imported here so service stays importable alone
-
     doc = session.get(Document, planned.document_id)
     kind = get_kind(doc.kind_code)
     try:
-        data = kind.form_class().from_json(doc.data, kind=kind).check()
+        context = document_context(kind, doc.data)
     except InvalidInput as exc:
         raise ServiceError(f"Văn bản “{planned.title}” chưa hợp lệ: "
                            + "; ".join(f"{k}: {' '.join(v)}" for k, v in list(exc.fields.items())[:3])) from exc
-    return render.render(kind, forms.context_for(kind, data))
+    return render.render(kind, context)
 
 
 @dataclass

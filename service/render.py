@@ -88,7 +88,7 @@ def render_template(path: Path, context: dict[str, Any]) -> bytes:
 
 
 def render(kind: DocumentKind, context: dict[str, Any]) -> bytes:
-    """The DOCX of a kind from its template context (see forms.context_for)."""
+    """The DOCX of a kind from its template context (see catalog.document_context)."""
     return render_template(kind.template_path, context)
 
 

@@ -52,7 +52,7 @@ def kinds():
     return jsonify([{
         "code": k.code, "title": k.title, "form_code": k.form_code, "regime": k.regime.code,
         "regulation": k.regime.regulation, "guide": k.regime.guide, "subject": k.subject,
-        "fields": k.form_class().describe(),
+        "fields": k.schema.describe(),
     } for k in all_kinds()])
 
 

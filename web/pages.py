@@ -188,7 +188,7 @@ def _page(doc, kind, form, *, base_revision: int | None = None, theirs: list[dic
             for _ in range(3 if field.entries else 5):
                 field.append_entry()
     refresh_url = None  # unit documents that take the recorded meeting and ratings can be brought up to date
-    if doc.member_id is None and kind.family in UNIT_FAMILIES and getattr(kind.form_class(), "RECORDED", None):
+    if doc.member_id is None and kind.family in UNIT_FAMILIES and kind.schema.recorded:
         refresh_url = url_for("review.refresh_unit_document", unit_id=doc.cycle.unit_id, year=doc.cycle.year,
                               family=kind.family)
     return render_template("document_form.html", doc=doc, kind=kind, form=form, statuses=DOCUMENT_STATUSES,

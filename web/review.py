@@ -5,7 +5,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask import session as flask_session
 from flask_login import login_required
 
-from forms import prefill
 from forms.review import MemberYearForm, StepForm
 from service import access, documents, dossier
 from service.archive import listing
@@ -209,7 +208,7 @@ def refresh_unit_document(unit_id: int, year: int, family: str):
     unit = _unit(unit_id)
     regime = regime_for_year(year)
     kind = next((k for k in kinds_for(regime) if k.family == family and k.family in UNIT_FAMILIES), None)
-    if kind is None or not getattr(kind.form_class(), "RECORDED", None):
+    if kind is None or not kind.schema.recorded:
         raise NotFound("Không có loại văn bản này hoặc văn bản không lấy dữ liệu từ hội nghị.")
     settings = current_app.config["SETTINGS"]
     facts = documents.unit_facts(unit, year, settings.default_place)
@@ -218,9 +217,7 @@ def refresh_unit_document(unit_id: int, year: int, family: str):
     session().commit()  # a document opened here for the first time stays, whatever follows
     back = redirect(url_for("pages.edit", doc_id=doc.id))
     try:
-        form = kind.form_class().from_json(prefill.refreshed(kind.form_class(), doc.data, facts), kind=kind,
-                                           draft=True)
-        data = form.check()
+        data = kind.schema.check(kind, kind.schema.refreshed(doc.data, facts), draft=True)
     except InvalidInput as exc:
         flash("Chưa cập nhật: dữ liệu sau khi cập nhật chưa hợp lệ, văn bản giữ nguyên. " + "; ".join(
             f"{name}: {' '.join(msgs)}" for name, msgs in list(exc.fields.items())[:5]), "error")

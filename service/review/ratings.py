@@ -113,8 +113,6 @@ def record_result_document(session: Session, cycle: ReviewCycle, member: Member,
     (so the member's packet takes it), when it differs from the saved one; earlier revisions stay. The levels and
     votes are refreshed from the records, whatever else was edited by hand is kept. A result the records cannot
     complete (no proposal recorded, no superior unit) is saved as a draft to finish by hand. Yearly cycles only."""
-    import forms.prefill  # the forms own the document data; imported here so service stays importable alone
-
     if cycle.quarter:
         return None
     kind = get_kind(f"rating-result-{regime_for_year(cycle.year).code}")
@@ -136,13 +134,12 @@ def record_result_document(session: Session, cycle: ReviewCycle, member: Member,
     if decision is not None and decision.at is not None:
         facts["decided_on"] = decision.at.date().isoformat()  # a first guess at the committee's date, editable
     doc = documents.open_document(session, kind, unit, cycle.year, member=member, facts=facts)
-    form_cls = kind.form_class()
-    fresh = forms.prefill.refreshed(form_cls, doc.data, facts)
+    fresh = kind.schema.refreshed(doc.data, facts)
     status, note = "submitted", "Theo kết quả xếp loại đã ghi"
     try:
-        data = form_cls.from_json(fresh, kind=kind).check()
+        data = kind.schema.check(kind, fresh)
     except InvalidInput as exc:
-        data = form_cls.from_json(fresh, kind=kind, draft=True).check()
+        data = kind.schema.check(kind, fresh, draft=True)
         status = "draft"
         note = "Theo kết quả xếp loại đã ghi; còn thiếu: " + ", ".join(exc.fields)
     if doc.revision and data == doc.data:
