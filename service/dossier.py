@@ -19,7 +19,7 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import bounds, render, text
+from . import bounds, render, templates, text
 from .access import subtree_ids
 from .catalog import document_context, get_kind, slug
 from .convert import get_pool
@@ -223,7 +223,7 @@ def render_docx(session: Session, planned: PlannedDoc) -> bytes:
     except InvalidInput as exc:
         raise ServiceError(f"Văn bản “{planned.title}” chưa hợp lệ: "
                            + "; ".join(f"{k}: {' '.join(v)}" for k, v in list(exc.fields.items())[:3])) from exc
-    return render.render(kind, context)
+    return render.render(kind, context, templates.in_force(session, kind, doc.cycle.unit_id))
 
 
 @dataclass
@@ -242,7 +242,8 @@ def print_code_of(planned: PlannedDoc) -> str:
 
 def _render_key(session: Session, planned: PlannedDoc) -> str:
     doc = session.get(Document, planned.document_id)
-    return render.render_key(get_kind(doc.kind_code), doc.data)
+    kind = get_kind(doc.kind_code)
+    return render.render_key(kind, doc.data, templates.in_force(session, kind, doc.cycle.unit_id))
 
 
 def _to_pdf(convert: Converter, planned: PlannedDoc, pdfa: bool) -> Callable[[bytes], bytes]:

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from . import render
 from .catalog import DocumentKind
 from .errors import InvalidInput
+from .templates import TemplateSource
 
 MIMETYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -32,7 +33,8 @@ class OutputFile:
     mimetype: str
 
 
-def produce(kind: DocumentKind, context: dict[str, Any], fmt: str, converter: Converter) -> OutputFile:
+def produce(kind: DocumentKind, context: dict[str, Any], fmt: str, converter: Converter,
+            source: TemplateSource | None = None) -> OutputFile:
     """Render the DOCX and, for PDF, convert it; XLSX comes from the kind's workbook builder and the same
     context. The file name comes from the catalog."""
     if fmt not in kind.formats:
@@ -43,7 +45,7 @@ def produce(kind: DocumentKind, context: dict[str, Any], fmt: str, converter: Co
     if fmt == "xlsx":
         content = spreadsheet(kind, context)
     else:
-        docx = render.render(kind, context)
+        docx = render.render(kind, context, source)
         content = docx if fmt == "docx" else converter.to_pdf(docx, name=kind.title)
     return OutputFile(content, kind.file_name(context.get("year") or 0, name, fmt), MIMETYPES[fmt])
 

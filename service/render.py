@@ -16,17 +16,13 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from . import templates
 from .catalog import DocumentKind
+from .templates import TemplateSource
 from .errors import RenderFailed
 
 log = logging.getLogger(__name__)
 _PATCHER = object.__new__(DocxTemplate)  # patch_xml reads nothing of the instance: an empty one will do
-
-
-@lru_cache(maxsize=64)
-def _template_bytes(path: Path, mtime: float) -> bytes:
-    """Template files are read once per modification, not on every render."""
-    return path.read_bytes()
 
 
 class _CompilingOnce(SandboxedEnvironment):
@@ -73,23 +69,25 @@ class _Template(DocxTemplate):
         return _patched(src_xml)
 
 
-def render_template(path: Path, context: dict[str, Any]) -> bytes:
+def render_template(content: bytes, context: dict[str, Any], name: str = "mẫu") -> bytes:
     """Fill one DOCX template; user text is escaped, never interpreted."""
     try:
-        template = _Template(io.BytesIO(_template_bytes(path, path.stat().st_mtime)))
+        template = _Template(io.BytesIO(content))
         template.render(context, jinja_env=_environment(), autoescape=True)
         out = io.BytesIO()
         template.save(out)
     except Exception as exc:  # a broken template is our fault, never the user's text
-        log.exception("rendering %s failed", path)
-        raise RenderFailed(f"Mẫu văn bản “{path.name}” bị lỗi, không tạo được văn bản. "
+        log.exception("rendering %s failed", name)
+        raise RenderFailed(f"Mẫu văn bản “{name}” bị lỗi, không tạo được văn bản. "
                            "Vui lòng báo cho quản trị viên.", detail=str(exc)) from exc
     return out.getvalue()
 
 
-def render(kind: DocumentKind, context: dict[str, Any]) -> bytes:
-    """The DOCX of a kind from its template context (see catalog.document_context)."""
-    return render_template(kind.template_path, context)
+def render(kind: DocumentKind, context: dict[str, Any], source: TemplateSource | None = None) -> bytes:
+    """The DOCX of a kind from its template context (see catalog.document_context), with the template in force
+    (service.templates; the built-in one when none is given)."""
+    source = source or templates.builtin(kind)
+    return render_template(source.content, context, name=f"{kind.title} ({source.label})")
 
 
 _ROOT = Path(__file__).resolve().parent.parent
@@ -115,11 +113,11 @@ def _code_fingerprint() -> bytes:
     return digest.digest()
 
 
-def render_key(kind: DocumentKind, data: dict[str, Any]) -> str:
-    """What a rendered DOCX depends on: the render code, the template file and the saved data."""
+def render_key(kind: DocumentKind, data: dict[str, Any], source: TemplateSource | None = None) -> str:
+    """What a rendered DOCX depends on: the render code, the template in force and the saved data."""
     digest = hashlib.sha256(_code_fingerprint())
     digest.update(repr(kind).encode())  # the kind's declaration (fields, template, titles), not only its code
-    digest.update(hashlib.sha256(_template_bytes(kind.template_path, kind.template_path.stat().st_mtime)).digest())
+    digest.update((source or templates.builtin(kind)).sha256.encode())
     digest.update(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode())
     return digest.hexdigest()
 

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+import forms  # noqa: F401  registers each kind's schema, as the web app and the worker do at start
 from service.convert import ConverterPool
 from service.db import Database
 
@@ -269,7 +270,6 @@ def squash(s: str) -> str:
 
 def validated(code: str, payload: dict) -> tuple:
     """(kind, clean data, template context) of a payload, checked as the API checks it."""
-    import forms
     from service.catalog import get_kind
 
     kind = get_kind(code)

@@ -7,7 +7,7 @@ import forms  # noqa: F401  registers each kind's form as its schema (service.ca
 
 from . import api_documents, api_review  # noqa: F401  (their routes join api.bp when imported)
 from . import (accounts, api, api_org, archive, auth, cli, database, display, errors, health, inputs, jobs, org, pages,
-               pdf, review)
+               pdf, review, unit_templates)
 
 
 def init_app(app: Flask) -> None:
@@ -31,3 +31,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api_org.bp)
     app.register_blueprint(org.bp)
     app.register_blueprint(accounts.bp)
+    app.register_blueprint(unit_templates.bp)
+    app.register_blueprint(unit_templates.api)

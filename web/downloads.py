@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 from flask import Response, send_file
 
-from service import dossier, output
+from service import dossier, output, templates
 from service.archive import audit
 from service.archive.audit import Actor
 from service.catalog import DocumentKind, document_context, get_kind
@@ -25,22 +25,17 @@ def saved_document_file(doc: Document, fmt: str, actor: Actor) -> Response:
     """A saved document as a file; its PDF carries a QR code per page (so the signed scan can be matched) and every
     download is an audit event."""
     kind = get_kind(doc.kind_code)
-<<<<<<< HEAD
+    source = templates.in_force(session(), kind, doc.cycle.unit_id)
     if fmt == "pdf":  # through the packets' caches: an unchanged document is sent without rendering or converting
         name = str(doc.data.get("full_name") or doc.data.get("issuing_body") or "")
         pdf = dossier.print_document(session(), doc, lambda docx, title, pdfa: converter().to_pdf(
             docx, pdfa=pdfa, name=title), pdf_cache())
         out = output.OutputFile(pdf, kind.file_name(doc.cycle.year, name, "pdf"), output.MIMETYPES["pdf"])
     else:
-        data = kind.form_class().from_json(doc.data, kind=kind).check()
-        out = output.produce(kind, forms.context_for(kind, data), fmt, converter())
-=======
-    out = output.produce(kind, document_context(kind, doc.data), fmt, converter())
-    if fmt == "pdf":
-        out = replace(out, content=dossier.print_document(session(), doc, out.content))
->>>>>>> ad5ebac (The domain stands without the forms: kinds reach their fields through a KindSchema the forms register at import (web app and worker import forms); catalog.document_context is the one way from saved data to a template context; service/ no longer imports forms/ (lint-imports contract web → forms → service in make test); pyproject.toml makes the project an editable package)
+        out = output.produce(kind, document_context(kind, doc.data), fmt, converter(), source)
     audit.record(session(), actor, "download", object_type="document", object_id=doc.id, unit_id=doc.cycle.unit_id,
-                 document_id=doc.id, format=fmt, revision=doc.revision)
+                 document_id=doc.id, format=fmt, revision=doc.revision,
+                 template=source.sha256[:16], template_label=source.label)
     session().commit()
     return send_output(out)
 
