@@ -4,31 +4,30 @@ Passwords: at least 10 characters, not one of the common ones (service/data/comm
 name. A password set by someone else (a new account, a reset) is temporary: shown once, it must be changed at the
 first login. Changing or resetting a password ends the user's other sessions: `password_changed_at` moves, and a
 session started before it is no longer accepted (web/auth.py), and `end_sessions` removes server-side sessions.
+Web sessions live in the database (web/sessions.py), and so do the counts of failed logins, so every process and
+machine sees the same.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
+import unicodedata
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .errors import InvalidInput, NotFound
-from .models import ROLES, ApiToken, Member, Unit, User, utcnow
+from .models import ROLES, ApiToken, LoginThrottle, Member, Unit, User, WebSession, utcnow
 
 PASSWORD_METHOD = "scrypt"  # memory-hard KDF; the salt and parameters are kept in the hash string
 MIN_PASSWORD = 10
 TOKEN_USE_WRITE_EVERY = timedelta(minutes=1)  # last use is written at most this often per token
-
-# Hook for server-side session stores: each is called with (session, user id, session id to keep or None) when a
-# user's password changes or is reset. The web layer registers its store here (see web/auth.py).
-SESSION_ENDERS: list[Callable[[Session, int, str | None], None]] = []
-
 
 @lru_cache(maxsize=1)
 def common_passwords() -> frozenset[str]:
@@ -57,10 +56,17 @@ def temporary_password() -> str:
     return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3))
 
 
-def end_sessions(session: Session, user: User, keep: str | None = None) -> None:
-    """End the user's sessions but `keep`: cookie sessions by the moved password stamp, stores through the hook."""
-    for ender in SESSION_ENDERS:
-        ender(session, user.id, keep)
+def end_sessions(session: Session, user: User, keep: str | None = None) -> int:
+    """End every web session of the user except `keep` (password changed or reset, account disabled).
+
+    `keep` is the key of the session making the change (web.sessions.current_key()), so the person changing
+    their own password stays logged in there; None ends them all. The rows go, so every copy of every cookie
+    stops working in every process at once. Returns how many ended.
+    """
+    stmt = delete(WebSession).where(WebSession.user_id == user.id)
+    if keep is not None:
+        stmt = stmt.where(WebSession.key != keep)
+    return session.execute(stmt).rowcount or 0
 
 
 def create_user(session: Session, username: str, password: str, role: str, *,
@@ -96,9 +102,15 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with these credentials, else None (same answer for both mistakes)."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.active:
-        check_password_hash(generate_password_hash("x", method=PASSWORD_METHOD), password)  # even timing
+        check_password_hash(_dummy_hash(), password)  # the same one scrypt as for a real user: timing tells nothing
         return None
     return user if check_password_hash(user.password_hash, password) else None
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check unknown users' passwords against (made once per process, so unknown names cost one scrypt)."""
+    return generate_password_hash(secrets.token_hex(16), method=PASSWORD_METHOD)
 
 
 def _digest(token: str) -> str:
@@ -228,3 +240,64 @@ def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
         row.revoked_at = utcnow()
         session.flush()
     return row
+
+
+def session_key(token: str) -> str:
+    """The stored key of a browser session: the cookie's token hashed, so a database reader cannot use it."""
+    return _digest(token)
+
+
+# Failed logins: after FREE_FAILURES a growing wait (FIRST_DELAY doubling up to MAX_DELAY) before the next try.
+# An address gets more free failures than an account: a school's staff may all sit behind one NAT address.
+FREE_FAILURES = {"user": 5, "addr": 20}
+FIRST_DELAY = timedelta(seconds=15)
+MAX_DELAY = timedelta(minutes=15)
+FORGET_AFTER = timedelta(hours=1)  # a quiet hour and the count starts again
+
+
+@dataclass(frozen=True)
+class Throttled:
+    """Logins refused for now: how long to wait and why (for the log)."""
+
+    wait_seconds: int
+    key: str
+
+
+def _throttle_keys(username: str, address: str) -> list[str]:
+    name = unicodedata.normalize("NFC", username).strip().casefold()[:150]
+    return [f"user:{name}", f"addr:{address[:100]}"]
+
+
+def login_throttled(session: Session, username: str, address: str, *, now: datetime | None = None
+                    ) -> Throttled | None:
+    """Whether a login for this name or from this address must wait (checked before any password work)."""
+    now = now or utcnow()
+    rows = session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(_throttle_keys(username, address))))
+    waits = [(_aware(row.blocked_until) - now, row.key) for row in rows
+             if row.blocked_until is not None and _aware(row.blocked_until) > now]
+    if not waits:
+        return None
+    wait, key = max(waits)
+    return Throttled(max(1, int(wait.total_seconds() + 0.999)), key)
+
+
+def record_login_failure(session: Session, username: str, address: str, *, now: datetime | None = None) -> None:
+    """Count a failed login against the name (known or not: the answer must not tell) and the address."""
+    now = now or utcnow()
+    session.execute(delete(LoginThrottle).where(LoginThrottle.last_failure_at < now - FORGET_AFTER))
+    for key in _throttle_keys(username, address):
+        row = session.get(LoginThrottle, key, with_for_update=True)
+        if row is None:
+            row = LoginThrottle(key=key, failures=0, last_failure_at=now)
+            session.add(row)
+        row.failures += 1
+        row.last_failure_at = now
+        free = FREE_FAILURES[key.split(":", 1)[0]]
+        if row.failures >= free:
+            row.blocked_until = now + min(MAX_DELAY, FIRST_DELAY * 2 ** (row.failures - free))
+        session.flush()
+
+
+def record_login_success(session: Session, username: str) -> None:
+    """A right password clears the account's count (not the address's: one valid login must not reset a spray)."""
+    session.execute(delete(LoginThrottle).where(LoginThrottle.key == _throttle_keys(username, "")[0]))

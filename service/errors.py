@@ -56,3 +56,13 @@ class RenderFailed(ServiceError):
 
     status = 500
     code = "loi_mau_van_ban"
+
+
+class DatabaseUnavailable(ServiceError):
+    """The database connection was lost or refused: nothing of the request was written, trying again may work."""
+
+    status = 503
+    code = "mat_ket_noi_co_so_du_lieu"
+
+    def __init__(self, message: str = "Mất kết nối cơ sở dữ liệu, vui lòng thử lại.", **kw) -> None:
+        super().__init__(message, **kw)

@@ -234,3 +234,28 @@ class Job(Base):
     def state_label(self) -> str:
         """The state as users read it."""
         return JOB_STATES.get(self.state, self.state)
+
+
+class WebSession(Base):
+    """A browser's server-side session: the cookie holds a random token, this row its SHA-256 and the data.
+
+    Deleting the row ends the session at once (logout, password change, disabled account), whatever copies of
+    the cookie exist.
+    """
+
+    __tablename__ = "web_sessions"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 hex of the cookie's token
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    data: Mapped[str] = mapped_column(Text, default="{}")  # Flask's tagged JSON
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class LoginThrottle(Base):
+    """Failed logins per account name or per client address, shared by every process through the database."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # "user:<name>" or "addr:<address>"
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    blocked_until: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))

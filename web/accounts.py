@@ -11,6 +11,7 @@ from service import members as members_service
 from service.errors import InvalidInput, NotFound
 from service.models import ROLES, utcnow
 
+from . import sessions
 from .auth import current, remember_password_stamp
 from .database import session
 
@@ -40,7 +41,8 @@ def own_password():
         try:
             if new != request.form.get("confirm", ""):
                 raise InvalidInput("Hai lần nhập mật khẩu mới không khớp.", {"confirm": ["Không khớp."]})
-            accounts.set_password(db, user, new, current=request.form.get("current", ""))
+            accounts.set_password(db, user, new, current=request.form.get("current", ""),
+                                  keep_session=sessions.current_key())
         except InvalidInput as exc:
             db.rollback()
             error, fields = exc.message, exc.fields

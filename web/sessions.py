@@ -1,0 +1,156 @@
+"""Server-side sessions: the cookie carries only a random token, the data lives in the web_sessions table.
+
+Why not Flask-Session: its SQLAlchemy backend needs Flask-SQLAlchemy (a second engine beside service.db) and
+creates its table outside Alembic, and neither its database nor its Redis store knows whose session a row is, so
+"end every session of this user" (password change, disabled account) would mean decoding every session. Here the
+row carries user_id: one DELETE ends them (service.accounts.end_sessions), in every process at once. A request
+still running when its session ends does not bring the row back.
+
+A session expires after IDLE of inactivity or ABSOLUTE after it began (OWASP ASVS 3.3); logging in and out
+replaces the token (no fixation, a copied cookie dies with the logout) and empties the data (a new CSRF token).
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta, timezone
+
+from flask import Flask, Request, Response, request, session as flask_session
+from flask.json.tag import TaggedJSONSerializer
+from flask.sessions import SessionInterface, SessionMixin
+from sqlalchemy import delete
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.datastructures import CallbackDict
+
+from service.accounts import session_key
+from service.errors import DatabaseUnavailable
+from service.models import WebSession, utcnow
+
+from .database import db
+
+IDLE = timedelta(hours=2)
+ABSOLUTE = timedelta(hours=12)
+TOUCH_EVERY = timedelta(minutes=1)  # seen_at is refreshed at most this often (one UPDATE, not one per request)
+_serializer = TaggedJSONSerializer()
+
+
+class ServerSession(CallbackDict, SessionMixin):
+    """The session dict of one request; `token` is the cookie's value when a row exists."""
+
+    def __init__(self, initial: dict | None = None, token: str | None = None) -> None:
+        def on_update(self: ServerSession) -> None:
+            self.modified = True
+            self.accessed = True
+
+        super().__init__(initial, on_update)
+        self.token = token
+        self.modified = False
+        self.accessed = False
+        self.rotate = False  # a new token at the end of this request (log in, log out)
+        self.unavailable = False  # the database could not be asked: web.errors answers 503
+
+    @property
+    def key(self) -> str | None:
+        return session_key(self.token) if self.token else None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+class DatabaseSessionInterface(SessionInterface):
+    """Flask's session API over the web_sessions table of the app's own database."""
+
+    def open_session(self, app: Flask, request: Request) -> ServerSession:
+        token = request.cookies.get(self.get_cookie_name(app))
+        if not token or len(token) > 100 or request.path.startswith(app.static_url_path + "/"):
+            return ServerSession()
+        now = utcnow()
+        try:
+            with db().session() as s:
+                row = s.get(WebSession, session_key(token))
+                if row is None:
+                    return ServerSession()
+                if _aware(row.seen_at) < now - IDLE or _aware(row.created_at) < now - ABSOLUTE:
+                    s.delete(row)
+                    return ServerSession()
+                if _aware(row.seen_at) < now - TOUCH_EVERY:
+                    row.seen_at = now
+                return ServerSession(_serializer.loads(row.data), token)
+        except SQLAlchemyError:
+            app.logger.exception("session store unavailable")
+            broken = ServerSession()
+            broken.unavailable = True
+            return broken
+
+    def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:  # type: ignore[override]
+        if session.unavailable:
+            return
+        if session.token or session:
+            response.vary.add("Cookie")
+        old_key = session.key
+        if session.rotate and session.token:
+            session.token = None
+        if not session:  # empty: no row, no cookie
+            if old_key is not None:
+                with db().session() as s:
+                    s.execute(delete(WebSession).where(WebSession.key == old_key))
+                self._drop_cookie(app, response)
+            return
+        if session.token is not None and not session.modified:
+            return
+        new = session.token is None
+        if new:
+            session.token = secrets.token_urlsafe(32)
+        with db().session() as s:
+            if new:
+                if old_key is not None:
+                    s.execute(delete(WebSession).where(WebSession.key == old_key))
+                row = WebSession(key=session.key, created_at=utcnow())
+                s.add(row)
+            else:  # None when it ended meanwhile (logout elsewhere, password change): never revive it
+                row = s.get(WebSession, session.key)
+            if row is not None:
+                user_id = session.get("_user_id")
+                row.data = _serializer.dumps(dict(session))
+                row.user_id = int(user_id) if isinstance(user_id, str) and user_id.isdigit() else None
+                row.seen_at = utcnow()
+        if row is None:
+            self._drop_cookie(app, response)
+        elif new:
+            response.set_cookie(self.get_cookie_name(app), session.token, domain=self.get_cookie_domain(app),
+                                path=self.get_cookie_path(app), httponly=True,
+                                secure=self.get_cookie_secure(app) or request.is_secure,
+                                samesite=self.get_cookie_samesite(app))
+
+    def _drop_cookie(self, app: Flask, response: Response) -> None:
+        response.delete_cookie(self.get_cookie_name(app), domain=self.get_cookie_domain(app),
+                               path=self.get_cookie_path(app), secure=self.get_cookie_secure(app), httponly=True,
+                               samesite=self.get_cookie_samesite(app))
+
+
+def rotate() -> None:
+    """Empty this session and give it a new token at the end of the request (log in, log out)."""
+    flask_session.clear()
+    flask_session.rotate = True  # type: ignore[attr-defined]
+
+
+def current_key() -> str | None:
+    """The stored key of this request's session (to keep it in service.accounts.end_sessions)."""
+    return getattr(flask_session, "key", None)
+
+
+def purge_expired(now: datetime | None = None) -> int:
+    """Delete sessions past their idle time (run at each login, so the table holds only live ones)."""
+    now = now or utcnow()
+    with db().session() as s:
+        return s.execute(delete(WebSession).where(WebSession.seen_at < now - IDLE)).rowcount or 0
+
+
+def init_app(app: Flask) -> None:
+    """Use the database-backed sessions."""
+    app.session_interface = DatabaseSessionInterface()
+
+    @app.before_request
+    def _store_down() -> None:
+        if getattr(flask_session, "unavailable", False):
+            raise DatabaseUnavailable()
