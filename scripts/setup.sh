@@ -23,11 +23,15 @@ if [ ! -x .venv/bin/python ]; then
   echo ">> Tạo môi trường ảo .venv"
   "$PYTHON" -m venv .venv
 fi
+# A server gets requirements.txt only; `make test` and `make bench` ask for requirements-dev.txt (pytest, Playwright,
+# moto, Locust), which includes it.
+REQUIREMENTS="${REQUIREMENTS:-requirements.txt}"
 stamp=.venv/.requirements.sha256
 want=$(cat requirements.txt requirements-dev.txt pyproject.toml | sha256sum | cut -d' ' -f1)
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo ">> Cài thư viện Python"
-  .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+want="$REQUIREMENTS:$want"
+if [ ! -f "$stamp" ] || ! grep -qxF -e "$want" -e "requirements-dev.txt:${want#*:}" "$stamp"; then
+  echo ">> Cài thư viện Python ($REQUIREMENTS)"
+  .venv/bin/pip install -q --disable-pip-version-check -r "$REQUIREMENTS"
   .venv/bin/pip install -q --disable-pip-version-check --no-deps -e .  # the project itself (pyproject.toml)
   echo "$want" > "$stamp"
 fi
