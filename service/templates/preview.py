@@ -13,7 +13,7 @@ from ..samples import all_samples
 from . import TemplateSource
 
 PREVIEW_PAGES = 4
-PREVIEW_DPI = 60
+PREVIEW_DPI = 80
 
 
 def sample_pdf(kind: DocumentKind, source: TemplateSource, converter: output.Converter,
