@@ -52,7 +52,7 @@ class DocumentKind:
     template: str  # path under doc_templates/
     file_stem: str  # download name; {year} and {name} are filled in
     packet_order: int | None  # unit documents < 100, then each member's (100–899), then ≥ 900; None: never
-    confidence: str = "H"  # how sure we are of the printed layout (see ../shared/domain/FORMS.md)
+    confidence: str = "H"  # how sure we are of the printed layout (see docs/REGULATIONS.md, Forms)
     spreadsheet: str | None = None  # "module:function" turning the template context into XLSX bytes
     form_number: str = ""  # "03", "2B": the number in form_code (official forms only)
 
