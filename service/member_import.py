@@ -152,12 +152,10 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
         raise BadFile("Tệp CSV không ở bảng mã UTF-8: trong Excel chọn Lưu thành “CSV UTF-8”.")
     if "\x00" in content:
         raise BadFile("Tệp không phải bảng tính (.xlsx) hay CSV.")
-    sample = content[:20000]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    for number, row in enumerate(csv.reader(io.StringIO(content), dialect), start=1):
+    lines = content.splitlines()[:HEADER_SCAN]
+    delimiter = next((d for d in (";", ",", "\t") if any(_header_cells(row) for row in csv.reader(lines, delimiter=d))),
+                     ",")  # the one that yields a header row ("Ngày, tháng, năm sinh" has commas of its own)
+    for number, row in enumerate(csv.reader(io.StringIO(content), delimiter=delimiter), start=1):
         yield number, row[:MAX_COLUMNS]
 
 
@@ -214,12 +212,20 @@ def _date(value: Any) -> date | None | str:
 
 # ---- planning -------------------------------------------------------------------------------------------------
 
+def _header_cells(row: list[Any]) -> dict[int, str] | None:
+    """The recognised columns of a header row (first of each), or None when the row is not the header."""
+    found = {i: key for i, value in enumerate(row) if (key := _heading_key(value))}
+    if "full_name" not in found.values() or len(set(found.values())) < 2:
+        return None
+    seen: set[str] = set()
+    return {i: key for i, key in found.items() if not (key in seen or seen.add(key))}
+
+
 def _header(rows: Iterator[tuple[int, list[Any]]]) -> tuple[int, dict[int, str]]:
     for number, row in rows:
-        found = {i: key for i, value in enumerate(row) if (key := _heading_key(value))}
-        if "full_name" in found.values() and len(set(found.values())) >= 2:
-            seen: set[str] = set()
-            return number, {i: key for i, key in found.items() if not (key in seen or seen.add(key))}
+        columns = _header_cells(row)
+        if columns:
+            return number, columns
         if number >= HEADER_SCAN:
             break
     raise BadFile("Không tìm thấy dòng tiêu đề cột: cần một cột “Họ và tên” (hoặc “Họ tên”) và ít nhất một cột "
@@ -257,6 +263,7 @@ def plan(session: Session, unit: Unit, data: bytes, filename: str = "") -> Plan:
         if not _text(cells.get("full_name")) and _only_label(cells):
             continue  # a group heading such as "I. CHI BỘ TỔ TOÁN" in the STT or name column with nothing else
         row = _Row(number, {})
+        problems_before = len(result.errors)
         for key, value in cells.items():
             if key == "stt":
                 continue
@@ -292,9 +299,10 @@ def plan(session: Session, unit: Unit, data: bytes, filename: str = "") -> Plan:
                     row.chi_bo = target
             else:
                 row.values[key] = _text(value)
-        if not row.values.get("full_name"):
+        if not row.values.get("full_name") and not _is_formula(cells.get("full_name")):
             result.errors.append(Problem(number, HEADINGS["full_name"], "Thiếu họ và tên."))
-            continue
+        if len(result.errors) > problems_before:
+            continue  # a row with a problem is reported once per cell, never matched
         row.chi_bo = row.chi_bo or single
         try:
             row.values = members.normalise(row.values)
