@@ -2,8 +2,8 @@
 
 Passwords: at least 10 characters, not one of the common ones (service/data/common_passwords.txt), not the user
 name. A password set by someone else (a new account, a reset) is temporary: shown once, it must be changed at the
-first login. Changing or resetting a password ends the user's other sessions: `password_changed_at` moves, and a
-session started before it is no longer accepted (web/auth.py), and `end_sessions` removes server-side sessions.
+first login. Changing or resetting a password, or disabling the account, ends the user's other sessions
+(`end_sessions` deletes their server-side session rows).
 Web sessions live in the database (web/sessions.py), and so do the counts of failed logins, so every process and
 machine sees the same.
 """

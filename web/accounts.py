@@ -12,7 +12,7 @@ from service.errors import InvalidInput, NotFound
 from service.models import ROLES, utcnow
 
 from . import sessions
-from .auth import current, remember_password_stamp
+from .auth import current
 from .database import session
 
 bp = Blueprint("accounts", __name__)
@@ -48,7 +48,6 @@ def own_password():
             error, fields = exc.message, exc.fields
         else:
             db.commit()
-            remember_password_stamp(user)
             flash("Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc.", "info")
             return redirect(url_for("pages.home"))
     return render_template("account_password.html", user=user, error=error, fields=fields,

@@ -28,6 +28,8 @@ def token_required(view):
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         user = accounts.user_for_token(session(), token.strip()) if scheme.lower() == "bearer" and token else None
+        if user is not None:
+            session().commit()  # the token's last use, whatever the request does next
         if user is None:
             resp = respond(401, "Thiếu hoặc sai mã truy cập: gửi tiêu đề Authorization: Bearer <token>.")
             resp[0].headers["WWW-Authenticate"] = "Bearer"

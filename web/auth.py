@@ -5,7 +5,6 @@ import logging
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
-from flask import session as cookie_session
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
@@ -47,22 +46,10 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
 
 
-def password_stamp(user: User) -> str:
-    """When the password last changed: a session started under an older password is ended (service.accounts)."""
-    return user.password_changed_at.isoformat() if user.password_changed_at else ""
-
-
-def remember_password_stamp(user: User) -> None:
-    """Keep the current session alive across the user's own password change."""
-    cookie_session["pw"] = password_stamp(user)
-
-
 @login_manager.user_loader
 def _load(user_id: str) -> LoginUser | None:
     user = session().get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or not user.active or cookie_session.get("pw", "") != password_stamp(user):
-        return None
-    return LoginUser(user)
+    return LoginUser(user) if user is not None and user.active else None
 
 
 def current() -> User:
@@ -135,7 +122,6 @@ def login():
             sessions.purge_expired()
             sessions.rotate()  # a new token and a new CSRF token: nothing from before the login carries over
             login_user(LoginUser(user))
-            remember_password_stamp(user)
             return redirect(safe_next(request.args.get("next")) or url_for("pages.home"))
         _record_failure(username, address)
         log.info("failed login: user=%r address=%s", username, address)
