@@ -68,7 +68,8 @@ def _list_page(status: int = 200, **context):
     context.setdefault("fields", {})
     context.setdefault("posted", {})
     roles = {k: v for k, v in ROLES.items() if k != "admin" or user.role == "admin"}
-    return render_template("org_accounts.html", users=accounts.managed_users(db, scope), roles=ROLES,
+    others = [u for u in accounts.managed_users(db, scope) if u.id != user.id]  # one's own: "Đổi mật khẩu"
+    return render_template("org_accounts.html", users=others, roles=ROLES,
                            role_choices=roles, units=units.tree(db, scope),
                            people=members_service.current_members(db, scope), **context), status
 
