@@ -81,6 +81,8 @@ def page(browser, live_server, app):
     context = browser.new_context(base_url=live_server, accept_downloads=True, locale="vi-VN")
     context.set_default_timeout(TIMEOUT_MS)
     tab = context.new_page()
+    blocked: list[str] = []  # what the Content-Security-Policy refused (an inline script, a style attribute)
+    tab.on("console", lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None)
     tab.goto("/login")
     tab.fill("#username", "admin")
     tab.fill("#password", app.config["DEMO_LOGINS"]["admin"])
@@ -89,6 +91,7 @@ def page(browser, live_server, app):
     assert "/login" not in tab.url
     yield tab
     context.close()
+    assert not blocked, blocked
 
 
 class Gate(threading.Event):

@@ -7,7 +7,7 @@ import forms  # noqa: F401  registers each kind's form as its schema (service.ca
 
 from . import api_documents, api_review  # noqa: F401  (their routes join api.bp when imported)
 from . import (accounts, api, api_org, archive, auth, cli, database, display, errors, health, inputs, jobs, org, pages,
-               pdf, review, unit_templates)
+               pdf, review, security, unit_templates)
 
 
 def init_app(app: Flask) -> None:
@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     display.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
