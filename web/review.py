@@ -6,7 +6,7 @@ from flask import session as flask_session
 from flask_login import login_required
 
 from forms.review import MemberYearForm, StepForm
-from service import access, documents, dossier
+from service import access, documents, dossier, text
 from service.archive import listing
 from service.catalog import kinds_for
 from service.errors import InvalidInput, NotFound
@@ -153,34 +153,88 @@ def member_facts(unit_id: int, year: int, member_id: int):
                            links=member_links(unit, year, member)[:-1])
 
 
+MEETING_FIELDS = {"held_on": "Ngày họp", "opened_at": "Giờ khai mạc", "closed_at": "Giờ bế mạc", "place": "Địa điểm",
+                  "chair": "Chủ trì", "secretary": "Thư ký"}
+VOTE_CODES = ("xuat_sac", "tot", "hoan_thanh", "khong_hoan_thanh")
+
+
 @bp.route("/units/<int:unit_id>/review/<int:year>/meeting", methods=["GET", "POST"])
 @login_required
 def meeting_page(unit_id: int, year: int):
-    """Attendance and votes of the review meeting."""
+    """Attendance and votes of the review meeting, saved as often as needed. A refused save keeps everything typed
+    on the page (422) with each message on its field or member row and a summary linking to them."""
     unit = _unit(unit_id)
     cycle, state = _state(unit, year)
+    active = [m for m in state.members if m.status == "active"]
+    voting = {m.id for m in state.members if not people.excluded_reason(state, m)}
     if request.method == "POST":
         form = request.form
-        data = {key: form.get(key, "") for key in ("held_on", "opened_at", "closed_at", "place", "chair", "secretary")}
+        data = {key: form.get(key, "") for key in MEETING_FIELDS}
         data["attendance"] = [{"member_id": m.id, "status": form.get(f"status-{m.id}", "absent_no_reason"),
-                               "reason": form.get(f"reason-{m.id}", "")} for m in state.members if m.status == "active"]
-        data["tallies"] = [{"member_id": m.id, **{code: form.get(f"votes-{m.id}-{code}") for code in
-                                                   ("xuat_sac", "tot", "hoan_thanh", "khong_hoan_thanh")}}
-                           for m in state.members if form.get(f"votes-{m.id}-tot") is not None]
+                               "reason": form.get(f"reason-{m.id}", "")} for m in active]
+        tallied = [m for m in active if m.id in voting]
+        data["tallies"] = [{"member_id": m.id, **{code: form.get(f"votes-{m.id}-{code}", "") for code in VOTE_CODES}}
+                           for m in tallied]
         try:
             meeting.save_meeting(session(), state, data)
         except InvalidInput as exc:
             session().rollback()
-            flash(exc.message + " " + " ".join(m for msgs in exc.fields.values() for m in msgs), "error")
-            return redirect(url_for("review.meeting_page", unit_id=unit.id, year=year))
+            return _meeting_page(unit, year, state, active, voting, data, _meeting_errors(exc.fields, active, tallied))
         session().commit()
-        flash("Đã lưu thông tin hội nghị.", "info")
+        flash("Đã lưu thông tin hội nghị: điểm danh và số phiếu đã thay bản trước.", "info")
         return redirect(url_for("review.meeting_page", unit_id=unit.id, year=year))
     record = meeting.meeting_for(session(), cycle)
     session().commit()
-    return render_template("review_meeting.html", unit=unit, year=year, meeting=record, state=state,
-                           counts=meeting.counts(state, record), rows=meeting.tally_rows(state, record),
-                           attendance={a.member_id: a for a in record.attendance}, statuses=ATTENDANCE)
+    data = {"held_on": text.short_date(record.held_on) if record.held_on else "",
+            **{key: getattr(record, key) or "" for key in MEETING_FIELDS if key != "held_on"}}
+    saved = {a.member_id: a for a in record.attendance}
+    data["attendance"] = [{"member_id": m.id, "status": saved[m.id].status if m.id in saved else "",
+                           "reason": saved[m.id].reason if m.id in saved else ""} for m in active]
+    tallies = {t.member_id: t for t in record.tallies}
+    data["tallies"] = [{"member_id": m.id, **{code: str(getattr(tallies[m.id], code) or "") if m.id in tallies else ""
+                                               for code in VOTE_CODES}} for m in active if m.id in voting]
+    return _meeting_page(unit, year, state, active, voting, data, None, record)
+
+
+def _meeting_errors(fields: dict[str, list[str]], active: list[Member], tallied: list[Member]) -> dict:
+    """The service's messages placed where they belong: a field, a member's row, or the page."""
+    out: dict = {"fields": {}, "rows": {}, "other": []}
+    for key, messages in fields.items():
+        name, _, index = key.partition("[")
+        if name in MEETING_FIELDS:
+            out["fields"].setdefault(name, []).extend(messages)
+        elif name in ("attendance", "tallies") and index[:index.find("]")].isdigit():
+            rows = active if name == "attendance" else tallied
+            i = int(index[:index.find("]")])
+            if i < len(rows):
+                out["rows"].setdefault(rows[i].id, []).extend(messages)
+                continue
+            out["other"].extend(messages)
+        else:
+            out["other"].extend(messages)
+    return out
+
+
+def _meeting_page(unit: Unit, year: int, state, active: list[Member], voting: set[int], data: dict,
+                  errors: dict | None, record=None):
+    """The meeting page with `data` in its fields (as saved, or as just typed when `errors` says why not)."""
+    attendance = {row["member_id"]: row for row in data["attendance"]}
+    votes = {row["member_id"]: row for row in data["tallies"]}
+    tally = {r["member"].id: r for r in meeting.tally_rows(state, record)} if record is not None else {}
+    rows = [{"member": m, "status": attendance.get(m.id, {}).get("status", ""),
+             "reason": attendance.get(m.id, {}).get("reason", ""), "votes": votes.get(m.id) if m.id in voting else None,
+             "result": tally.get(m.id), "errors": (errors or {}).get("rows", {}).get(m.id, [])} for m in active]
+    summary = []
+    if errors:
+        summary += [(f"f-{name}", f"{MEETING_FIELDS[name]}: {m}") for name, msgs in errors["fields"].items()
+                    for m in msgs]
+        summary += [(f"row-{row['member'].id}", f"{row['member'].full_name}: {m}") for row in rows
+                    for m in row["errors"]]
+        summary += [("diem-danh", m) for m in errors["other"]]
+    counts = meeting.counts(state, record) if record is not None else None
+    return render_template("review_meeting.html", unit=unit, year=year, data=data, rows=rows, counts=counts,
+                           statuses=ATTENDANCE, fields=MEETING_FIELDS, vote_codes=VOTE_CODES, levels=LEVEL_LABELS,
+                           field_errors=(errors or {}).get("fields", {}), summary=summary), 422 if errors else 200
 
 
 @bp.get("/units/<int:unit_id>/documents/<int:year>/<family>")

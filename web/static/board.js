@@ -1,7 +1,12 @@
 "use strict";
-// Upload report: "Xác nhận tiếp nhận…" opens the confirmation in the page instead of going to the confirmation page
-// (which is where the link leads without JavaScript).
+// Secretary and office pages (board, meeting, archive).
+// - An error summary (or any element marked data-focus-on-load) receives focus when the page opens.
+// - Upload report: "Xác nhận tiếp nhận…" opens the confirmation in the page instead of going to the confirmation
+//   page (which is where the link leads without JavaScript).
 (function () {
+  var first = document.querySelector("[data-focus-on-load]");
+  if (first) first.focus();
+
   var open = document.getElementById("accept");
   var box = document.getElementById("confirm-accept");
   if (!open || !box) return;
