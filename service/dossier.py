@@ -11,7 +11,7 @@ import logging
 import time
 import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor, TimeoutError
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -19,7 +19,7 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import bounds, render, templates, text
+from . import bounds, packet_parts, render, templates, text
 from .access import subtree_ids
 from .catalog import document_context, get_kind, slug
 from .convert import get_pool
@@ -63,6 +63,8 @@ class Plan:
     scope: str
     docs: list[PlannedDoc]
     skipped: list[str]
+    # (unit id, unit name, first, end) of each unit's run of docs: the parts a large packet is built in
+    sections: list[tuple[int, str, int, int]] = field(default_factory=list)
 
 
 def _base36(n: int) -> str:
@@ -125,8 +127,11 @@ def plan(session: Session, unit: Unit, year: int, scope: str, member_id: int | N
         return _checked(result)
     units = [unit] if scope == "chi_bo" else _tree(session, unit)
     for each in units:
+        start = len(result.docs)
         _add_unit(session, result, each, (each.name,) if scope == "chi_bo" or each.id == unit.id
                   else (unit.name, each.name))
+        if len(result.docs) > start:
+            result.sections.append((each.id, each.name, start, len(result.docs)))
     return _checked(result)
 
 
@@ -412,17 +417,26 @@ def packet_task(ctx: JobContext, *, unit_id: int, year: int, kind: str, member_i
         ctx.progress(0, len(plan_.docs), "Chuẩn bị")
         code = packet_code(ctx.job_id)
         timings: dict = {"started": time.perf_counter()}
-        built = build(session, plan_, lambda docx, name, a: pool.to_pdf(docx, pdfa=a, name=name), cache,
-                      packet_code=code, pdfa=pdfa, workers=pool.size, default_place=settings.default_place,
-                      progress=ctx.progress, check_cancelled=ctx.check_cancelled, timings=timings)
+        convert = lambda docx, name, a: pool.to_pdf(docx, pdfa=a, name=name)  # noqa: E731
+        stem = f"Ho-so-{slug(plan_.unit.name)}-{year}"
+        if kind == "dang_bo" and len(plan_.sections) > 1:   # in parts, shared with every free worker; streamed
+            runs, pdf_path, zip_path = packet_parts.build_in_parts(
+                ctx, session, plan_, convert, cache, packet_info(plan_, code, settings.default_place),
+                workers=pool.size, settings=settings, pdfa=pdfa)
+            result = {"pdf": pdf_path.name, "zip": zip_path.name}
+        else:
+            built = build(session, plan_, convert, cache, packet_code=code, pdfa=pdfa, workers=pool.size,
+                          default_place=settings.default_place, progress=ctx.progress,
+                          check_cancelled=ctx.check_cancelled, timings=timings)
+            runs = built.runs
+            t0 = time.perf_counter()
+            result = {"pdf": ctx.write_bytes(f"{stem}.pdf", built.pdf),
+                      "zip": ctx.write_bytes(f"{stem}.zip", built.zip)}
+            timings["write_s"] = time.perf_counter() - t0
         ctx.check_cancelled()
         t0 = time.perf_counter()
-        record_printed(session, plan_, built, code=code, job_id=ctx.job_id, scope=kind)
+        record_printed(session, plan_, runs, code=code, job_id=ctx.job_id, scope=kind)
         timings["record_s"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    stem = f"Ho-so-{slug(plan_.unit.name)}-{year}"
-    result = {"pdf": ctx.write_bytes(f"{stem}.pdf", built.pdf), "zip": ctx.write_bytes(f"{stem}.zip", built.zip)}
-    timings["write_s"] = time.perf_counter() - t0
     timings["total_s"] = time.perf_counter() - timings.pop("started")
     log.info("packet %s: %d documents, %s", code, len(plan_.docs),
              ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in timings.items()),
@@ -431,18 +445,18 @@ def packet_task(ctx: JobContext, *, unit_id: int, year: int, kind: str, member_i
     return result
 
 
-def record_printed(session: Session, plan_: Plan, built: BuiltPacket, *, code: str, job_id: str | None,
+def record_printed(session: Session, plan_: Plan, runs: list[PageRun], *, code: str, job_id: str | None,
                    scope: str) -> None:
     """Remember the packet's layout under its code (cover, contents, documents by packet page) and each document's
     own print code with its page count, the code its pages carry, so any scan of them is matched."""
     who = plan_.docs[0].path[-1] if scope == "member" else plan_.unit.name
     printed.record_packet(session, code=code, job_id=job_id, unit_id=plan_.unit.id, year=plan_.year, scope=scope,
-                          title=f"{SCOPES[scope]} – {who} – {plan_.year}", runs=built.runs)
+                          title=f"{SCOPES[scope]} – {who} – {plan_.year}", runs=runs)
     units = {d.document_id: u for d, u in zip(plan_.docs, _units_of(session, plan_))}
     printed.record_documents(session, year=plan_.year, prints=[
         (print_code_of(d), units[d.document_id],
          PageRun(d.doc_code, d.document_id, d.revision, d.title, 1, run.page_count))
-        for d, run in zip(plan_.docs, [r for r in built.runs if r.document_id is not None])])
+        for d, run in zip(plan_.docs, [r for r in runs if r.document_id is not None])])
 
 
 def _units_of(session: Session, plan_: Plan) -> list[int]:

@@ -55,19 +55,36 @@ def assemble_packet(info: PacketInfo, parts: list[Part], *, progress: Progress |
     titles = [clean(part.title).strip() or part.doc_code for part in parts]
     paths = [tuple(clean(p).strip() for p in part.path) for part in parts]
     with ExitStack() as stack:
+        opened: dict[Path, pikepdf.Pdf] = {}   # section files shared by many parts are opened once
         sources: list[pikepdf.Pdf] = []
+        page_lists: list[list] = []
         report("Đóng dấu mã QR")
         for i, (part, title) in enumerate(zip(parts, titles), 1):
-            report(f"Đọc văn bản {i}/{len(parts)}")
-            if part.print_code:   # (stamp_part and the cache behind `stamped` refuse a broken part by name)
+            if i % 50 == 1 or i == len(parts):
+                report(f"Đọc văn bản {i}/{len(parts)}")
+            if part.print_code and not part.qr_done:  # (stamp_part and `stamped` refuse a broken part by name)
                 data = stamped(part) if stamped else stamp_part(part.pdf, part.print_code, part.doc_code, title)
                 part = replace(part, pdf=data)
-            sources.append(stack.enter_context(_open(part, title)))
+            if isinstance(part.pdf, Path) and part.pdf in opened:
+                source = opened[part.pdf]
+            else:
+                source = stack.enter_context(_open(part, title))
+                if isinstance(part.pdf, Path):
+                    opened[part.pdf] = source
+                sources.append(source)
+            if part.pages is None:
+                page_lists.append(list(source.pages))
+            else:
+                first, count = part.pages
+                if count < 1 or first < 0 or first + count > len(source.pages):
+                    raise PacketError(f"Văn bản «{title}» không có đủ trang trong tệp ghép.",
+                                      detail=f"{part.pages} of {len(source.pages)}")
+                page_lists.append(list(source.pages[first:first + count]))
 
         offsets, pages_so_far = [], 0
-        for source in sources:
+        for pages in page_lists:
             offsets.append(pages_so_far)
-            pages_so_far += len(source.pages)
+            pages_so_far += len(pages)
         report("Lập bìa và mục lục")
         drawn = render_front(info, _entries(titles, paths, offsets), len(parts), pages_so_far)
         contents_pages = drawn.contents_pages
@@ -77,9 +94,10 @@ def assemble_packet(info: PacketInfo, parts: list[Part], *, progress: Progress |
 
         out = stack.enter_context(pikepdf.new())
         out.pages.extend(front.pages)
-        for i, source in enumerate(sources, 1):
-            report(f"Ghép văn bản {i}/{len(parts)}")
-            out.pages.extend(source.pages)
+        for i, pages in enumerate(page_lists, 1):
+            if i % 50 == 1 or i == len(parts):
+                report(f"Ghép văn bản {i}/{len(parts)}")
+            out.pages.extend(pages)
         if len(out.pages) != total:
             raise PacketError("Ghép hồ sơ bị lệch số trang.", detail=f"{len(out.pages)} != {total}")
 
@@ -87,9 +105,9 @@ def assemble_packet(info: PacketInfo, parts: list[Part], *, progress: Progress |
         stamper = Stamper(out)
         codes = [COVER_CODE] + [CONTENTS_CODE] * contents_pages
         own_qr = [False] * first_part
-        for part, source in zip(parts, sources):
-            codes += [part.doc_code] * len(source.pages)
-            own_qr += [bool(part.print_code)] * len(source.pages)
+        for part, pages in zip(parts, page_lists):
+            codes += [part.doc_code] * len(pages)
+            own_qr += [bool(part.print_code)] * len(pages)
         for number, (page, code, has_qr) in enumerate(zip(out.pages, codes, own_qr), 1):
             if not has_qr:
                 stamper.qr(page, qr_payload(info.packet_code, code, number))
@@ -98,8 +116,8 @@ def assemble_packet(info: PacketInfo, parts: list[Part], *, progress: Progress |
 
         spans = [PageSpan(COVER_CODE, 1, 1)] + ([PageSpan(CONTENTS_CODE, 2, contents_pages)]
                                                 if contents_pages else [])
-        spans += [PageSpan(part.doc_code, first_part + offset + 1, len(source.pages))
-                  for part, source, offset in zip(parts, sources, offsets)]
+        spans += [PageSpan(part.doc_code, first_part + offset + 1, len(pages))
+                  for part, pages, offset in zip(parts, page_lists, offsets)]
 
         report("Tạo dấu trang")
         _outline(out, titles, paths, [first_part + o for o in offsets])

@@ -34,6 +34,8 @@ class Part:
     # The document revision's own print code ("V…R…"): its pages then carry "KD:<print_code>:<doc>:<page in the
     # document>", the same in every packet, so stamped parts are reused. Empty: packet code and packet page.
     print_code: str = ""
+    qr_done: bool = False           # the PDF already carries those codes (a section file of a large packet)
+    pages: tuple[int, int] | None = None   # (first page from 0, count) inside `pdf`, else all its pages
 
 
 @dataclass(frozen=True)
