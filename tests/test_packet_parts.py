@@ -118,7 +118,7 @@ def test_a_helper_stops_when_the_packet_is_cancelled(app, dang_bo):
     assert not any((folder / str(i) / "manifest.json").exists() for i in range(len(plan.sections)))
 
 
-def test_parts_are_shared_by_two_rq_workers(app, dang_bo):
+def test_parts_are_shared_by_two_rq_workers(app, dang_bo, tmp_path):
     """Two worker processes: the packet job and a helper take the parts between them, the packet comes out whole."""
     settings = app.config["SETTINGS"]
     queue = f"test-parts-{os.getpid()}"
@@ -132,9 +132,12 @@ def test_parts_are_shared_by_two_rq_workers(app, dang_bo):
         with app.extensions["db"].session() as s:
             params = dossier.packet_params(s, s.get(Unit, dang_bo), {"year": 2026, "kind": "dang_bo"})
         job = service.enqueue("packet", params)
-        workers = [subprocess.Popen(["bash", "scripts/worker.sh", "--burst"], cwd=root, env=env,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-                   for _ in range(2)]
+        logs = [tmp_path / f"worker{n}.log" for n in range(2)]
+        workers = []
+        for log in logs:
+            with open(log, "wb") as fh:
+                workers.append(subprocess.Popen(["bash", "scripts/worker.sh", "--burst"], cwd=root, env=env,
+                                                stdout=subprocess.DEVNULL, stderr=fh))
         try:
             deadline = time.monotonic() + 600
             while service.get(job.id).state in ("queued", "running") and time.monotonic() < deadline:
@@ -154,7 +157,7 @@ def test_parts_are_shared_by_two_rq_workers(app, dang_bo):
                 except subprocess.TimeoutExpired:
                     worker.kill()
                     worker.wait()
-        assert all(w.returncode == 0 for w in workers), [w.stderr.read()[-1500:] for w in workers]
+        assert all(w.returncode == 0 for w in workers), [log.read_text()[-1500:] for log in logs]
         built = [json.loads(service.result_file(service.get(h.id), "log").read_text())
                  for h in helpers if service.get(h.id).state == "done"]
         assert all(isinstance(n, int) for n in built)

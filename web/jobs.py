@@ -73,6 +73,9 @@ def _job(user: User, job_id: str) -> Job:
 
 def _request_packet(user: User, unit_id: int, payload: dict) -> Job:
     params = dossier.packet_params(session(), _unit(user, unit_id), payload)
+    # The job row is written from the job service's own session: end this request's transaction first (it may hold
+    # SQLite's write lock, e.g. a token's last-use time), or the insert waits on it and fails "database is locked".
+    session().commit()
     return jobs().enqueue("packet", params, user_id=user.id, dedupe_key=dossier.dedupe_key(params))
 
 
