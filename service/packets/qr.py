@@ -86,6 +86,8 @@ def read_image_code(image) -> str | None:
         yield upscale(opposite)
 
     for candidate in attempts():
+        if candidate.width < 1 or candidate.height < 1:  # a few-pixel image has no corner to crop (zxing refuses)
+            continue
         for barcode in zxingcpp.read_barcodes(candidate, formats=zxingcpp.BarcodeFormat.QRCode):
             if parse_payload(barcode.text) is not None:
                 return barcode.text.strip()
