@@ -20,7 +20,8 @@ def _admin(token_for) -> dict:
     f"/api/v1/documents/{BIG}", f"/api/v1/documents/{HUGE}", f"/api/v1/documents/{BIG}/file",
     f"/api/v1/archive/uploads/{BIG}", f"/api/v1/archive/uploads/1/file/{BIG}", "/api/v1/jobs/%00",
     "/api/v1/jobs/" + "x" * 400, f"/api/v1/archive/documents?unit_id={BIG}&year=2025",
-    f"/api/v1/archive/documents?unit_id=1&year={HUGE}",
+    f"/api/v1/archive/documents?unit_id=1&year={HUGE}", f"/api/v1/kinds/member-review-366/template?unit_id={HUGE}",
+    "/api/v1/kinds/member-review-366/template?unit_id=²",
     f"/api/v1/archive/documents?unit_id=1&year=2025&member_id={BIG}", "/api/v1/archive/documents?unit_id=²&year=2025",
 ])
 def test_api_get_ids_and_controls_beyond_range_are_4xx(client, token_for, url):

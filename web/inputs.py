@@ -98,7 +98,7 @@ def init_app(app: Flask) -> None:
 
 PARAM_LABELS = {"unit_id": "mã tổ chức đảng", "member_id": "mã đảng viên", "year": "năm", "document_id": "mã văn bản",
                 "file": "số thứ tự tệp", "page": "số trang", "doc_page": "trang của văn bản", "quarter": "quý",
-                "base_revision": "số phiên bản"}
+                "base_revision": "số lần lưu", "version": "số phiên bản"}
 
 
 def int_param(value: object, name: str, *, required: bool = False) -> int | None:

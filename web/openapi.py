@@ -218,6 +218,19 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "responses": {"201": ok(ref("Unit"))}},
     ("PATCH", "/api/v1/units/<int:unit_id>"): {"summary": "Sửa tổ chức đảng", "requestBody": json_body(ANY_OBJECT),
                                                "responses": {"200": ok(ref("Unit"))}},
+    ("GET", "/api/v1/kinds/<code>/template"): {
+        "summary": "Mẫu DOCX đang dùng của tổ chức (?unit_id) hoặc mẫu có sẵn",
+        "parameters": [query("unit_id", ID)], "responses": {"200": file(DOC_FILES[1])}},
+    ("GET", "/api/v1/units/<int:unit_id>/templates"): {
+        "summary": "Từng loại văn bản với phiên bản mẫu đang dùng và nguồn của nó",
+        "responses": {"200": ok({"type": "array", "items": ANY_OBJECT})}},
+    ("PUT", "/api/v1/units/<int:unit_id>/templates/<code>"): {
+        "summary": "Tải lên mẫu DOCX riêng của tổ chức (dùng ngay)",
+        "requestBody": multipart({"file": {"type": "string", "format": "binary"}}, ["file"]),
+        "responses": {"201": ok(description="Đã dùng, kèm cảnh báo"), "422": ok(ref("Error"), "Mẫu bị từ chối")}},
+    ("DELETE", "/api/v1/units/<int:unit_id>/templates/<code>"): {
+        "summary": "Trở lại mẫu kế thừa (của cấp trên hoặc mẫu có sẵn)",
+        "responses": {"204": {"description": "Đã trở lại mẫu kế thừa"}}},
 }
 
 COMMON_ERRORS = {"401": "Thiếu hoặc sai mã truy cập", "404": "Không có hoặc không được xem",

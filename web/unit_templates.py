@@ -19,6 +19,7 @@ from service.templates.models import TemplateVersion
 from .api import token_required
 from .auth import csrf, current
 from .database import session
+from .inputs import int_param
 from .pdf import converter
 
 bp = Blueprint("unit_templates", __name__)
@@ -135,7 +136,7 @@ def revert(unit_id: int, code: str):
 def download(unit_id: int, code: str):
     """The DOCX in force at the unit (or one version of it), to edit in Word."""
     unit, kind = _unit(current(), unit_id, manage=False), get_kind(code)
-    number = request.args.get("version", type=int)
+    number = int_param(request.args.get("version"), "version")
     source = _source_of(unit, kind, _version(unit, kind, number)) if number else \
         templates.in_force(session(), kind, unit.id)
     return _send_docx(kind, source, unit)
@@ -178,7 +179,7 @@ def _preview_pages(unit: Unit, kind: DocumentKind, version: TemplateVersion) -> 
 def api_template(code: str):
     """The DOCX in force for a unit (?unit_id=N), or the built-in one."""
     kind = get_kind(code)
-    unit_id = request.args.get("unit_id", type=int)
+    unit_id = int_param(request.args.get("unit_id"), "unit_id")
     if unit_id is None:
         return _send_docx(kind, templates.builtin(kind))
     unit = _unit(g.api_user, unit_id, manage=False)
