@@ -467,3 +467,99 @@ def test_a_pdf_running_javascript_or_carrying_files_is_stored_but_flagged_and_na
     assert "hoadon fdp.exe" in banner and "kem.pdf" in banner and "\u202e" not in page
     with client.get(f"/archive/uploads/{report['upload_id']}/files/1") as download:
         assert download.status_code == 200 and "\u202e" not in download.headers["Content-Disposition"]
+
+
+@pytest.fixture(scope="module")
+def two_chi_bo(app, token_for):
+    """A đảng bộ with two chi bộ, its office and each chi bộ's secretary; one printed document per chi bộ."""
+    from service.accounts import create_user
+    from service.models import Document, ReviewCycle
+
+    with app.extensions["db"].session() as s:
+        parent = demo_bulk.generate(s, parent_name="Đảng bộ Hai chi bộ", chi_bo=2, members=1, year=2026, seed=33)
+        a, b = sorted(parent.children, key=lambda u: u.name)
+        create_user(s, "vanphong.hai", "mat-khau-dai-1", "office", unit_id=parent.id)
+        create_user(s, "bithu.hai.a", "mat-khau-dai-1", "secretary", unit_id=a.id)
+        create_user(s, "bithu.hai.b", "mat-khau-dai-1", "secretary", unit_id=b.id)
+        docs = {}
+        for unit in (a, b):
+            docs[unit.id] = s.scalar(select(Document.id).join(ReviewCycle, Document.cycle_id == ReviewCycle.id)
+                                     .where(ReviewCycle.unit_id == unit.id, ReviewCycle.year == 2026,
+                                            Document.member_id.is_not(None)).order_by(Document.id).limit(1))
+        ids = (parent.id, a.id, b.id)
+    client, office = app.test_client(), _auth(token_for("vanphong.hai"))
+    pdfs = {unit: _download(client, f"/api/v1/documents/{doc}/file?format=pdf", office) for unit, doc in docs.items()}
+    return {"parent": ids[0], "a": ids[1], "b": ids[2], "docs": docs, "pdfs": pdfs}
+
+
+def _joined(*pdfs: bytes) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for pdf in pdfs:
+        for page in PdfReader(io.BytesIO(pdf)).pages:
+            writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_an_office_scan_of_two_chi_bo_is_seen_and_accepted_by_each_secretary_for_their_own_documents_only(
+        app, client, auth, token_for, two_chi_bo):
+    from pypdf import PdfReader
+
+    from service.packets import read_page_codes
+
+    t = two_chi_bo
+    doc_a, doc_b = t["docs"][t["a"]], t["docs"][t["b"]]
+    pages_a = len(PdfReader(io.BytesIO(t["pdfs"][t["a"]])).pages)
+    office = _auth(token_for("vanphong.hai"))
+    resp = _upload(client, office, [("ca-hai-chi-bo.pdf", _joined(t["pdfs"][t["a"]], t["pdfs"][t["b"]]))])
+    assert resp.status_code == 201, resp.get_data(as_text=True)
+    report = resp.get_json()
+    upload_id = report["upload_id"]
+    assert report["unit_id"] == t["parent"] and not report["partial"]  # filed where both chi bộ meet
+    assert {d["document_id"] for d in report["documents"] if d["complete"]} == {doc_a, doc_b}
+
+    # Secretary A: sees and downloads only A's pages, cannot accept B's document
+    sec_a = _auth(token_for("bithu.hai.a"))
+    seen = client.get(f"/api/v1/archive/uploads/{upload_id}", headers=sec_a).get_json()
+    assert seen["partial"] and [d["document_id"] for d in seen["documents"]] == [doc_a]
+    assert seen["unmatched_pages"] == [] and seen["files"][0]["sha256"] is None
+    with client.get(f"/api/v1/archive/uploads/{upload_id}/file/1", headers=sec_a) as download:
+        assert download.status_code == 200 and "X-Content-SHA256" not in download.headers
+        only_a = download.data
+    assert len(PdfReader(io.BytesIO(only_a)).pages) == pages_a
+    assert read_page_codes(only_a) == read_page_codes(t["pdfs"][t["a"]])  # not one of B's pages
+    accepted = client.post(f"/api/v1/archive/uploads/{upload_id}/accept", headers=sec_a).get_json()
+    assert [(d["document_id"], d["signed"]) for d in accepted["documents"]] == [(doc_a, True)]
+    assert accepted["state"] == "accepted"
+    resp = client.post(f"/api/v1/archive/uploads/{upload_id}/pages", headers=sec_a,
+                       json={"file": 1, "page": pages_a + 1, "document_id": doc_a, "doc_page": 1})
+    assert resp.status_code in (403, 404, 422)  # cannot re-file B's page as their own
+    full = client.get(f"/api/v1/archive/uploads/{upload_id}", headers=office).get_json()
+    signed = {d["document_id"]: d["signed"] for d in full["documents"]}
+    assert signed == {doc_a: True, doc_b: False} and full["state"] == "received"
+
+    # Secretary B: no 404 on the upload holding their document; sees and accepts theirs
+    sec_b = _auth(token_for("bithu.hai.b"))
+    seen_b = client.get(f"/api/v1/archive/uploads/{upload_id}", headers=sec_b)
+    assert seen_b.status_code == 200 and [d["document_id"] for d in seen_b.get_json()["documents"]] == [doc_b]
+    accepted_b = client.post(f"/api/v1/archive/uploads/{upload_id}/accept", headers=sec_b).get_json()
+    assert [(d["document_id"], d["signed"]) for d in accepted_b["documents"]] == [(doc_b, True)]
+    listing = client.get(f"/api/v1/archive/documents?unit_id={t['b']}&year=2026&state=signed",
+                         headers=sec_b).get_json()
+    assert [(d["document_id"], d["signed_upload_id"]) for d in listing] == [(doc_b, upload_id)]
+    assert client.get(f"/api/v1/archive/uploads/{upload_id}", headers=office).get_json()["state"] == "accepted"
+
+    # the page: B's archive lists the upload, the report names only B's document
+    auth.logins["bithu.hai.b"] = "mat-khau-dai-1"
+    auth.login("bithu.hai.b")
+    page = client.get(f"/units/{t['b']}/archive/2026").get_data(as_text=True)
+    assert f"lần tải lên số {upload_id}" in page
+    report_page = client.get(f"/archive/uploads/{upload_id}").get_data(as_text=True)
+    assert 'id="partial-view"' in report_page and f'data-document="{doc_a}"' not in report_page
+    assert f'data-document="{doc_b}"' in report_page
+    # someone of another đảng bộ still gets nothing
+    assert client.get(f"/api/v1/archive/uploads/{upload_id}",
+                      headers=_auth(token_for("bithu.toan"))).status_code == 404

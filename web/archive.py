@@ -79,7 +79,7 @@ def _unit(user: User, unit_id: int) -> Unit:
 def api_upload():
     """Upload signed files (multipart `files`, optional `packet_id`, `unit_id`): 201 with the matching report."""
     upload = _receive(g.api_user, actor_for(g.api_user))
-    return jsonify(uploads.report(session(), upload)), 201
+    return jsonify(uploads.report(session(), upload, g.api_user)), 201
 
 
 @api_bp.get("/archive/uploads/<int:upload_id>")
@@ -87,7 +87,7 @@ def api_upload():
 def api_report(upload_id: int):
     """The upload's report, as when it was made (with hand assignments since)."""
     upload = uploads.upload_for(session(), g.api_user, upload_id)
-    body = uploads.report(session(), upload)
+    body = uploads.report(session(), upload, g.api_user)
     audit.record(session(), actor_for(g.api_user), "view", object_type="upload", object_id=upload.id,
                  unit_id=upload.unit_id)
     session().commit()
@@ -113,7 +113,7 @@ def api_assign(upload_id: int):
     uploads.assign_page(session(), actor_for(g.api_user), g.api_user, upload, body["file"], body["page"],
                         body.get("document_id"), body.get("doc_page"))
     session().commit()
-    return jsonify(uploads.report(session(), upload))
+    return jsonify(uploads.report(session(), upload, g.api_user))
 
 
 @api_bp.post("/archive/uploads/<int:upload_id>/accept")
@@ -123,7 +123,7 @@ def api_accept(upload_id: int):
     upload = uploads.upload_for(session(), g.api_user, upload_id)
     uploads.accept(session(), actor_for(g.api_user), g.api_user, upload)
     session().commit()
-    return jsonify(uploads.report(session(), upload))
+    return jsonify(uploads.report(session(), upload, g.api_user))
 
 
 @api_bp.get("/archive/documents")
@@ -143,11 +143,12 @@ def api_documents():
 
 def _send(user: User, actor: Actor, upload_id: int, n: int):
     upload = uploads.upload_for(session(), user, upload_id)
-    row, data = uploads.stored_file(session(), archive(), actor, upload, n)
+    stored = uploads.stored_file(session(), archive(), actor, upload, n, user)
     session().commit()
-    response = send_file(io.BytesIO(data), mimetype=row.media_type, as_attachment=True,
-                         download_name=intake.neutral_name(row.original_name), max_age=0)
-    response.headers["X-Content-SHA256"] = row.sha256
+    response = send_file(io.BytesIO(stored.data), mimetype=stored.row.media_type if stored.whole
+                         else "application/pdf", as_attachment=True, download_name=stored.name, max_age=0)
+    if stored.whole:
+        response.headers["X-Content-SHA256"] = stored.row.sha256
     return response
 
 
@@ -209,14 +210,18 @@ def show(upload_id: int):
 
 
 def _report_page(template: str, upload, status: int = 200, **extra):
-    report = uploads.report(session(), upload)
+    """The report as this user may see it: a secretary of one of several units on the upload gets only their
+    documents, their pages' pictures and their acceptance."""
+    report = uploads.report(session(), upload, current())
+    view = uploads.view_of(session(), current(), upload)
     to_sign = [d for d in report["documents"] if d["complete"] and not d["signed"]]
     accepted_by = session().get(User, upload.accepted_by_id) if upload.accepted_by_id else None
     return render_template(template, upload=upload, report=report, to_sign=to_sign,
                            incomplete=[d for d in report["documents"] if not d["complete"]],
-                           pages=thumbnails.gallery(session(), upload), accepted_by=accepted_by,
+                           pages=[p for p in thumbnails.gallery(session(), upload) if view.sees(p.document_id)],
+                           accepted_by=accepted_by,
                            assignable=uploads.assignable(session(), upload),
-                           may_manage=uploads.may_manage(session(), current(), upload.unit_id),
+                           may_manage=view.full and uploads.may_manage(session(), current(), upload.unit_id),
                            unit=session().get(Unit, upload.unit_id), **extra), status
 
 
@@ -226,6 +231,7 @@ def page_picture(upload_id: int, n: int, page: int, size: str):
     """A picture of one uploaded page (small, or large enough to see a signature), for whoever may see the upload;
     drawn once from the stored file and kept in the data folder."""
     upload = uploads.upload_for(session(), current(), upload_id)
+    uploads.check_page_visible(session(), current(), upload, n, page)
     png = thumbnails.picture(archive(), current_app.config["SETTINGS"].data_dir / "page-pictures", upload, n, page,
                              size)
     response = send_file(io.BytesIO(png), mimetype="image/png", max_age=0)
@@ -238,8 +244,6 @@ def page_picture(upload_id: int, n: int, page: int, size: str):
 def confirm_accept(upload_id: int):
     """The confirmation step before accepting: what will count as signed, and that it cannot be undone."""
     upload = uploads.upload_for(session(), current(), upload_id)
-    if not uploads.may_manage(session(), current(), upload.unit_id):
-        raise NotFound("Không tìm thấy lần tải lên.")
     return _report_page("archive_accept.html", upload)
 
 

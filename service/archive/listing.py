@@ -11,7 +11,7 @@ from ..access import subtree_ids, visible_unit_ids
 from ..catalog import get_kind
 from ..errors import InvalidInput, NotFound
 from ..models import Document, Member, ReviewCycle, Unit, User
-from .models import Upload
+from .models import Upload, UploadFile, UploadPage
 from .uploads import signed_copies
 
 SIGNED_STATES = {
@@ -137,9 +137,13 @@ def unit_progress(session: Session, user: User, unit_id: int, year: int) -> list
 
 def recent_uploads(session: Session, user: User, unit_id: int, year: int | None = None,
                    limit: int = 50) -> list[Upload]:
-    """The unit's uploads, newest first."""
+    """The unit's uploads, newest first: those filed under it and those holding pages of its documents (an
+    office's scan of several chi bộ shows in each one's list)."""
     _unit_ids(session, user, unit_id)
-    query = select(Upload).where(Upload.unit_id == unit_id)
+    holding = (select(UploadFile.upload_id).join(UploadPage, UploadPage.file_id == UploadFile.id)
+               .join(Document, UploadPage.document_id == Document.id)
+               .join(ReviewCycle, Document.cycle_id == ReviewCycle.id).where(ReviewCycle.unit_id == unit_id))
+    query = select(Upload).where((Upload.unit_id == unit_id) | Upload.id.in_(holding))
     if year is not None:
         query = query.where((Upload.year == year) | (Upload.year.is_(None)))
     return list(session.scalars(query.order_by(Upload.uploaded_at.desc()).limit(limit)))

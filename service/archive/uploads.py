@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,16 +15,17 @@ from sqlalchemy.orm import Session
 from ..access import visible_unit_ids
 from ..config import Settings
 from ..errors import InvalidInput, NotFound, ServiceError
-from ..models import Unit, User
+from ..models import Document, ReviewCycle, Unit, User
 from ..packets import parse_payload, read_image_code
 from . import audit, intake, signatures
 from .audit import Actor
 from .matching import LaidOutDoc, MatchResult, PageSeen, match
-from .models import Packet, SignedCopy, Upload, UploadFile, UploadPage
+from .models import UPLOAD_STATES, Packet, SignedCopy, Upload, UploadFile, UploadPage
 from .page_images import page_images
 from .storage import BlobStore, store_from_settings
 
 MANAGERS = ("secretary", "office", "admin")
+PDF_TYPE = intake.PDF
 
 
 @dataclass(frozen=True)
@@ -145,10 +146,17 @@ def receive(session: Session, archive: Archive, actor: Actor, user: User, files:
 
 def _owner(session: Session, visible: set[int], expected: Packet | None, result: MatchResult,
            unit_id: int | None) -> tuple[Unit, int | None]:
-    """(unit, year) of an upload: the packet named, else the first packet its pages came from, else the unit given."""
-    packet = expected or (session.get(Packet, result.packets[0]) if result.packets else None)
-    if packet is not None:
-        return session.get(Unit, packet.unit_id), packet.year
+    """(unit, year) the upload is filed under: the packet named; else the unit of the packets its pages came from,
+    the lowest unit holding them all when they are several units' (each document stays its own unit's: see
+    UploadView); else the unit given."""
+    if expected is not None:
+        return session.get(Unit, expected.unit_id), expected.year
+    packets = [p for p in (session.get(Packet, code) for code in result.packets) if p is not None]
+    if packets:
+        common = _common_unit(session, {p.unit_id for p in packets})
+        if common is None or common not in visible:
+            common = packets[0].unit_id
+        return session.get(Unit, common), packets[0].year
     unit = session.get(Unit, unit_id) if unit_id is not None and unit_id in visible else None
     if unit is None:
         raise InvalidInput("Không xác định được tổ chức của các tệp: không trang nào có mã QR của hồ sơ đã lập. "
@@ -157,11 +165,75 @@ def _owner(session: Session, visible: set[int], expected: Packet | None, result:
     return unit, None
 
 
-def upload_for(session: Session, user: User, upload_id: int) -> Upload:
-    """The upload, or NotFound when missing or outside the user's units (the two look alike on purpose)."""
-    upload = session.get(Upload, upload_id)
-    if upload is None or upload.unit_id not in visible_unit_ids(session, user) or user.role == "member":
+def _common_unit(session: Session, unit_ids: set[int]) -> int | None:
+    """The lowest unit that is (or is above) every one of these units."""
+    chains = []
+    for unit_id in unit_ids:
+        chain, current = [], session.get(Unit, unit_id)
+        while current is not None and len(chain) < 64:
+            chain.append(current.id)
+            current = current.parent
+        chains.append(chain)
+    common = set(chains[0]).intersection(*chains[1:]) if chains else set()
+    return next((u for u in chains[0] if u in common), None) if chains else None
+
+
+@dataclass(frozen=True)
+class UploadView:
+    """What one user may see of an upload. Access follows each document's own unit: a secretary sees, downloads
+    and accepts the pages of their chi bộ's documents even when the upload was filed higher up (an office's scan
+    of two chi bộ), and never another unit's. `full` (the unit it is filed under and every document on it are the
+    user's) adds the unmatched pages, the original files and hand assignment."""
+
+    full: bool
+    units: frozenset[int]  # the user's units; a document shows when its unit is one of them
+    document_units: dict[int, int]  # document id → its unit, for the documents on the upload
+
+    def sees(self, document_id: int | None) -> bool:
+        """Whether a document (None: a page matched to nothing) is shown to this user."""
+        if document_id is None:
+            return self.full
+        return self.document_units.get(document_id) in self.units
+
+
+def _document_units(session: Session, document_ids: set[int]) -> dict[int, int]:
+    if not document_ids:
+        return {}
+    rows = session.execute(select(Document.id, ReviewCycle.unit_id).join(ReviewCycle, Document.cycle_id ==
+                                                                          ReviewCycle.id)
+                           .where(Document.id.in_(document_ids)))
+    return {doc_id: unit_id for doc_id, unit_id in rows}
+
+
+def view_of(session: Session, user: User, upload: Upload, extra_documents: set[int] = frozenset()) -> UploadView:
+    """The user's view of the upload; NotFound when none of it is theirs (missing and foreign look alike)."""
+    units = frozenset(visible_unit_ids(session, user)) if user.role in MANAGERS else frozenset()
+    documents = {p.document_id for f in upload.files for p in f.page_rows if p.document_id} | set(extra_documents)
+    owners = _document_units(session, documents)
+    full = upload.unit_id in units and all(u in units for u in owners.values())
+    view = UploadView(full, units, owners)
+    if not full and not any(view.sees(d) for d in owners):
         raise NotFound("Không tìm thấy lần tải lên.")
+    return view
+
+
+def check_page_visible(session: Session, user: User, upload: Upload, file_n: int, page: int) -> None:
+    """NotFound unless the user may see this page: any page with the whole upload, else only their documents'."""
+    view = view_of(session, user, upload)
+    if view.full:
+        return
+    row = next((p for f in upload.files if f.position == file_n for p in f.page_rows if p.page == page), None)
+    if row is None or not view.sees(row.document_id):
+        raise NotFound("Không có trang này trong lần tải lên.")
+
+
+def upload_for(session: Session, user: User, upload_id: int) -> Upload:
+    """The upload, or NotFound when missing or holding nothing of the user's units (the two look alike on
+    purpose). What the user then sees of it is view_of()."""
+    upload = session.get(Upload, upload_id)
+    if upload is None or user.role not in MANAGERS:
+        raise NotFound("Không tìm thấy lần tải lên.")
+    view_of(session, user, upload)
     return upload
 
 
@@ -196,26 +268,38 @@ def _uploader_view(session: Session, upload: Upload) -> set[int]:
     return (visible_unit_ids(session, uploader) if uploader else set()) | {upload.unit_id}
 
 
-def report(session: Session, upload: Upload) -> dict[str, Any]:
-    """The upload as the API and the page show it: files, documents with missing pages, strays, signatures."""
+def report(session: Session, upload: Upload, user: User | None = None) -> dict[str, Any]:
+    """The upload as the API and the page show it: files, documents with missing pages, strays, signatures; with
+    `user`, only what that user may see (their units' documents, the files holding their pages)."""
     result = _result(session, upload)
+    view = view_of(session, user, upload, {d.document_id for d in result.documents}) if user is not None else None
+    sees = view.sees if view is not None else (lambda _d: True)
+    full = view is None or view.full
     signed = {c.document_id for c in session.scalars(select(SignedCopy).where(SignedCopy.upload_id == upload.id))}
+    documents = [d for d in result.documents if sees(d.document_id)]
+    theirs = {f.position: sum(1 for p in f.page_rows if p.document_id and sees(p.document_id)) for f in upload.files}
+    files = [f for f in upload.files if full or theirs[f.position]]
     names = {f.position: intake.neutral_name(f.original_name) for f in upload.files}
+    complete = [d for d in documents if d.complete]
+    state = upload.state if full else ("accepted" if complete and all(d.document_id in signed for d in complete)
+                                       else "received")
     return {
         "upload_id": upload.id, "unit_id": upload.unit_id, "year": upload.year, "packet_id": upload.packet_code,
-        "state": upload.state, "state_label": upload.state_label, "uploaded_by": upload.uploaded_by,
+        "state": state, "state_label": UPLOAD_STATES.get(state, state), "uploaded_by": upload.uploaded_by,
         "uploaded_at": upload.uploaded_at.isoformat() if upload.uploaded_at else None,
-        "files": [{"n": f.position, "name": names[f.position], "sha256": f.sha256, "size": f.size,
-                   "media_type": f.media_type, "pages": f.pages, "warnings": _warnings(f)} for f in upload.files],
+        "partial": not full,
+        "files": [{"n": f.position, "name": names[f.position], "sha256": f.sha256 if full else None,
+                   "size": f.size if full else None, "media_type": f.media_type if full else PDF_TYPE,
+                   "pages": f.pages if full else theirs[f.position], "warnings": _warnings(f)} for f in files],
         "flagged": [{"file": names[f.position], "file_n": f.position, "warnings": _warnings(f)}
-                    for f in upload.files if f.warnings],
+                    for f in files if f.warnings],
         "documents": [{"document_id": d.document_id, "title": d.title, "packet_id": d.packet_code,
                        "pages_expected": d.pages_expected, "pages_found": d.pages_found, "missing": d.missing,
                        "duplicated": d.duplicated, "complete": d.complete, "signed": d.document_id in signed}
-                      for d in result.documents],
+                      for d in documents],
         "unmatched_pages": [{"file": names.get(u.file, ""), "file_n": u.file, "page": u.page, "reason": u.reason,
-                             "code": u.code} for u in result.unmatched],
-        "signatures": [{"file": names[f.position], "file_n": f.position, **s} for f in upload.files
+                             "code": u.code} for u in result.unmatched] if full else [],
+        "signatures": [{"file": names[f.position], "file_n": f.position, **s} for f in files
                        for s in f.signatures],
     }
 
@@ -229,9 +313,11 @@ def _warnings(row: UploadFile) -> list[str]:
 
 def assign_page(session: Session, actor: Actor, user: User, upload: Upload, file_n: int, page: int,
                 document_id: int | None, doc_page: int | None) -> None:
-    """Say by hand which document page an uploaded page is (or clear it); checked against the packets printed."""
-    if not may_manage(session, user, upload.unit_id):
-        raise NotFound("Không tìm thấy lần tải lên.")
+    """Say by hand which document page an uploaded page is (or clear it); checked against the packets printed.
+    Only someone who sees the whole upload may: an unmatched page could be any of its units'."""
+    if not may_manage(session, user, upload.unit_id) or not view_of(session, user, upload).full:
+        raise InvalidInput("Chỉ người quản lý tổ chức nhận lần tải lên này (và mọi văn bản trong đó) mới gán trang "
+                           "bằng tay được.")
     row = next((p for f in upload.files if f.position == file_n for p in f.page_rows if p.page == page), None)
     if row is None:
         raise NotFound("Không có trang này trong lần tải lên.")
@@ -255,11 +341,13 @@ def assign_page(session: Session, actor: Actor, user: User, upload: Upload, file
 
 
 def accept(session: Session, actor: Actor, user: User, upload: Upload) -> list[int]:
-    """The secretary confirms the upload: every document with all its pages present now counts as signed."""
-    if not may_manage(session, user, upload.unit_id):
-        raise NotFound("Không tìm thấy lần tải lên.")
+    """The secretary confirms the upload: every document of their units with all its pages present now counts as
+    signed (another unit's documents on the same upload wait for that unit's secretary)."""
     result = _result(session, upload)
-    complete = result.complete_documents
+    view = view_of(session, user, upload, {d.document_id for d in result.documents})
+    if user.role not in MANAGERS:
+        raise NotFound("Không tìm thấy lần tải lên.")
+    complete = [d for d in result.complete_documents if view.sees(d.document_id)]
     if not complete:
         raise InvalidInput("Chưa có văn bản nào đủ tất cả các trang trong lần tải lên này: chưa thể xác nhận. "
                            "Hãy gán các trang chưa nhận ra hoặc tải lên bản quét đầy đủ.")
@@ -278,20 +366,59 @@ def accept(session: Session, actor: Actor, user: User, upload: Upload) -> list[i
         newly.append(doc.document_id)
         audit.record(session, actor, "accept", object_type="upload", object_id=upload.id, unit_id=upload.unit_id,
                      document_id=doc.document_id, title=doc.title)
-    upload.state, upload.accepted_by_id, upload.accepted_at = "accepted", user.id, now
+    signed = already | set(newly)
+    if all(d.document_id in signed for d in result.complete_documents):
+        upload.state, upload.accepted_by_id, upload.accepted_at = "accepted", user.id, now
     session.flush()
     return newly
 
 
-def stored_file(session: Session, archive: Archive, actor: Actor, upload: Upload, n: int) -> tuple[UploadFile, bytes]:
-    """The bytes exactly as uploaded (hash-checked on the way out), with the download recorded."""
+class StoredFile(NamedTuple):
+    """A file handed out: its row, the bytes, the name to save them under, and whether they are the whole file."""
+
+    row: UploadFile
+    data: bytes
+    name: str
+    whole: bool
+
+
+def stored_file(session: Session, archive: Archive, actor: Actor, upload: Upload, n: int,
+                user: User | None = None) -> StoredFile:
+    """The n-th file, with the download recorded: the bytes exactly as uploaded
+    (hash-checked on the way out) for someone who sees the whole upload; for a secretary who sees only some of its
+    documents, a PDF of just their documents' pages, cut from the file's PDF view."""
     row = next((f for f in upload.files if f.position == n), None)
     if row is None:
         raise NotFound("Không có tệp này trong lần tải lên.")
-    data = archive.store.get(row.sha256)
+    view = view_of(session, user, upload) if user is not None else None
+    if view is None or view.full:
+        data = archive.store.get(row.sha256)
+        audit.record(session, actor, "download", object_type="upload", object_id=upload.id, unit_id=upload.unit_id,
+                     file=n, sha256=row.sha256)
+        return StoredFile(row, data, intake.neutral_name(row.original_name), True)
+    pages = [p.page for p in row.page_rows if p.document_id and view.sees(p.document_id)]
+    if not pages:
+        raise NotFound("Không có tệp này trong lần tải lên.")
+    data = _pages_of(archive.store.get(row.pdf_sha256), pages)
+    stem = intake.neutral_name(row.original_name).rsplit(".", 1)[0]
     audit.record(session, actor, "download", object_type="upload", object_id=upload.id, unit_id=upload.unit_id,
-                 file=n, sha256=row.sha256)
-    return row, data
+                 file=n, pages=pages, sha256=row.pdf_sha256)
+    name = f"{stem}-trang-{pages[0]}.pdf" if len(pages) == 1 else f"{stem}-{len(pages)}-trang.pdf"
+    return StoredFile(row, data, name, False)
+
+
+def _pages_of(pdf: bytes, pages: list[int]) -> bytes:
+    """A PDF of only these pages (1-based) of a stored PDF, in order."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    reader, writer = PdfReader(io.BytesIO(pdf)), PdfWriter()
+    for page in pages:
+        writer.add_page(reader.pages[page - 1])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def signed_copies(session: Session, document_ids: list[int]) -> dict[int, SignedCopy]:
