@@ -560,6 +560,11 @@ def test_an_office_scan_of_two_chi_bo_is_seen_and_accepted_by_each_secretary_for
     report_page = client.get(f"/archive/uploads/{upload_id}").get_data(as_text=True)
     assert 'id="partial-view"' in report_page and f'data-document="{doc_a}"' not in report_page
     assert f'data-document="{doc_b}"' in report_page
+    # B's pictures: their own pages only, never A's
+    assert client.get(f"/archive/uploads/{upload_id}/files/1/pages/1/small.png").status_code == 404
+    with client.get(f"/archive/uploads/{upload_id}/files/1/pages/{pages_a + 1}/small.png") as picture:
+        assert picture.status_code == 200 and picture.mimetype == "image/png"
+    assert "/files/1/pages/1/small.png" not in report_page
     # someone of another đảng bộ still gets nothing
     assert client.get(f"/api/v1/archive/uploads/{upload_id}",
                       headers=_auth(token_for("bithu.toan"))).status_code == 404

@@ -8,7 +8,7 @@ from flask import (Blueprint, Flask, current_app, flash, g, jsonify, redirect, r
 from flask_login import login_required
 
 from service import access, text
-from service.archive import audit, intake, listing, printed, thumbnails, uploads
+from service.archive import audit, listing, printed, thumbnails, uploads
 from service.archive.audit import Actor
 from service.archive.uploads import Archive
 from service.catalog import get_kind, kinds_for
