@@ -35,7 +35,6 @@ def token_required(view):
             resp[0].headers["WWW-Authenticate"] = "Bearer"
             return resp
         g.api_user = user
-        session().commit()  # the token's last use, written now: a job queued next opens its own session (SQLite)
         return view(*args, **kwargs)
     return wrapped
 
