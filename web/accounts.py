@@ -83,7 +83,7 @@ def account_list():
 
 def _int_or_none(name: str) -> int | None:
     raw = request.form.get(name, "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None  # "²".isdigit() is True
 
 
 @bp.post("/org/accounts")
@@ -143,7 +143,7 @@ def token_create(user_id: int):
     """A new API token for the account, shown once; optional expiry in days."""
     user, db = _account(user_id), session()
     days = request.form.get("days", "").strip()
-    if days and not (days.isdigit() and 1 <= int(days) <= 3650):
+    if days and not (days.isascii() and days.isdigit() and len(days) < 6 and 1 <= int(days) <= 3650):
         return render_template("org_account.html", user=user, roles=ROLES, tokens=accounts.tokens_of(db, user),
                                usable=accounts.token_usable,
                                error="Số ngày hiệu lực phải từ 1 đến 3650, hoặc để trống."), 422

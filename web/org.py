@@ -20,6 +20,7 @@ from service.models import MEMBER_STATUSES, SEXES, UNIT_KINDS, Member, Unit
 
 from .auth import current
 from .database import session
+from .inputs import int_param
 
 bp = Blueprint("org", __name__, url_prefix="/org")
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -232,7 +233,7 @@ def member_transfer(member_id: int):
     db = session()
     member = _managed_member(member_id)
     try:
-        target = units.managed_unit(db, current(), int(request.form.get("unit_id") or 0))
+        target = units.managed_unit(db, current(), int_param(request.form.get("unit_id"), "unit_id", required=True))
         members_service.transfer(db, member, target, _date("on", "Ngày chuyển"), note=request.form.get("note", ""),
                                  by=current())
     except (InvalidInput, NotFound) as exc:
