@@ -11,8 +11,10 @@ from typing import Any, ClassVar
 
 from service.errors import UnsupportedYear
 from service.regimes import regime_for_year
+from service.review import votes
+from service.review.votes import given_count, percent
+from service.rules import configured
 from service.rules.levels import LEVELS
-from service.text import percentage, vn_number
 
 from .base import DocumentForm, FieldsForm
 from .fields import ChoiceField, FlagField, IntField, LineField, Required, RowsField, VnDateField, VnTimeField
@@ -27,6 +29,7 @@ PRESENT, EXCUSED, UNEXCUSED, EXEMPTED, SUSPENDED = "co_mat", "vang_co_ly_do", "v
 ATTENDANCE = [("", "— Chọn —"), (PRESENT, "Có mặt"), (EXCUSED, "Vắng mặt có lý do"),
               (UNEXCUSED, "Vắng mặt không có lý do"), (EXEMPTED, "Miễn sinh hoạt"),
               (SUSPENDED, "Đình chỉ sinh hoạt")]
+ATTENDANCE_LABELS = {EXEMPTED: "miễn sinh hoạt đảng", SUSPENDED: "đình chỉ sinh hoạt đảng"}
 # How a member's status in the system (service/documents.member_row) enters the meeting documents.
 STATUS_ATTENDANCE = {"exempted": EXEMPTED, "suspended": SUSPENDED}
 NOT_RATED = {"exempted": "Miễn sinh hoạt đảng, không đánh giá, xếp loại",
@@ -39,25 +42,6 @@ MINUTES_MEETING = {"held_on": "held_on", "signed_on": "held_on", "opened_at": "o
 COUNT_MEETING = {"counted_on": "held_on", "signed_on": "held_on", "venue": "place"}
 COMMITTEE_ROLES = [("", "— Chọn —"), ("truong_ban", "Trưởng ban"), ("thanh_vien", "Thành viên")]
 DEFAULT_BLANK_ROWS = 15
-
-
-def percent(part: int | None, base: int | None) -> str:
-    """6 of 7 → '85,71%' (two decimals at most, half up, decimal comma); '' when there is nothing to divide."""
-    value = percentage(part, base) if part is not None else None
-    return "" if value is None else f"{vn_number(value)}%"
-
-
-def given_count(value: Any) -> int | None:
-    """A stored count, or None when it was left empty."""
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _vote_total(row: dict[str, Any]) -> int:
-    return sum((given_count(row.get(column)) or 0) for column in VOTE_COLUMNS)
-
-
-def _level_label(code: str) -> str:
-    return dict(LEVELS)[code]
 
 
 class MeetingDocument(DocumentForm):
@@ -83,27 +67,21 @@ def add_row_error(rows: RowsField, index: int, column: str, message: str) -> Non
     rows.errors = [e.errors for e in rows.entries]
 
 
+def attach(rows: RowsField, problems: list[votes.Problem]) -> bool:
+    """Attach the service's findings to their table cells; True when there were none."""
+    for problem in problems:
+        add_row_error(rows, problem.index, problem.column, problem.message)
+    return not problems
+
+
+def table_rows(rows: RowsField) -> list[dict[str, Any]]:
+    """The rows of a table field as stored JSON (blank rows included, so indexes match the entries)."""
+    return [entry.form.json_data() for entry in rows.entries]
+
+
 def check_votes(rows: RowsField, base: int, base_label: str, note: str = "") -> bool:
     """No member gets more votes (at one level or in all) than there are voters; messages name the member."""
-    ok = True
-    for index, entry in enumerate(rows.entries):
-        row = entry.form.json_data()
-        name = row.get("full_name") or f"dòng {index + 1}"
-        row_ok = True
-        for code, column in zip(LEVEL_CODES, VOTE_COLUMNS):
-            votes = row.get(column)
-            if isinstance(votes, int) and votes > base:
-                add_row_error(rows, index, column, f"Đồng chí {name}: {votes} phiếu “{_level_label(code)}” vượt quá "
-                                                   f"{base_label} ({base}).{note}")
-                row_ok = False
-        total = _vote_total(row)
-        if row_ok and total > base:
-            column = next(c for c in reversed(VOTE_COLUMNS) if given_count(row.get(c)))
-            add_row_error(rows, index, column, f"Đồng chí {name}: tổng số phiếu ở các mức ({total}) vượt quá "
-                                               f"{base_label} ({base}).{note}")
-            row_ok = False
-        ok = ok and row_ok
-    return ok
+    return attach(rows, votes.vote_problems(table_rows(rows), base, base_label, note))
 
 
 def vote_rows(rows: list[dict[str, Any]], stored: list[dict[str, Any]], base: int) -> list[dict[str, Any]]:
@@ -127,9 +105,10 @@ def from_meeting(fields: dict[str, str]) -> dict[str, FromRecords]:
     return {name: FromRecords((f"meeting.{key}",)) for name, key in fields.items()}
 
 
-def rated_members(members: list[dict[str, Any]], recorded: Recorded) -> list[dict[str, Any]]:
-    """Members rated this year: not exempted or suspended, and not excluded by the rules (when recorded)."""
-    return [m for m in members if m.get("status") not in NOT_RATED and recorded.rated(m)]
+def rated_members(members: list[dict[str, Any]], recorded: Recorded, year: Any) -> list[dict[str, Any]]:
+    """Members rated this year: not exempted, suspended or admitted less than 6 months before 31/12 (Điều 5; the
+    recorded exclusions when the cycle's are known). Only they are on the ballot and in the vote count."""
+    return [m for m in members if m.get("status") not in NOT_RATED and not recorded.exclusion(m, year)]
 
 
 def attendance_row(member: dict[str, Any], recorded: Recorded) -> dict[str, Any]:
@@ -143,10 +122,10 @@ def attendance_row(member: dict[str, Any], recorded: Recorded) -> dict[str, Any]
             "attendance": attendance, "reason": reason}
 
 
-def result_row(member: dict[str, Any], recorded: Recorded) -> dict[str, Any]:
-    """A member in the minutes' results: why not rated, else the recorded self level, proposal and votes."""
-    note = NOT_RATED.get(member.get("status")) or recorded.excluded(member)
-    row = {"full_name": member.get("full_name", ""), "note": note}
+def result_row(member: dict[str, Any], recorded: Recorded, year: Any) -> dict[str, Any]:
+    """A member in the minutes' results: not rated and why, else the recorded self level, proposal and votes."""
+    note = NOT_RATED.get(member.get("status")) or recorded.exclusion(member, year)
+    row = {"full_name": member.get("full_name", ""), "note": note, "not_rated": bool(note)}
     if not note:
         row.update(self_level=recorded.level(member, "self"), proposed_level=recorded.level(member, "proposal"),
                    **recorded.votes(member))
@@ -180,6 +159,9 @@ class ResultRow(FieldsForm):
     full_name = LineField("Họ và tên", [Required()], max_length=120)
     self_level = ChoiceField("Tự nhận mức", choices=LEVEL_CHOICES)
     proposed_level = ChoiceField("Chi bộ đề xuất", choices=LEVEL_CHOICES)
+    not_rated = FlagField("Không đánh giá, xếp loại",
+                          description="Miễn sinh hoạt, đình chỉ sinh hoạt, mới vào Đảng chưa đủ 6 tháng: không ghi "
+                                      "mức và số phiếu, ghi lý do ở cột Ghi chú.")
     votes_xuat_sac = IntField("Phiếu HT xuất sắc", maximum=1000)
     votes_tot = IntField("Phiếu HT tốt", maximum=1000)
     votes_hoan_thanh = IntField("Phiếu HT nhiệm vụ", maximum=1000)
@@ -261,6 +243,14 @@ class MinutesForm(MeetingDocument):
         label = "số đảng viên chính thức có mặt"
         note = " Đảng viên dự bị không biểu quyết."
         ok = check_votes(self.results, base, label, note) and ok
+        attendance = table_rows(self.attendance)
+        apart = {r.get("full_name"): ATTENDANCE_LABELS[r.get("attendance")] for r in attendance
+                 if r.get("attendance") in (EXEMPTED, SUSPENDED)}
+        results = table_rows(self.results)
+        ok = attach(self.results, votes.excluded_problems(results, apart)) and ok
+        ok = attach(self.attendance, votes.reason_problems(attendance, EXCUSED)) and ok
+        if configured().vote_support_required:
+            ok = attach(self.results, votes.proposal_problems(results, base, label)) and ok
         for field in (self.collective_agree, self.adopted_agree):
             if isinstance(field.data, int) and field.data > base:
                 field.errors = [*field.errors, f"Số tán thành ({field.data}) vượt quá {label} ({base}).{note}"]
@@ -273,6 +263,8 @@ class MinutesForm(MeetingDocument):
         base = counts["present_official"]
         stored = data.get("results") or []
         rows = self.results.context(stored)["results"]
+        for row, raw in zip(rows, stored):
+            row["not_rated_text"] = votes.not_rated_text(raw.get("note") or "") if raw.get("not_rated") else ""
         return {**counts, **self.regime_context(data), "results": vote_rows(rows, stored, base),
                 "collective_pct": percent(given_count(data.get("collective_agree")), base),
                 "adopted_pct": percent(given_count(data.get("adopted_agree")), base)}
@@ -293,7 +285,7 @@ class MinutesForm(MeetingDocument):
         members = facts.get("members") or []
         recorded = Recorded(facts)
         data["attendance"] = [attendance_row(m, recorded) for m in members]
-        data["results"] = [result_row(m, recorded) for m in members]
+        data["results"] = [result_row(m, recorded, data.get("year")) for m in members]
         if facts.get("signed_on"):
             data["held_on"] = facts["signed_on"]
         chair = next((m for m in members if (m.get("party_post") or "").strip().lower().startswith("bí thư")), None)

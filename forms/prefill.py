@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from service.rules.eligibility import row_exclusion
 from service.rules.levels import LEVELS
 
 LEVEL_CODES = tuple(code for code, _ in LEVELS)
@@ -75,6 +76,11 @@ class Recorded:
     def rated(self, member: dict[str, Any]) -> bool:
         """Whether the member is rated, when exclusions are recorded; True when they are not known."""
         return not self.excluded(member)
+
+    def exclusion(self, member: dict[str, Any], year: Any) -> str:
+        """Why the member is not rated: the recorded reason when the cycle's exclusions are known, else the rules
+        (Điều 5) applied to the member's status and admission date; "" when rated."""
+        return self.excluded(member) if self.knows_exclusions else row_exclusion(member, year)
 
 
 @dataclass(frozen=True)

@@ -6,21 +6,18 @@ The totals and the quota line are computed here, once: the DOCX template and the
 """
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from wtforms.validators import ValidationError
 
-from service.rules import REGIME_TABLES
-from service.rules.eligibility import exclusion_for
+from service.rules import REGIME_TABLES, configured
 from service.rules.levels import LEVEL_LABELS, LEVELS
-from service.rules.model import Person
 from service.rules.quota import compute_quota
 from service.text import percentage, vn_number
 
 from .base import DocumentForm, FieldsForm
-from .fields import ChoiceField, FlagField, LevelField, LineField, Required, RowsField, parse_date
+from .fields import ChoiceField, FlagField, LevelField, LineField, Required, RowsField
 from .prefill import FromRecords, Recorded
 
 MAX_ROWS = 200
@@ -56,7 +53,20 @@ class SummaryRow(FieldsForm):
     self_level = RowLevelField("Tự xếp loại", description="Để trống nếu không xếp loại.")
     proposal = RowLevelField("Chi bộ đề xuất", description="Để trống nếu không xếp loại.")
     decision = RowLevelField("Cấp có thẩm quyền quyết định", description="Để trống khi chưa có quyết định.")
+    not_rated = FlagField("Không xếp loại", description="Miễn sinh hoạt, đình chỉ sinh hoạt, mới vào Đảng chưa đủ "
+                                                          "6 tháng: không ghi mức nào, ghi lý do ở cột Ghi chú.")
     note = LineField("Ghi chú", description="Ví dụ: Không xếp loại: mới vào Đảng dưới 6 tháng.")
+
+    def validate(self, extra_validators=None) -> bool:
+        """A row is rated or not, never both (Điều 5: a member who is not rated carries no level)."""
+        ok = super().validate(extra_validators)
+        if self.not_rated.data:
+            for name, _ in COLUMNS:
+                if self[name].data:
+                    self[name].errors = [*self[name].errors, f"Đồng chí {self.full_name.data or ''} không xếp loại: "
+                                                             f"bỏ trống cột “{self[name].label.text}”."]
+                    ok = False
+        return ok
 
 
 QUOTA_CHOICES = [("20", "20% số Hoàn thành tốt nhiệm vụ"),
@@ -96,15 +106,16 @@ class SummaryForm(DocumentForm):
         levels (decision: a re-rating replaces it), notes for those who are not rated (Điều 5: exempted,
         suspended, admitted less than 6 months before 31/12; the recorded reasons when there are)."""
         data = super().initial_data(facts)
-        year = facts.get("year")
-        on = date(year, 12, 31) if isinstance(year, int) else None
         recorded = Recorded(facts)
         rows = []
         for member in facts.get("members") or []:
+            reason = recorded.exclusion(member, facts.get("year"))
+            rated = not reason  # a row is rated or not, never both
             rows.append({"full_name": member.get("full_name", ""), "official": bool(member.get("official", True)),
-                         "self_level": recorded.level(member, "self"), "proposal": recorded.level(member, "proposal"),
-                         "decision": recorded.level(member, "rerating", "decision"),
-                         "note": not_rated_note(member, on, recorded)})
+                         "self_level": recorded.level(member, "self") if rated else "",
+                         "proposal": recorded.level(member, "proposal") if rated else "",
+                         "decision": recorded.level(member, "rerating", "decision") if rated else "",
+                         "not_rated": not rated, "note": f"{NOT_RATED_LABEL}: {reason}" if reason else ""})
         data["rows"] = rows[:MAX_ROWS]
         data["quota_pct"] = "20"
         return data
@@ -114,7 +125,9 @@ class SummaryForm(DocumentForm):
         rows = data.get("rows") or []
         official = sum(1 for r in rows if r.get("official"))
         pct = float(data.get("quota_pct") or 20)
-        quota = compute_quota([r.get("decision") or None for r in rows], pct)
+        # Decisions are final levels: each counts as decided (the rules were applied when it was recorded).
+        quota = compute_quota([r.get("decision") or None for r in rows if not r.get("not_rated")], pct,
+                              configured().quota_base)
         verdict = f"vượt {quota.excess}." if quota.excess else "không vượt."
         return {
             "total_members": len(rows),
@@ -122,24 +135,15 @@ class SummaryForm(DocumentForm):
             "probationary_count": len(rows) - official,
             "totals": totals(rows),
             "quota_line": (f"Số Hoàn thành xuất sắc: {quota.xuat_sac} / giới hạn {quota.limit} "
-                           f"({vn_number(pct)}% số Hoàn thành tốt, làm tròn xuống): {verdict}"),
+                           f"({vn_number(pct)}% của {quota.base} — {quota_base_words(quota.base_rule)}, làm tròn "
+                           f"xuống): {verdict}"),
             "quota_rounding": quota.rounding,
         }
 
 
-def not_rated_note(member: dict[str, Any], on: date | None, recorded: Recorded) -> str:
-    """The note of a member who is not rated ("Không xếp loại: <reason>"), else "": the recorded reason when the
-    cycle's exclusions are known, else the rules applied to the member's status and admission date."""
-    if recorded.knows_exclusions:
-        reason = recorded.excluded(member)
-    elif on is not None:
-        excluded = exclusion_for(Person(id=str(member.get("id", "")), status=member.get("status") or "active",
-                                        admitted_on=parse_date(member.get("admitted_on") or "")), on)
-        reason = excluded[1] if excluded else ""
-    else:
-        reason = ""
-    return f"{NOT_RATED_LABEL}: {reason}" if reason else ""
-
+def quota_base_words(base_rule: str) -> str:
+    """The printed name of the number the quota applies to (the installation's reading, docs/RULES.md)."""
+    return "số Hoàn thành tốt nhiệm vụ" if base_rule == "tot_only" else "số từ Hoàn thành tốt nhiệm vụ trở lên"
 
 
 def percent_text(value: Decimal | None) -> str:
@@ -155,7 +159,8 @@ def totals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     Percentages are of the members rated in that column, two decimals rounded half up.
     """
     total = len(rows)
-    counts = {col: {code: sum(1 for r in rows if r.get(col) == code) for code, _ in LEVELS} for col, _ in COLUMNS}
+    counts = {col: {code: sum(1 for r in rows if r.get(col) == code and not r.get("not_rated")) for code, _ in LEVELS}
+              for col, _ in COLUMNS}
     rated = {col: sum(counts[col].values()) for col, _ in COLUMNS}
 
     def line(label: str, kind: str, values: dict[str, int], with_pct: bool) -> dict[str, Any]:

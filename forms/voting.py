@@ -17,13 +17,17 @@ from .meeting import (
     VOTE_COLUMNS,
     MeetingDocument,
     add_row_error,
+    attach,
     check_votes,
     fill_from_meeting,
     from_meeting,
     given_count,
     rated_members,
+    table_rows,
     vote_rows,
 )
+from service.review import votes
+
 from .prefill import FromRecords, Recorded
 
 
@@ -58,7 +62,7 @@ class BallotForm(MeetingDocument):
         """The header and the members who are rated this year (recorded exclusions too), names printed."""
         data = super().initial_data(facts)
         data["members"] = [{"full_name": m.get("full_name", "")}
-                           for m in rated_members(facts.get("members") or [], Recorded(facts))]
+                           for m in rated_members(facts.get("members") or [], Recorded(facts), data.get("year"))]
         data["prefilled"] = bool(data["members"])
         data["blank_rows"] = DEFAULT_BLANK_ROWS
         return data
@@ -82,6 +86,9 @@ class VoteRow(FieldsForm):
     votes_tot = IntField("Phiếu HT tốt", maximum=1000)
     votes_hoan_thanh = IntField("Phiếu HT nhiệm vụ", maximum=1000)
     votes_khong_hoan_thanh = IntField("Phiếu không HT", maximum=1000)
+    not_rated = FlagField("Không đánh giá, xếp loại", description="Đảng viên không thuộc diện xếp loại: không ghi "
+                                                                  "số phiếu, ghi lý do ở cột Ghi chú.")
+    note = LineField("Ghi chú", max_length=200)
 
 
 class VoteCountForm(MeetingDocument):
@@ -123,6 +130,7 @@ class VoteCountForm(MeetingDocument):
         valid = self.ballots_valid.data
         if isinstance(valid, int):
             ok = check_votes(self.results, valid, "số phiếu hợp lệ") and ok
+        ok = attach(self.results, votes.excluded_problems(table_rows(self.results), {}, ())) and ok
         self._errors = None
         return ok
 
@@ -139,13 +147,15 @@ class VoteCountForm(MeetingDocument):
         fill_from_meeting(data, recorded, COUNT_MEETING)
         if recorded.knows_tallies:
             data["results"] = [{"full_name": m.get("full_name", ""), **recorded.votes(m)}
-                               for m in rated_members(facts.get("members") or [], recorded)]
+                               for m in rated_members(facts.get("members") or [], recorded, data.get("year"))]
         return data
 
     def extra_context(self, data: dict[str, Any]) -> dict[str, Any]:
         valid = given_count(data.get("ballots_valid")) or 0
         stored = data.get("results") or []
         rows = self.results.context(stored)["results"]
+        for row, raw in zip(rows, stored):
+            row["not_rated_text"] = votes.not_rated_text(raw.get("note") or "") if raw.get("not_rated") else ""
         committee = data.get("committee") or []
         head = next((m.get("full_name", "") for m in committee if m.get("role") == "truong_ban"), "")
         return {"results": vote_rows(rows, stored, valid), "committee_head": head,

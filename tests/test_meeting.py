@@ -169,8 +169,17 @@ def test_exempted_and_suspended_members_are_listed_apart():
     payload = minutes("366")
     payload["attendance"][6]["attendance"] = "dinh_chi"  # Phạm Quốc Khánh, official, was present
     for row in payload["results"]:
-        row.update(votes_xuat_sac=0, votes_tot=6, votes_hoan_thanh=0, votes_khong_hoan_thanh=0)
+        if row.get("proposed_level"):  # the six official members present carry each proposal
+            row.update(votes_xuat_sac=0, votes_tot=0, votes_hoan_thanh=0, votes_khong_hoan_thanh=0)
+            row[f"votes_{row['proposed_level']}"] = 6
     payload.update(collective_agree=6, adopted_agree=6)
+    with pytest.raises(InvalidInput) as refused:  # issue 12: a suspended member carries no level and no votes
+        _context("minutes-366", payload)
+    khanh = next(i for i, r in enumerate(payload["results"]) if r["full_name"] == "Phạm Quốc Khánh")
+    assert any("Phạm Quốc Khánh (đình chỉ sinh hoạt đảng): không đánh giá, xếp loại" in m
+               for m in refused.value.fields[f"results[{khanh}].self_level"])
+    payload["results"][khanh] = {"full_name": "Phạm Quốc Khánh", "not_rated": True,
+                                 "note": "Đình chỉ sinh hoạt đảng, không đánh giá, xếp loại"}
     kind, _, context = _context("minutes-366", payload)
     assert (context["suspended_count"], context["suspended_names"], context["present_official"]) == (1, "Phạm Quốc "
                                                                                                         "Khánh", 6)
@@ -178,6 +187,7 @@ def test_exempted_and_suspended_members_are_listed_apart():
     texts = docx_paragraphs(render.render(kind, context))
     assert any("bị đình chỉ sinh hoạt: 1 đồng chí (Phạm Quốc Khánh)." in t for t in texts)
     assert "Đình chỉ sinh hoạt" in texts
+    assert any("Phạm Quốc Khánh – Không đánh giá, xếp loại (Đình chỉ sinh hoạt đảng)" in t for t in texts)
 
 
 def test_a_probationary_members_vote_is_refused_through_the_api(client, token_for):

@@ -73,7 +73,7 @@ def test_docx_headings_rows_and_totals(tmp_path):
     assert totals[6][1:] == ["1", "", "1", "", "1", ""]
     assert totals[7][1:] == ["10", "", "10", "", "10", ""]
     joined = "\n".join(texts)
-    assert "Số Hoàn thành xuất sắc: 1 / giới hạn 1 (20% số Hoàn thành tốt, làm tròn xuống): không vượt." in joined
+    assert "Số Hoàn thành xuất sắc: 1 / giới hạn 1 (20% của 7 — số Hoàn thành tốt nhiệm vụ, làm tròn xuống): không vượt." in joined
     assert "20% của 7 là 1,4, làm tròn xuống còn 1." in joined and "Nguyễn Văn Hùng" in joined
     assert "{{" not in joined and "{%" not in joined
 
@@ -90,14 +90,14 @@ def test_124_summary_prints_its_year_and_percentages_of_those_rated():
 
 @pytest.mark.parametrize("members,line,rounding", [
     ([(f"Đảng viên {n}", "tot") for n in "ABCDEFG"] + [("Lê Văn X", "xuat_sac"), ("Lê Văn Y", "xuat_sac")],
-     "Số Hoàn thành xuất sắc: 2 / giới hạn 1 (20% số Hoàn thành tốt, làm tròn xuống): vượt 1.",
+     "Số Hoàn thành xuất sắc: 2 / giới hạn 1 (20% của 7 — số Hoàn thành tốt nhiệm vụ, làm tròn xuống): vượt 1.",
      "20% của 7 là 1,4, làm tròn xuống còn 1."),
     ([(f"Đảng viên {n}", "tot") for n in "ABCD"] + [("Lê Văn X", "xuat_sac")],
-     "Số Hoàn thành xuất sắc: 1 / giới hạn 0 (20% số Hoàn thành tốt, làm tròn xuống): vượt 1.",
+     "Số Hoàn thành xuất sắc: 1 / giới hạn 0 (20% của 4 — số Hoàn thành tốt nhiệm vụ, làm tròn xuống): vượt 1.",
      "20% của 4 là 0,8, làm tròn xuống còn 0."),
     ([(f"Đảng viên {n}", "tot") for n in "ABCDEFGHIJ"] + [("Lê Văn X", "xuat_sac"), ("Lê Văn Y", "xuat_sac"),
                                                            ("Lê Văn Z", "")],
-     "Số Hoàn thành xuất sắc: 2 / giới hạn 2 (20% số Hoàn thành tốt, làm tròn xuống): không vượt.",
+     "Số Hoàn thành xuất sắc: 2 / giới hạn 2 (20% của 10 — số Hoàn thành tốt nhiệm vụ, làm tròn xuống): không vượt.",
      "20% của 10 là 2."),
 ])
 def test_quota_line_for_the_decision_column(members, line, rounding):
@@ -118,7 +118,7 @@ def test_quota_counts_decisions_not_proposals():
 def test_quota_25_percent_only_under_366():
     members = [(f"Đảng viên {n}", "tot") for n in "ABCDEFGH"] + [("Lê Văn X", "xuat_sac"), ("Lê Văn Y", "xuat_sac")]
     _, _, context = _context("summary-366", summary_366(rows=_rows(members), quota_pct="25"))
-    assert context["quota_line"] == ("Số Hoàn thành xuất sắc: 2 / giới hạn 2 (25% số Hoàn thành tốt, làm tròn "
+    assert context["quota_line"] == ("Số Hoàn thành xuất sắc: 2 / giới hạn 2 (25% của 8 — số Hoàn thành tốt nhiệm vụ, làm tròn "
                                      "xuống): không vượt.")
     kind = get_kind("summary-124")
     with pytest.raises(InvalidInput) as info:

@@ -281,9 +281,14 @@ def signer(title: str | None, note: str | None, name: str | None, authority: str
 
 def signature_block(doc: DocumentObject, right: Sequence[Line], left: Sequence[Line] = (),
                     left_width: Length = Mm(70)) -> Table:
-    """Borderless two-column table of signatures (left may be empty); rows never split across pages."""
+    """Borderless two-column table of signatures (left may be empty); the row never splits across pages, and the
+    two names sit on the same line (the shorter side gets blank lines in its signing space)."""
     table = doc.add_table(rows=1, cols=2)
     _borderless(table, [left_width, Length(int(TEXT_WIDTH) - int(left_width))])
+    table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+    if left and right:
+        n = max(len(left), len(right))
+        left, right = (list(s[:-1]) + [Line("")] * (n - len(s)) + list(s[-1:]) for s in (left, right))
     for cell, lines in zip(table.rows[0].cells, (left, right)):
         _empty_cell(cell)
         paragraphs = centered_lines(cell, lines) if lines else [_paragraph(cell, "Normal")]

@@ -160,9 +160,11 @@ def build_summary() -> DocumentObject:
     note = text_line(doc, [Line("Tỷ lệ tính trên số đảng viên được xếp loại ở từng cột.", italic=True, size=12)],
                      VAN_BAN)
     note.paragraph_format.space_before = Pt(6)
-    heading(doc, "3. Kiểm tra tỷ lệ Hoàn thành xuất sắc nhiệm vụ (theo quyết định của cấp có thẩm quyền)", 3)
-    text_line(doc, [Line("{{ quota_line }}", bold=True)], VAN_BAN)
-    text_line(doc, [Line("{{ quota_rounding }}", italic=True)], VAN_BAN)
+    # The last lines stay with the signature: never a signature alone on an empty last page.
+    heading(doc, "3. Kiểm tra tỷ lệ Hoàn thành xuất sắc nhiệm vụ (theo quyết định của cấp có thẩm quyền)",
+            3).paragraph_format.keep_with_next = True
+    text_line(doc, [Line("{{ quota_line }}", bold=True)], VAN_BAN).paragraph_format.keep_with_next = True
+    text_line(doc, [Line("{{ quota_rounding }}", italic=True)], VAN_BAN).paragraph_format.keep_with_next = True
     set_widths(signature_block(doc, signer("BÍ THƯ", None, "{{ signer_name }}", authority="T/M CHI ỦY")),
                [Mm(140), Mm(112)])
     return doc

@@ -130,7 +130,8 @@ def build_minutes() -> DocumentObject:
                "dự họp nhưng không biểu quyết). Kết quả biểu quyết đối với từng đồng chí như sau:")
     _votes_table(doc, "for r in results", [
         ("STT", "{{ r.stt }}", Mm(12)),
-        ("Họ và tên", "{{ r.full_name }}{% if r.note %} ({{ r.note }}){% endif %}", Mm(39)),
+        ("Họ và tên", "{{ r.full_name }}{% if r.not_rated_text %} – {{ r.not_rated_text }}"
+                      "{% elif r.note %} ({{ r.note }}){% endif %}", Mm(39)),
         ("Tự nhận mức xếp loại", "{{ r.self_level }}", Mm(26)),
         ("Chi bộ đề xuất", "{{ r.proposed_level }}", Mm(26)),
     ], Mm(15.5), size=11)
@@ -202,7 +203,8 @@ def build_vote_count() -> DocumentObject:
     _para(doc, "- Số phiếu không hợp lệ: {{ ballots_invalid }} phiếu.")
     heading(doc, "3. Số phiếu đánh giá, xếp loại đối với từng đồng chí", 3)
     _votes_table(doc, "for r in results", [("STT", "{{ r.stt }}", Mm(13)),
-                                           ("Họ và tên", "{{ r.full_name }}", Mm(52))], Mm(25))
+                                           ("Họ và tên", "{{ r.full_name }}{% if r.not_rated_text %} – "
+                                                         "{{ r.not_rated_text }}{% endif %}", Mm(52))], Mm(25))
     _after_table(doc, "(Mỗi ô: số phiếu và tỷ lệ % trên tổng số phiếu hợp lệ.)")
     _para(doc, "Việc kiểm phiếu kết thúc vào hồi {{ closed_at }} cùng ngày. Biên bản được lập và công bố trước "
                "Hội nghị.")

@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 from ..access import subtree_ids
 from ..models import Member, ReviewCycle, Unit
 from ..rules import LEVEL_LABELS, QuotaResult
+from .meeting import proposal_warnings
 from .models import Meeting
+from .votes import SUPPORT_SOURCE
 from .people import CycleState, check, excluded_reason, load_cycles
 
 STATUSES = {"excluded": "Không xếp loại", "not_started": "Chưa viết", "draft": "Đang viết (bản nháp)",
@@ -121,9 +123,13 @@ def _apply_rules(state: CycleState, rows: list[MemberRow]) -> QuotaResult | None
     return result.quota
 
 
-def _board(state: CycleState, unit: Unit, reviewed_ids: set[int]) -> UnitBoard:
+def _board(state: CycleState, unit: Unit, reviewed_ids: set[int], record: Meeting | None = None) -> UnitBoard:
     rows = [_member_row(state, m, reviewed_ids) for m in state.members]
     quota = _apply_rules(state, rows)
+    warnings = proposal_warnings(state, record)
+    for row in rows:
+        if row.member.id in warnings:
+            row.vote_warnings = [f"{warnings[row.member.id]} ({SUPPORT_SOURCE})"]
     unit_missing = []
     report = state.document("collective-report")
     if report is None or report.status != "submitted":
@@ -153,11 +159,13 @@ def boards(session: Session, root: Unit, year: int) -> list[UnitBoard]:
     states = load_cycles(session, all_cycles)
     meeting_ids = [c.id for c in cycles.values()]
     reviewed: set[int] = set()
+    records: dict[int, Meeting] = {}
     if meeting_ids:
         for meeting in session.scalars(select(Meeting).where(Meeting.cycle_id.in_(meeting_ids))):
             reviewed.update(t.member_id for t in meeting.tallies)
+            records[meeting.cycle_id] = meeting
     order = _tree_order(root.id, units)
-    return [_board(states[uid], units[uid], reviewed) for uid in order]
+    return [_board(states[uid], units[uid], reviewed, records.get(states[uid].cycle.id)) for uid in order]
 
 
 def _tree_order(root_id: int, units: dict[int, Unit]) -> list[int]:

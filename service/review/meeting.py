@@ -13,6 +13,7 @@ from ..errors import InvalidInput
 from ..models import ReviewCycle
 from ..rules import LEVEL_LABELS, LEVELS
 from .models import ATTENDANCE, Attendance, Meeting, VoteTally
+from . import votes as vote_rules
 from .people import CycleState, excluded_reason, load_cycle
 
 MAJORITY_PCT = 50.0  # a level is carried by more than half of the official members present: local practice [L]
@@ -115,6 +116,9 @@ def save_meeting(session: Session, state: CycleState, data: dict[str, Any]) -> M
             reason = text.clean(str(row.get("reason") or "")).strip()
             if len(reason) > 300:
                 errors[f"attendance[{i}].reason"] = [f"Lý do vắng dài {len(reason)} ký tự, tối đa 300."]
+            elif reason and row["status"] != "absent_reason":
+                errors[f"attendance[{i}].reason"] = [f"Đồng chí {member.full_name}: chỉ ghi lý do vắng khi vắng có lý "
+                                                     f"do (đang chọn “{ATTENDANCE[row['status']]}”)."]
             attendance[member.id] = (row["status"], reason)
     present_official = sum(1 for mid, (st, _) in attendance.items() if st == "present" and members[mid].official)
     tallies = {}
@@ -186,10 +190,33 @@ def tally_rows(state: CycleState, meeting: Meeting) -> list[dict[str, Any]]:
         tally = tallies.get(member.id)
         votes = {code: getattr(tally, code) if tally else 0 for code, _ in LEVELS}
         pct = {code: round(100 * v / base, 2) if base else 0.0 for code, v in votes.items()}
-        carried = next((code for code, _ in LEVELS if pct[code] > MAJORITY_PCT), None)
+        # The highest level that more than half voted for, counting a vote for a higher level as support.
+        carried = next((code for code, _ in LEVELS if vote_rules.supports(votes, code, base)), None)
         rows.append({"member": member, "votes": votes, "pct": pct, "base": base, "carried": carried,
                      "carried_label": LEVEL_LABELS.get(carried, "")})
     return rows
+
+
+def unsupported_proposal(state: CycleState, meeting: Meeting | None, member_id: int, level: str) -> str | None:
+    """Why the meeting's vote does not carry `level` for the member (more than half of the official members present
+    voting it or higher), else None; None too when no vote is recorded for the member."""
+    tally = next((t for t in meeting.tallies if t.member_id == member_id), None) if meeting else None
+    if tally is None:
+        return None
+    member = next(m for m in state.members if m.id == member_id)
+    votes = {code: getattr(tally, code) for code, _ in LEVELS}
+    return vote_rules.support_problem(member.full_name, votes, level, counts(state, meeting).present_official,
+                                      "đảng viên chính thức có mặt")
+
+
+def proposal_warnings(state: CycleState, meeting: Meeting | None) -> dict[int, str]:
+    """Members whose recorded proposal the vote does not carry (shown on the board whatever the setting)."""
+    out = {}
+    for member in state.members:
+        proposal = state.levels(member.id).get("proposal")
+        if proposal is not None and (message := unsupported_proposal(state, meeting, member.id, proposal.level)):
+            out[member.id] = message
+    return out
 
 
 def facts_for_documents(state: CycleState, record: Meeting | None) -> dict[str, Any]:

@@ -13,8 +13,9 @@ from ..config import Settings
 from ..errors import InvalidInput, ServiceError
 from ..models import Document, Member, ReviewCycle, Unit, User
 from ..regimes import regime_for_year
-from ..rules import LEVEL_LABELS
+from ..rules import LEVEL_LABELS, configured
 from . import meeting, people, steps
+from . import votes as vote_rules
 from .models import STEPS, RatingStep
 
 WHO_MAY = {"self": {"member", "secretary", "office", "admin"}, "proposal": {"secretary", "office", "admin"},
@@ -93,6 +94,13 @@ def record_step(session: Session, cycle: ReviewCycle, member: Member | None, ste
             raise StepRefused(f"Mức “{LEVEL_LABELS[level]}” không đúng quy định đối với đồng chí {member.full_name}.",
                               reasons)
         score = mine.score_total
+        if step == "proposal":
+            record = session.scalar(select(meeting.Meeting).where(meeting.Meeting.cycle_id == cycle.id))
+            unsupported = meeting.unsupported_proposal(state, record, member.id, level)
+            if unsupported and configured().vote_support_required:
+                raise StepRefused(f"Mức “{LEVEL_LABELS[level]}” chưa được hội nghị biểu quyết thông qua đối với đồng "
+                                  f"chí {member.full_name}.", [{"rule": "vote_support", "message": unsupported,
+                                                                "source": vote_rules.SUPPORT_SOURCE}])
     row = RatingStep(cycle_id=cycle.id, member_id=member.id if member else None, step=step, level=level,
                      score_total=score, note=note, override_reason=override_reason.strip() if order else "",
                      user_id=user.id)

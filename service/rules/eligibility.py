@@ -59,3 +59,20 @@ def exclusion_for(person: Person, on: date) -> tuple[str, str] | None:
             admitted = person.admitted_on.strftime("%d/%m/%Y") if person.admitted_on else ""
             return ex.id, ex.reason.format(admitted=admitted, on=on.strftime("%d/%m/%Y"))
     return None
+
+
+def row_exclusion(member: dict, year: object) -> str:
+    """Why a member row of the documents' facts (service.documents.member_row) is not rated in `year`, else "".
+
+    The documents use it when the review cycle's recorded exclusions are not at hand (a document opened alone)."""
+    if not isinstance(year, int):
+        return ""
+    admitted = member.get("admitted_on")
+    try:
+        admitted_on = date.fromisoformat(admitted) if isinstance(admitted, str) and admitted else None
+    except ValueError:
+        admitted_on = None
+    status = member.get("status") if member.get("status") in ("exempted", "suspended") else "active"
+    found = exclusion_for(Person(id=str(member.get("id", "")), status=status, admitted_on=admitted_on),
+                          date(year, 12, 31))
+    return found[1] if found else ""
