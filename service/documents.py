@@ -10,8 +10,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from . import members, text, units
 from .catalog import DocumentKind, get_kind, kinds_for, personal_review_kind
-from .errors import NotFound, ServiceError
-from .models import Document, DocumentRevision, Member, ReviewCycle, Unit, User, utcnow
+from .errors import InvalidInput, NotFound, ServiceError
+from .models import Document, DocumentAutosave, DocumentRevision, Member, ReviewCycle, Unit, User, utcnow
 from .regimes import regime_for_year
 
 
@@ -71,7 +71,7 @@ def member_row(member: Member) -> dict[str, Any]:
 def unit_facts(unit: Unit, year: int, default_place: str) -> dict[str, Any]:
     """What the system knows about a unit: its header and its members in Vietnamese order."""
     facts = header_facts(unit, year, default_place)
-    people = members.current_members(object_session(unit), [unit.id])
+    people = [entry.member for entry in members.members_on(object_session(unit), [unit.id], members.board_date(year))]
     facts.update({"unit_name": unit.name, "chi_bo": unit.name, "members": [member_row(m) for m in people]})
     return facts
 
@@ -158,9 +158,15 @@ class StaleRevision(ServiceError):
         self.extra = {"current_revision": current_revision}
 
 
+def entered_on_behalf(doc: Document, user: User | None) -> bool:
+    """A member's document typed in by someone else (a secretary for a member without a computer): "nhập thay"."""
+    return doc.member_id is not None and user is not None and user.member_id != doc.member_id
+
+
 def save_revision(session: Session, doc: Document, data: dict[str, Any], user: User | None, *,
                   status: str = "draft", note: str = "", base_revision: int | None = None) -> DocumentRevision:
-    """Store new content as a new revision; earlier revisions stay untouched.
+    """Store new content as a new revision; earlier revisions stay untouched. Who saved it is recorded, and
+    whether it was on the member's behalf ("nhập thay"); the text kept while typing is then superseded.
 
     `base_revision` is the revision the person started from (pages and API always send it); None means
     "whatever is current" (system writes in one transaction). Either way the counter moves by a conditional
@@ -183,7 +189,8 @@ def save_revision(session: Session, doc: Document, data: dict[str, Any], user: U
     for key, value in (("revision", base + 1), ("data", dict(data)), ("status", status), ("updated_at", now)):
         set_committed_value(doc, key, value)  # what the UPDATE wrote; the ORM must not write it again
     rev = DocumentRevision(document_id=doc.id, number=base + 1, data=dict(data), status=status, note=note,
-                           saved_by_id=user.id if user else None)
+                           saved_by_id=user.id if user else None, on_behalf=entered_on_behalf(doc, user))
+    discard_autosave(session, doc)
     session.add(rev)
     session.flush()
     return rev
@@ -202,3 +209,50 @@ def score_total(data: dict[str, Any]) -> float | None:
     if isinstance(general, (int, float)) and isinstance(tasks, (int, float)):
         return round(general + tasks, 2)
     return None
+
+
+AUTOSAVE_MAX_FIELDS = 3000
+AUTOSAVE_MAX_CHARS = 400_000
+
+
+def autosave(session: Session, doc: Document, fields: dict[str, list[str]], user: User | None) -> DocumentAutosave:
+    """Keep what is being typed (the form's fields as sent) without making a revision: one copy per document,
+    replaced by the next one and dropped by the next explicit save."""
+    if len(fields) > AUTOSAVE_MAX_FIELDS or sum(len(v) for values in fields.values() for v in values) \
+            > AUTOSAVE_MAX_CHARS:
+        raise InvalidInput("Nội dung quá dài để tự động lưu; hãy bấm “Lưu nháp”.")
+    fields = {text.clean(k): [text.clean(v) for v in values] for k, values in fields.items()}
+    row = session.get(DocumentAutosave, doc.id)
+    if row is None:
+        row = DocumentAutosave(document_id=doc.id)
+        session.add(row)
+    row.data, row.base_revision, row.saved_at = fields, doc.revision, utcnow()
+    row.saved_by_id = user.id if user else None
+    session.flush()
+    return row
+
+
+def pending_autosave(session: Session, doc: Document) -> DocumentAutosave | None:
+    """Text typed since the last revision and not saved (an explicit save drops it), or None."""
+    return session.get(DocumentAutosave, doc.id)
+
+
+def discard_autosave(session: Session, doc: Document) -> None:
+    """Forget the text kept while typing."""
+    row = session.get(DocumentAutosave, doc.id)
+    if row is not None:
+        session.delete(row)
+        session.flush()
+
+
+# Header and identity fields: this year's, never last year's.
+NOT_COPIED = frozenset({"year", "superior_body", "issuing_body", "place", "signed_on", "full_name", "birth_date",
+                        "admitted_on", "official_on", "work_unit", "chi_bo", "position", "positions", "period"})
+
+
+def previous_year_answers(session: Session, doc: Document) -> tuple[int, dict[str, Any]] | None:
+    """(previous year, its answers) from the same subject's document of the same family last year, without the
+    header and identity fields; None when there is no such document."""
+    data = previous_data(session, doc.kind_code, doc.cycle, doc.subject_key)
+    answers = {k: v for k, v in data.items() if k not in NOT_COPIED and v not in (None, "", [])}
+    return (doc.cycle.year - 1, answers) if answers else None

@@ -217,8 +217,8 @@ class OnBoard:
 
 
 def members_on(session: Session, unit_ids: Iterable[int], on: date) -> list[OnBoard]:
-    """Who belonged to these units on a day (leavers excluded), in Vietnamese order; records without any history
-    count where they are now."""
+    """Who belonged to these units on a day (leavers and people admitted after it excluded), in Vietnamese order;
+    records without any history count where they are now."""
     ids = list(unit_ids)
     if not ids:
         return []
@@ -234,6 +234,7 @@ def members_on(session: Session, unit_ids: Iterable[int], on: date) -> list[OnBo
         Member.unit_id.in_(ids), Member.status.notin_(LEFT_STATUSES),
         ~exists(select(MemberPeriod.id).where(MemberPeriod.member_id == Member.id)))).all()
     found += [OnBoard(m, m.unit_id, m.status) for m in bare if m.id not in seen]
+    found = [entry for entry in found if entry.member.admitted_on is None or entry.member.admitted_on <= on]
     return text.sort_people(found, key=lambda entry: entry.member.full_name)
 
 

@@ -194,7 +194,21 @@ class DocumentRevision(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     saved_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    on_behalf: Mapped[bool] = mapped_column(Boolean, default=False)  # "nhập thay": typed in for the member
     document: Mapped[Document] = relationship(back_populates="revisions")
+    saved_by: Mapped[Optional[User]] = relationship()
+
+
+class DocumentAutosave(Base):
+    """The latest text typed into a document's form, kept while typing: one row per document, overwritten, never a
+    revision (revisions are made only by an explicit save or submit)."""
+
+    __tablename__ = "document_autosaves"
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)  # the form's fields as typed (names → values)
+    base_revision: Mapped[int] = mapped_column(Integer, default=0)  # the revision the typing started from
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    saved_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
 
 
 JOB_STATES = {"queued": "Đang chờ", "running": "Đang chạy", "done": "Hoàn tất", "failed": "Thất bại",

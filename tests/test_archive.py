@@ -5,7 +5,9 @@ import io
 import random
 import re
 import subprocess
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import img2pdf
 import pytest
@@ -301,7 +303,8 @@ def test_every_action_is_an_event_in_one_unbroken_chain(app, client, token_for, 
     client.get(f"/api/v1/archive/uploads/{report['upload_id']}", headers=headers)
     client.get(f"/api/v1/archive/uploads/{report['upload_id']}/file/1", headers=headers).close()
     with app.extensions["db"].session() as s:
-        events = s.scalars(select(AuditEvent).where(AuditEvent.object_id == str(report["upload_id"]))
+        events = s.scalars(select(AuditEvent).where(AuditEvent.object_type == "upload",
+                                                    AuditEvent.object_id == str(report["upload_id"]))
                            .order_by(AuditEvent.seq)).all()
         assert [e.action for e in events][:3] == ["upload", "view", "download"]
         assert all(e.actor and e.address == "127.0.0.1" for e in events)
@@ -335,7 +338,8 @@ def test_a_single_document_pdf_signed_digitally_comes_back_matched_and_valid(app
     auth.login("admin")
     page = client.get(f"/archive/uploads/{report['upload_id']}").get_data(as_text=True)
     section = page.split('id="chu-ky-so"', 1)[1]
-    assert "Chữ ký hợp lệ" in section and "Nguyễn Văn Thử" in section and "(UTC+00:00)" in section
+    shown = datetime.fromisoformat(signature["signed_at"]).astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert "Chữ ký hợp lệ" in section and "Nguyễn Văn Thử" in section and shown.strftime("%d/%m/%Y %H:%M") in section
     assert 'id="invalid-signatures"' not in page
     with app.extensions["db"].session() as s:
         downloads = s.scalars(select(AuditEvent).where(AuditEvent.document_id == doc_id,

@@ -48,7 +48,7 @@ def test_web_form_prints_input_literally(client, auth):
     form.update(csrf_token=csrf_token(page), action="check", birth_date="02/09/1985", signed_on="05/12/2026",
                 score_general="27,5")
     resp = client.post(url, data=form, follow_redirects=True)
-    assert "Đã lưu và kiểm tra đủ các mục" in resp.get_data(as_text=True)
+    assert "Đã nộp: đã kiểm tra đủ các mục" in resp.get_data(as_text=True)
     doc_id = re.search(r"/documents/(\d+)", url).group(1)
     _check(client.get(f"/documents/{doc_id}/download/docx").data)
 

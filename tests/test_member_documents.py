@@ -76,7 +76,7 @@ def test_member_fills_submits_and_prints_the_commitment(client, auth):
     resp = client.post(url, data={**fields, "action": "check"}, follow_redirects=True)
     body = resp.get_data(as_text=True)
     assert resp.status_code == 200, body[:2000]
-    assert "Đã lưu và kiểm tra đủ các mục" in body
+    assert "Đã nộp: đã kiểm tra đủ các mục" in body
     doc_id = re.search(r"/documents/(\d+)", url).group(1)
     pdf = client.get(f"/documents/{doc_id}/download/pdf")
     assert pdf.status_code == 200

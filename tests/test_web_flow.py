@@ -50,11 +50,16 @@ def test_fill_draft_bad_date_fix_and_download(client, auth):
     resp = client.post(url, data=_form(page, action="draft", birth_date="31/02/1985", a_i_1="Nội dung mới"))
     body = resp.get_data(as_text=True)
     assert resp.status_code == 422
-    assert "Ngày “31/02/1985” không hợp lệ" in body and "Nội dung mới" in body
+    assert "Tháng 2/1985 không có ngày 31." in body and "Nội dung mới" in body
+    # the message is tied to its field and listed in the summary at the top, which links to the field
+    assert re.search(r'<input[^>]*id="birth_date"[^>]*aria-invalid="true"', body)
+    assert re.search(r'id="birth_date"[^>]*aria-describedby="[^"]*birth_date-error', body)
+    summary = body.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert 'href="#birth_date"' in summary and "Ngày sinh: Tháng 2/1985 không có ngày 31." in summary
     assert "Bản nháp **đầu tiên**" in client.get(url).get_data(as_text=True)
     # Fixed, checked, downloaded.
-    resp = client.post(url, data=_form(page, action="check"), follow_redirects=True)
-    assert "Đã lưu và kiểm tra đủ các mục" in resp.get_data(as_text=True)
+    resp = client.post(url, data=_form(page, action="submit"), follow_redirects=True)
+    assert "Đã nộp: đã kiểm tra đủ các mục" in resp.get_data(as_text=True)
     doc_id = re.search(r"/documents/(\d+)", url).group(1)
     pdf = client.get(f"/documents/{doc_id}/download/pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"

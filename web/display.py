@@ -1,28 +1,56 @@
-"""Jinja filters that turn stored values into what a Vietnamese reader expects (times, sizes, audit details)."""
+"""Jinja filters that turn stored values into what a Vietnamese reader expects (times, sizes, numbers, levels,
+people, audit details). Every template shows times through `when`: stored UTC, shown in Vietnam time."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, request, url_for
+from flask_login import current_user
 
+from service.models import User
 from service.review.models import STEPS
 from service.rules import LEVEL_LABELS
 from service.text import vn_number
 
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
 
 def init_app(app: Flask) -> None:
     """Register the filters."""
-    for function in (when, file_size, event_details):
+    for function in (when, file_size, event_details, number, level, person):
         app.add_template_filter(function)
+    app.add_template_global(aria_attrs)
+    app.add_template_global(widget_of)
+    app.context_processor(lambda: {"nav_links": nav_links})
 
 
-def when(iso: str | None) -> str:
-    """An ISO 8601 time as "27/11/2026 05:57 (UTC+07:00)", or a dash."""
-    if not iso:
+def when(moment: datetime | str | None, seconds: bool = False) -> str:
+    """A stored time (datetime or ISO 8601; naive means UTC) as Vietnam time, "27/11/2026 12:57", or a dash."""
+    if not moment:
         return "—"
-    moment = datetime.fromisoformat(iso)
-    zone = moment.strftime("%z")
-    return moment.strftime("%d/%m/%Y %H:%M") + (f" (UTC{zone[:3]}:{zone[3:]})" if zone else "")
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
+
+
+def number(value: float | int | None) -> str:
+    """A number with the Vietnamese decimal comma ("92,5"); empty when there is none."""
+    return "" if value is None or value == "" else vn_number(value)
+
+
+def level(code: str | None) -> str:
+    """A rating level by its Vietnamese name ("Hoàn thành tốt nhiệm vụ"), never its code."""
+    return LEVEL_LABELS.get(code or "", code or "")
+
+
+def person(user: User | None) -> str:
+    """A user as people know them: the member's full name, else the login name."""
+    if user is None:
+        return "—"
+    return user.member.full_name if user.member else user.username
 
 
 def file_size(size: int) -> str:
@@ -58,3 +86,48 @@ def event_details(details: dict) -> list[tuple[str, str]]:
             value = ", ".join(map(str, value))
         shown.append((label, str(value)))
     return shown
+
+
+def aria_attrs(field, label: str | None = None) -> dict[str, str]:
+    """An input's ties to its error and help text (aria-invalid, aria-describedby), and a label for a table cell,
+    which has no visible one of its own."""
+    attrs: dict[str, str] = {}
+    described = []
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+        described.append(f"{field.id}-error")
+    if label is None and widget_of(field) == "date":
+        described.append(f"{field.id}-hint")
+    if field.description and label is None:
+        described.append(f"{field.id}-help")
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if label:
+        attrs["aria-label"] = label
+    return attrs
+
+
+def widget_of(field) -> str:
+    """How a form field is typed in: markdown, date, number, time, level, flag, choice, table or text."""
+    from forms import fields as kinds
+
+    for cls, name in ((kinds.RowsField, "table"), (kinds.MarkdownField, "markdown"), (kinds.VnDateField, "date"),
+                      (kinds.ScoreField, "score"), (kinds.IntField, "number"), (kinds.VnTimeField, "time"),
+                      (kinds.LevelField, "level"), (kinds.FlagField, "flag"), (kinds.ChoiceField, "choice")):
+        if isinstance(field, cls):
+            return name
+    return "text"
+
+
+def nav_links() -> list[tuple[str, str, bool]]:
+    """(label, address, is the current page) of the main links for the logged-in user's role."""
+    if not current_user.is_authenticated:
+        return []
+    user, year = current_user.row, date.today().year
+    links = [("Trang chính", url_for("pages.home"))]
+    if user.member_id:
+        links.append(("Văn bản của tôi", url_for("pages.home") + "#van-ban-cua-toi"))
+    if user.unit_id and user.role != "member":
+        links.append(("Theo dõi kiểm điểm", url_for("review.board", unit_id=user.unit_id, year=year)))
+        links.append(("Lưu trữ bản ký", url_for("archive.unit_archive", unit_id=user.unit_id, year=year)))
+    return [(label, href, href.split("#")[0] == request.path and "#" not in href) for label, href in links]

@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from service import access, documents
+import forms
+from forms.base import labelled_errors
+from forms.fields import short_label
+from service import access, documents, output
+from service import preview as preview_images
 from service.archive import audit
 from service.catalog import get_kind
 from service.errors import InvalidInput
@@ -16,10 +21,12 @@ from service.models import DOCUMENT_STATUSES, Member, Unit
 from service.regimes import FIRST_YEAR, regime_for_year
 from service.review import ratings
 
+from . import display
 from .auth import current, current_actor
 from .database import session
 from .downloads import saved_document_file
 from .inputs import int_param
+from .pdf import converter
 from .review import UNIT_FAMILIES
 
 bp = Blueprint("pages", __name__)
@@ -101,10 +108,14 @@ def _form_for(doc, formdata=None, *, draft: bool = False):
     return kind, form_cls(formdata, kind=kind, draft=draft)
 
 
+SUBMIT_ACTIONS = ("submit", "check")  # "check" is the former name of "Nộp"
+
+
 @bp.route("/documents/<int:doc_id>", methods=["GET", "POST"])
 @login_required
 def edit(doc_id: int):
-    """Fill in a document; 'Lưu nháp' keeps incomplete work, 'Lưu và kiểm tra' checks it all."""
+    """Fill in a document: "Lưu nháp" keeps incomplete work, "Nộp" checks it all and submits it; each is a
+    revision. Typing in between is kept by autosave (no revision), offered back when the page is reopened."""
     db = session()
     doc = access.document_for(db, current(), doc_id)
     if request.method == "GET":
@@ -112,18 +123,24 @@ def edit(doc_id: int):
                      unit_id=doc.cycle.unit_id, document_id=doc.id)
         db.commit()
         kind, form = _form_for(doc)
+        autosaved = documents.pending_autosave(db, doc)
+        if autosaved is not None and request.args.get("restore"):
+            kind, form = _form_for(doc, MultiDict([(k, v) for k, vs in autosaved.data.items() for v in vs]),
+                                   draft=True)
+            flash("Đã đưa nội dung đang gõ dở trở lại trang. Bấm “Lưu nháp” để giữ lại.", "info")
+            return _page(doc, kind, form)
         if request.args.get("check"):
             form = kind.form_class()(MultiDict(_as_formdata(doc.data)), kind=kind)
             form.validate()
-        return _page(doc, kind, form)
-    final = request.form.get("action") == "check"
+        return _page(doc, kind, form, autosaved=autosaved)
+    final = request.form.get("action") in SUBMIT_ACTIONS
     kind, form = _form_for(doc, request.form, draft=not final)
     base = _base_revision(doc)
     if base != doc.revision:
         return _stale_page(doc, kind, form)
     if not form.validate():
-        flash("Chưa lưu: có mục chưa hợp lệ, xem thông báo đỏ dưới từng mục. Nội dung bạn vừa nhập vẫn còn "
-              "trên trang; bản đã lưu trước đó không bị thay đổi.", "error")
+        flash("Chưa lưu: có mục chưa hợp lệ, xem danh sách lỗi và thông báo đỏ dưới từng mục. Nội dung bạn vừa "
+              "nhập vẫn còn trên trang; bản đã lưu trước đó không bị thay đổi.", "error")
         return _page(doc, kind, form, base_revision=base), 422
     try:
         documents.save_revision(db, doc, form.json_data(), current(), status="submitted" if final else "draft",
@@ -134,7 +151,61 @@ def edit(doc_id: int):
         return _stale_page(doc, kind, form)
     ratings.record_self_from_document(db, doc, current(), current_actor())
     db.commit()
-    flash("Đã lưu và kiểm tra đủ các mục: có thể tải văn bản." if final else "Đã lưu bản nháp.", "info")
+    flash("Đã nộp: đã kiểm tra đủ các mục, có thể tải văn bản." if final else "Đã lưu bản nháp.", "info")
+    return redirect(url_for("pages.edit", doc_id=doc.id))
+
+
+@bp.post("/documents/<int:doc_id>/autosave")
+@login_required
+def autosave(doc_id: int):
+    """Keep what is being typed, without a revision (the page sends it a few seconds after a change)."""
+    db = session()
+    doc = access.document_for(db, current(), doc_id)
+    fields = {k: v for k, v in request.form.lists() if k not in ("csrf_token", "action")}
+    row = documents.autosave(db, doc, fields, current())
+    db.commit()
+    return jsonify({"saved_at": row.saved_at.isoformat(), "shown": display.when(row.saved_at)})
+
+
+@bp.post("/documents/<int:doc_id>/autosave/discard")
+@login_required
+def discard_autosave(doc_id: int):
+    """Drop the text kept while typing; the saved revisions stay."""
+    db = session()
+    doc = access.document_for(db, current(), doc_id)
+    documents.discard_autosave(db, doc)
+    db.commit()
+    flash("Đã bỏ nội dung gõ dở; văn bản giữ như lần lưu gần nhất.", "info")
+    return redirect(url_for("pages.edit", doc_id=doc.id))
+
+
+@bp.post("/documents/<int:doc_id>/copy-previous")
+@login_required
+def copy_previous(doc_id: int):
+    """Take last year's answers of the same document into this one, as a new draft revision (undo: the history)."""
+    db = session()
+    doc = access.document_for(db, current(), doc_id)
+    found = documents.previous_year_answers(db, doc)
+    if found is None:
+        flash(f"Không có văn bản cùng loại năm {doc.cycle.year - 1} để chép.", "error")
+        return redirect(url_for("pages.edit", doc_id=doc.id))
+    year, answers = found
+    kind = get_kind(doc.kind_code)
+    data = {**doc.data, **answers}
+    for _ in range(3):  # answers last year's form allowed but this year's does not are left as they are now
+        try:
+            data = kind.form_class().from_json(data, kind=kind, draft=True).check()
+            break
+        except InvalidInput as exc:
+            refused = {name.split("[", 1)[0].split(".", 1)[0] for name in exc.fields}
+            data = {k: (doc.data.get(k) if k in refused else v) for k, v in data.items()
+                    if k not in refused or k in doc.data}
+    else:
+        raise InvalidInput("Nội dung năm trước không chép được vào mẫu năm nay.")
+    documents.save_revision(db, doc, data, current(), status="draft", note=f"Chép nội dung từ năm {year}")
+    db.commit()
+    flash(f"Đã chép nội dung năm {year} vào bản nháp; hãy sửa cho đúng năm {doc.cycle.year} rồi lưu hoặc nộp. "
+          "Bản trước vẫn còn trong “các lần lưu”.", "info")
     return redirect(url_for("pages.edit", doc_id=doc.id))
 
 
@@ -182,7 +253,8 @@ def _as_text(value) -> str:
     return str(value)
 
 
-def _page(doc, kind, form, *, base_revision: int | None = None, theirs: list[dict] | None = None):
+def _page(doc, kind, form, *, base_revision: int | None = None, theirs: list[dict] | None = None,
+          autosaved=None):
     for field in form:
         if hasattr(field, "row_form"):  # spare lines to type into
             for _ in range(3 if field.entries else 5):
@@ -193,7 +265,47 @@ def _page(doc, kind, form, *, base_revision: int | None = None, theirs: list[dic
                               family=kind.family)
     return render_template("document_form.html", doc=doc, kind=kind, form=form, statuses=DOCUMENT_STATUSES,
                            refresh_url=refresh_url, theirs=theirs or [],
-                           base_revision=doc.revision if base_revision is None else base_revision)
+                           base_revision=doc.revision if base_revision is None else base_revision,
+                           autosaved=autosaved, menu=section_menu(form),
+                           errors=error_summary(form), on_behalf=documents.entered_on_behalf(doc, current()),
+                           has_previous=documents.previous_year_answers(session(), doc) is not None)
+
+
+def section_menu(form) -> list[tuple[str, str, bool]]:
+    """(anchor, title, has an error) of the form's parts: the fields before the first numbered section are
+    "Thông tin chung", then each numbered section."""
+    menu: list[tuple[str, str, bool]] = []
+    for field in form:
+        if field.name == "year":
+            continue
+        section = (field.render_kw or {}).get("data-section")
+        if section or not menu:
+            title = short_label(field.label.text, 48) if section else "Thông tin chung"
+            menu.append((f"f-{field.name}", title, bool(field.errors)))
+        elif field.errors:
+            anchor, title, _ = menu[-1]
+            menu[-1] = (anchor, title, True)
+    return menu
+
+
+def error_summary(form) -> list[tuple[str, str]]:
+    """(anchor of the input, message naming the field) of every error, in page order, for the summary at the top."""
+    found: list[tuple[str, str]] = []
+    for field in form:
+        if not field.errors:
+            continue
+        if hasattr(field, "row_form"):
+            for index, entry in enumerate(field.entries):
+                for cell in entry.form:
+                    for message in cell.errors:
+                        found.append((cell.id, f"{short_label(field.label.text, 48)}, dòng {index + 1}, "
+                                               f"“{cell.label.text}”: {message}"))
+            for message in [m for m in field.errors if isinstance(m, str)]:
+                found.append((f"f-{field.name}", f"{short_label(field.label.text, 60)}: {message}"))
+        else:
+            for message in field.errors:
+                found.append((field.id, f"{short_label(field.label.text, 60)}: {message}"))
+    return found
 
 
 @bp.get("/documents/<int:doc_id>/download/<fmt>")
@@ -207,9 +319,39 @@ def download(doc_id: int, fmt: str):
     try:
         return saved_document_file(doc, fmt, current_actor())
     except InvalidInput as exc:
-        flash("Văn bản chưa đủ để in: " + "; ".join(
-            f"{name}: {' '.join(msgs)}" for name, msgs in list(exc.fields.items())[:5]), "error")
+        flash("Văn bản chưa đủ để in: " + labelled_errors(kind.form_class(), exc.fields), "error")
         return redirect(url_for("pages.edit", doc_id=doc.id, check=1))
+
+
+@bp.get("/documents/<int:doc_id>/preview")
+@login_required
+def preview(doc_id: int):
+    """The printed pages of the last saved revision as images (JSON list of their addresses), made on request."""
+    doc = access.document_for(session(), current(), doc_id)
+    kind = get_kind(doc.kind_code)
+    try:
+        data = kind.form_class().from_json(doc.data, kind=kind, draft=True).check()
+    except InvalidInput as exc:
+        return jsonify({"error": "Chưa xem trước được: " + labelled_errors(kind.form_class(), exc.fields)}), 422
+    pdf = output.produce(kind, forms.context_for(kind, data), "pdf", converter()).content
+    key, count = preview_images.page_images(pdf, _preview_folder())
+    return jsonify({"revision": doc.revision, "pages": [
+        url_for("pages.preview_page", doc_id=doc.id, key=key, number=n) for n in range(1, count + 1)]})
+
+
+@bp.get("/documents/<int:doc_id>/preview/<key>/<int:number>.png")
+@login_required
+def preview_page(doc_id: int, key: str, number: int):
+    """One page image of the preview."""
+    access.document_for(session(), current(), doc_id)
+    path = preview_images.page_path(_preview_folder(), key, number)
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype="image/png", max_age=0)
+
+
+def _preview_folder() -> Path:
+    return current_app.config["SETTINGS"].data_dir / "previews"
 
 
 @bp.get("/documents/<int:doc_id>/revisions")

@@ -1,0 +1,239 @@
+"""The document form page as a member and a secretary use it: autosave without revisions, the offer to restore
+typing, "Nộp", copy from last year, "nhập thay", the printed pages' preview, Vietnam time, names not codes."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from datetime import timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from service.models import Document, DocumentRevision, Member
+from tests.conftest import csrf_token
+
+
+def _open(client, path: str) -> tuple[str, int, str]:
+    resp = client.get(path)
+    assert resp.status_code == 302, resp.status_code
+    url = resp.headers["Location"]
+    return url, int(re.search(r"/documents/(\d+)", url).group(1)), client.get(url).get_data(as_text=True)
+
+
+class _FormValues(HTMLParser):
+    """What a browser would send from the document form: every input, textarea and selected option."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._textarea: str | None = None
+        self._select: str | None = None
+        self._in_form = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and a.get("id") == "document-form":
+            self._in_form = True
+        if not self._in_form:
+            return
+        if tag == "input" and a.get("name"):
+            if a.get("type") in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.values[a["name"]] = a.get("value", "y")
+            else:
+                self.values[a["name"]] = a.get("value") or ""
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self.values[self._textarea] = ""
+        elif tag == "select":
+            self._select = a["name"]
+        elif tag == "option" and self._select and "selected" in a:
+            self.values[self._select] = a.get("value", "")
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form":
+            self._in_form = False
+
+
+def _post(client, url: str, page: str, action: str = "draft", **changes) -> object:
+    """Send the form as it stands on the page, with some fields changed (nothing else is blanked)."""
+    parser = _FormValues()
+    parser.feed(page)
+    data = {**parser.values, **changes, "action": action, "csrf_token": csrf_token(page)}
+    return client.post(url, data=data, follow_redirects=True)
+
+
+def _revisions(app, doc_id: int) -> list[DocumentRevision]:
+    with app.extensions["db"].session() as s:
+        return list(s.scalars(select(DocumentRevision).where(DocumentRevision.document_id == doc_id)
+                              .order_by(DocumentRevision.number)))
+
+
+def test_autosave_keeps_typing_without_a_revision_and_offers_it_back(client, auth, app):
+    auth.login("thao")
+    url, doc_id, page = _open(client, "/reviews/2025")
+    before = len(_revisions(app, doc_id))
+    token = csrf_token(page)
+    resp = client.post(f"/documents/{doc_id}/autosave", data={"csrf_token": token, "a_i_1": "Đang gõ dở dòng đầu"})
+    assert resp.status_code == 200 and resp.get_json()["shown"]
+    resp = client.post(f"/documents/{doc_id}/autosave", data={"csrf_token": token, "a_i_1": "Đang gõ dở dòng hai"})
+    assert resp.status_code == 200
+    assert len(_revisions(app, doc_id)) == before  # typing is not a revision
+    # reopened: the saved text is on the form, the typing is offered with its (Vietnam) time
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="autosave-offer"' in page and "Đang gõ dở dòng hai" not in page
+    restored = client.get(f"{url}?restore=1").get_data(as_text=True)
+    assert "Đang gõ dở dòng hai" in restored
+    # an explicit save makes one revision and the offer goes
+    resp = _post(client, url, page, a_i_1="Đang gõ dở dòng hai")
+    assert "Đã lưu bản nháp." in resp.get_data(as_text=True)
+    assert len(_revisions(app, doc_id)) == before + 1
+    assert 'id="autosave-offer"' not in client.get(url).get_data(as_text=True)
+
+
+def test_discarding_the_typing_keeps_the_saved_revision(client, auth, app):
+    auth.login("thao")
+    url, doc_id, page = _open(client, "/reviews/2024")
+    token = csrf_token(page)
+    _post(client, url, page, a_i_1="Bản đã lưu")
+    client.post(f"/documents/{doc_id}/autosave", data={"csrf_token": token, "a_i_1": "Gõ rồi bỏ"})
+    resp = client.post(f"/documents/{doc_id}/autosave/discard", data={"csrf_token": token}, follow_redirects=True)
+    body = resp.get_data(as_text=True)
+    assert "Đã bỏ nội dung gõ dở" in body and "Bản đã lưu" in body and 'id="autosave-offer"' not in body
+
+
+def test_autosave_needs_the_csrf_token_and_refuses_someone_elses_document(client, auth, app):
+    auth.login("thao")
+    _, doc_id, _ = _open(client, "/reviews/2026")
+    assert client.post(f"/documents/{doc_id}/autosave", data={"a_i_1": "x"}).status_code == 400
+    auth.logout()
+    auth.login("duc")
+    page = client.get("/").get_data(as_text=True)
+    resp = client.post(f"/documents/{doc_id}/autosave", data={"csrf_token": csrf_token(page), "a_i_1": "x"})
+    assert resp.status_code == 404
+
+
+def test_submit_is_the_full_check_then_submitted(client, auth, app):
+    auth.login("duc")
+    url, doc_id, page = _open(client, "/reviews/2025")
+    assert ">Nộp</button>" in page and ">Lưu nháp</button>" in page
+    resp = _post(client, url, page, action="submit", a_vi="")
+    assert resp.status_code == 422 and "Vui lòng nhập mục “A.VI." in resp.get_data(as_text=True)
+    with app.extensions["db"].session() as s:
+        assert s.get(Document, doc_id).status != "submitted"
+
+
+def test_secretary_typing_for_a_member_is_recorded_as_on_behalf(client, auth, app):
+    with app.extensions["db"].session() as s:
+        member_id = s.scalar(select(Member.id).where(Member.full_name == "Trần Thị Ánh Tuyết"))
+    auth.login("bithu.toan")
+    url, doc_id, page = _open(client, f"/members/{member_id}/reviews/2025")
+    assert 'id="on-behalf"' in page and "Nhập thay" in page
+    _post(client, url, page, a_i_1="Bí thư nhập giúp")
+    last = _revisions(app, doc_id)[-1]
+    assert last.on_behalf is True
+    history = client.get(f"/documents/{doc_id}/revisions").get_data(as_text=True)
+    assert "Nguyễn Văn Hùng" in history and "nhập thay" in history
+    assert not re.search(r"Người lưu: \d", history)
+    auth.logout()
+    # the member's own save is not on anyone's behalf, and the member sees no "nhập thay" banner
+    auth.login("tuyet")
+    url, _, page = _open(client, "/reviews/2025")
+    assert 'id="on-behalf"' not in page
+    _post(client, url, page, a_i_1="Tự nhập")
+    assert _revisions(app, doc_id)[-1].on_behalf is False
+
+
+def test_copy_from_last_year_on_request(client, auth, app):
+    auth.login("duc")
+    url_prev, _, page = _open(client, "/reviews/2024")
+    _post(client, url_prev, page, a_ii_1="Hạn chế của năm 2024", a_vi="Biện pháp của năm 2024")
+    url, doc_id, page = _open(client, "/reviews/2025")
+    assert 'id="copy-previous"' in page
+    _post(client, url, page, a_i_1="Viết trước khi chép")
+    before = len(_revisions(app, doc_id))
+    resp = client.post(f"/documents/{doc_id}/copy-previous", data={"csrf_token": csrf_token(page)},
+                       follow_redirects=True)
+    body = resp.get_data(as_text=True)
+    assert "Đã chép nội dung năm 2024" in body and "Hạn chế của năm 2024" in body
+    revisions = _revisions(app, doc_id)
+    assert len(revisions) == before + 1 and revisions[-1].status == "draft"
+    assert revisions[-1].data["year"] == 2025  # the header stays this year's
+    assert revisions[-2].data["a_i_1"] == "Viết trước khi chép"  # the earlier text stays in the history
+
+
+def test_preview_shows_the_printed_pages_as_images(client, auth, app):
+    auth.login("tuyet")
+    url, doc_id, page = _open(client, "/reviews/2026")
+    _post(client, url, page, a_i_1="Xem trước bản in")
+    resp = client.get(f"/documents/{doc_id}/preview")
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    pages = resp.get_json()["pages"]
+    assert len(pages) >= 2
+    with client.get(pages[0]) as image:
+        assert image.status_code == 200 and image.data.startswith(b"\x89PNG")
+    # someone else cannot fetch it
+    auth.logout()
+    auth.login("duc")
+    assert client.get(pages[0]).status_code == 404
+    assert client.get(f"/documents/{doc_id}/preview").status_code == 404
+
+
+def test_times_are_vietnam_time_and_people_are_names(client, auth, app):
+    auth.login("thao")
+    url, doc_id, page = _open(client, "/reviews/2023")
+    _post(client, url, page, a_i_1="Giờ Việt Nam")
+    saved = _revisions(app, doc_id)[-1].saved_at
+    saved = saved if saved.tzinfo else saved.replace(tzinfo=timezone.utc)
+    shown = saved.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y %H:%M")
+    history = client.get(f"/documents/{doc_id}/revisions").get_data(as_text=True)
+    assert shown in history and "Mai Phương Thảo" in history
+    audit = client.get(f"/documents/{doc_id}/history").get_data(as_text=True)
+    assert "UTC" not in audit and shown in audit
+
+
+def test_download_of_an_incomplete_document_names_fields_not_codes(client, auth, app):
+    auth.login("thao")
+    url, doc_id, page = _open(client, "/reviews/2026")
+    _post(client, url, page, a_i_1="Chưa đủ", a_i_3="")
+    body = client.get(f"/documents/{doc_id}/download/pdf", follow_redirects=True).get_data(as_text=True)
+    assert "Văn bản chưa đủ để in" in body and "“A.I.3." in body
+    assert not re.search(r"\ba_i_\d|\ba_ii_\d", body.split("Văn bản chưa đủ để in", 1)[1].split("</div>", 1)[0])
+    # and the page lists every missing field in the summary, each linking to its input
+    assert 'id="error-summary"' in body and 'href="#a_i_3"' in body
+
+
+def test_member_admitted_after_the_year_is_not_listed(client, auth, app, chi_bo):
+    from service import documents
+    from service.models import Unit
+    from service.review import people
+
+    with app.extensions["db"].session() as s:
+        unit = s.get(Unit, chi_bo)
+        names_2025 = [m.full_name for m in people.load_cycle(s, documents.cycle_for(s, unit, 2025)).members]
+        names_2026 = [m.full_name for m in people.load_cycle(s, documents.cycle_for(s, unit, 2026)).members]
+        rows_2025 = [r["full_name"] for r in documents.unit_facts(unit, 2025, "Hà Nội")["members"]]
+    assert "Phạm Thị Dung" not in names_2025 and "Hoàng Văn Em" not in names_2025  # admitted in 2026
+    assert "Phạm Thị Dung" in names_2026 and "Hoàng Văn Em" in names_2026
+    assert rows_2025 == names_2025
+
+
+def test_every_control_is_labelled_and_pages_have_landmarks(client, auth):
+    auth.login("tuyet")
+    _, _, page = _open(client, "/reviews/2026")
+    assert 'class="skip-link" href="#noi-dung"' in page and '<nav class="main-nav"' in page
+    assert "<script>" not in page and " style=" not in page and " onclick=" not in page
+    labelled = set(re.findall(r'<label for="([^"]+)"', page))
+    for tag in re.findall(r"<(?:input|textarea|select)\b[^>]*>", page):
+        if 'type="hidden"' in tag or 'type="radio"' in tag:
+            continue
+        control_id = re.search(r'id="([^"]+)"', tag).group(1)
+        assert control_id in labelled or "aria-label=" in tag or 'type="checkbox"' in tag, tag
