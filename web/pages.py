@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 import forms
 from forms.base import labelled_errors
 from forms.fields import short_label
-from service import access, documents, output
+from service import access, documents, output, templates
 from service import preview as preview_images
 from service.archive import audit
 from service.catalog import get_kind
@@ -316,11 +316,12 @@ def download(doc_id: int, fmt: str):
     kind = get_kind(doc.kind_code)
     if fmt not in kind.formats:
         abort(404)
-    try:
-        return saved_document_file(doc, fmt, current_actor())
+    try:  # checked here first: the printing path reports problems for packets, not per field
+        kind.form_class().from_json(doc.data, kind=kind).check()
     except InvalidInput as exc:
         flash("Văn bản chưa đủ để in: " + labelled_errors(kind.form_class(), exc.fields), "error")
         return redirect(url_for("pages.edit", doc_id=doc.id, check=1))
+    return saved_document_file(doc, fmt, current_actor())
 
 
 @bp.get("/documents/<int:doc_id>/preview")
@@ -333,7 +334,8 @@ def preview(doc_id: int):
         data = kind.form_class().from_json(doc.data, kind=kind, draft=True).check()
     except InvalidInput as exc:
         return jsonify({"error": "Chưa xem trước được: " + labelled_errors(kind.form_class(), exc.fields)}), 422
-    pdf = output.produce(kind, forms.context_for(kind, data), "pdf", converter()).content
+    source = templates.in_force(session(), kind, doc.cycle.unit_id)  # the unit's own template, as printed
+    pdf = output.produce(kind, forms.context_for(kind, data), "pdf", converter(), source).content
     key, count = preview_images.page_images(pdf, _preview_folder())
     return jsonify({"revision": doc.revision, "pages": [
         url_for("pages.preview_page", doc_id=doc.id, key=key, number=n) for n in range(1, count + 1)]})
