@@ -62,7 +62,7 @@ def test_render_pdf_and_docx(client, token_for, code, payload):
 
 
 BAD = [
-    ({"birth_date": "1985-02-31"}, "birth_date", "không hợp lệ"),
+    ({"birth_date": "1985-02-31"}, "birth_date", "Tháng 2/1985 không có ngày 31"),
     ({"score_general": 31}, "score_general", "Điểm phải từ 0 đến 30."),
     ({"score_tasks": -1}, "score_tasks", "Điểm phải từ 0 đến 70."),
     ({"score_tasks": "nhiều"}, "score_tasks", "không phải là số điểm"),
