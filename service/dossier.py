@@ -185,7 +185,9 @@ def _add_unit(session: Session, result: Plan, unit: Unit, path: tuple[str, ...])
     for doc in docs:
         if doc.member_id is not None:
             by_member.setdefault(doc.member_id, []).append(doc)
-    for member in text.sort_people(unit.members, key=lambda m: m.full_name):
+    # Everyone with documents in this cycle, whether still in the chi bộ or since moved on (service.members).
+    people = {doc.member.id: doc.member for doc in docs if doc.member is not None}
+    for member in text.sort_people(people.values(), key=lambda m: m.full_name):
         for doc in _ordered(by_member.get(member.id, [])):
             _take(result, doc, path + (member.full_name,), member.full_name)
     for doc in own:

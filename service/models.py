@@ -85,6 +85,11 @@ class Member(Base):
     unit: Mapped[Unit] = relationship(back_populates="members")
 
     @property
+    def is_current(self) -> bool:
+        """Still a member here: not expelled, moved out or deceased."""
+        return self.status not in LEFT_STATUSES
+
+    @property
     def status_label(self) -> str:
         """The status as users read it."""
         return MEMBER_STATUSES.get(self.status, self.status)

@@ -162,6 +162,8 @@ def test_member_pages_add_edit_transfer_status(client, auth, db):
     assert "Chuyển sinh hoạt đảng đi" in html and "Chuyển sinh hoạt về phường Kim Mã" in html
     assert name not in client.get(f"/org/units/{van.id}/members").get_data(as_text=True)
     assert name in client.get(f"/org/units/{van.id}/members?left=1").get_data(as_text=True)
+    home = client.get("/")
+    assert home.status_code == 200 and name not in home.get_data(as_text=True)
     # A secretary has no office pages.
     auth.logout()
     auth.login("bithu.toan")
