@@ -5,17 +5,20 @@ import io
 import re
 import secrets
 from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
 from pathlib import Path
+from typing import Callable
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
-from service import members as members_service
+from sqlalchemy.orm import Session
+
 from service import member_import as importer
+from service import members as members_service
 from service import text, units
-from service.files import atomic_write
 from service.access import subtree_ids
 from service.errors import InvalidInput, NotFound
+from service.files import atomic_write
 from service.models import MEMBER_STATUSES, SEXES, UNIT_KINDS, Member, Unit
 
 from .auth import current
@@ -205,63 +208,58 @@ def _member_page(member: Member, status: int = 200, **context):
                            **context), status
 
 
+def _member_action(member_id: int, act: Callable[[Session, Member], str]):
+    """Run one change on a member the user manages: saved and announced, or the page again with what went wrong
+    (what was typed kept, nothing saved)."""
+    _manager()
+    db = session()
+    member = _managed_member(member_id)
+    try:
+        done = act(db, member)
+    except (InvalidInput, NotFound) as exc:
+        db.rollback()
+        fields = exc.fields if isinstance(exc, InvalidInput) else {"unit_id": ["Chọn chi bộ."]}
+        return _member_page(_managed_member(member_id), 422, error=exc.message, fields=fields, posted=request.form)
+    db.commit()
+    flash(done, "info")
+    return redirect(url_for("org.member_edit", member_id=member.id))
+
+
 @bp.route("/members/<int:member_id>", methods=["GET", "POST"])
 @login_required
 def member_edit(member_id: int):
     """A member's record, history, transfer and status."""
-    _manager()
-    db = session()
-    member = _managed_member(member_id)
-    if request.method == "POST":
-        try:
-            members_service.update_member(db, member, _member_values())
-        except InvalidInput as exc:
-            db.rollback()
-            return _member_page(_managed_member(member_id), 422, error=exc.message, fields=exc.fields,
-                                posted=request.form)
-        db.commit()
-        flash("Đã lưu.", "info")
-        return redirect(url_for("org.member_edit", member_id=member.id))
-    return _member_page(member)
+    if request.method == "GET":
+        _manager()
+        return _member_page(_managed_member(member_id))
+
+    def act(db: Session, member: Member) -> str:
+        changed = members_service.update_member(db, member, _member_values())
+        return "Đã lưu." if changed else "Không có gì thay đổi."
+    return _member_action(member_id, act)
 
 
 @bp.post("/members/<int:member_id>/transfer")
 @login_required
 def member_transfer(member_id: int):
     """Move a member to another chi bộ from a date."""
-    _manager()
-    db = session()
-    member = _managed_member(member_id)
-    try:
+    def act(db: Session, member: Member) -> str:
         target = units.managed_unit(db, current(), int_param(request.form.get("unit_id"), "unit_id", required=True))
         members_service.transfer(db, member, target, _date("on", "Ngày chuyển"), note=request.form.get("note", ""),
                                  by=current())
-    except (InvalidInput, NotFound) as exc:
-        db.rollback()
-        fields = exc.fields if isinstance(exc, InvalidInput) else {"unit_id": ["Chọn chi bộ."]}
-        return _member_page(_managed_member(member_id), 422, error=exc.message, fields=fields, posted=request.form)
-    db.commit()
-    flash(f"Đã chuyển đồng chí {member.full_name} sang {target.name}.", "info")
-    return redirect(url_for("org.member_edit", member_id=member.id))
+        return f"Đã chuyển đồng chí {member.full_name} sang {target.name}."
+    return _member_action(member_id, act)
 
 
 @bp.post("/members/<int:member_id>/status")
 @login_required
 def member_status(member_id: int):
     """Record a status (miễn, đình chỉ, tạm thời, ra khỏi Đảng, chuyển đi, từ trần, trở lại) from a date."""
-    _manager()
-    db = session()
-    member = _managed_member(member_id)
-    try:
+    def act(db: Session, member: Member) -> str:
         members_service.set_status(db, member, request.form.get("status", ""), _date("on", "Ngày"),
                                    note=request.form.get("note", ""), by=current())
-    except InvalidInput as exc:
-        db.rollback()
-        return _member_page(_managed_member(member_id), 422, error=exc.message, fields=exc.fields,
-                            posted=request.form)
-    db.commit()
-    flash(f"Đã ghi nhận: {member.status_label}.", "info")
-    return redirect(url_for("org.member_edit", member_id=member.id))
+        return f"Đã ghi nhận: {member.status_label}."
+    return _member_action(member_id, act)
 
 
 # ---- import / export ------------------------------------------------------------------------------------------
