@@ -154,7 +154,7 @@ def test_member_pages_add_edit_transfer_status(client, auth, db):
 
     bad = _post(client, f"/org/members/{member.id}/transfer", {"unit_id": "abc", "on": "01/10/2026"},
                 page=f"/org/members/{member.id}")
-    assert bad.status_code == 422 and "Không tìm thấy tổ chức đảng." in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and 'class="flash error"' in bad.get_data(as_text=True)
     resp = _post(client, f"/org/members/{member.id}/transfer", {"unit_id": str(van.id), "on": "01/10/2026"},
                  page=f"/org/members/{member.id}", follow_redirects=True)
     assert f"sang {van.name}" in resp.get_data(as_text=True)
