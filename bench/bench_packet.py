@@ -196,7 +196,7 @@ def main() -> None:
             if job["state"] not in ("queued", "running"):
                 break
             assert time.monotonic() < deadline, job
-            time.sleep(0.02)
+            time.sleep(0.05)  # the poll runs in the job's process (GIL): not too often
         assert job["state"] == "done", job
         pdf = client.get(f"/api/v1/jobs/{job_id}/result?format=pdf", headers=headers).data
         return time.perf_counter() - t0, pdf, dict(timings.last)
@@ -291,7 +291,7 @@ def main() -> None:
                 ("submitted_s", "  all handed to the pool after"), ("wait_s", "  then waiting for conversions"),
                 ("convert_s", "  conversion busy (sum over instances)"), ("stamp_s", "  QR stamping of new parts"),
                 ("assemble_s", "assembly"), ("zip_s", "ZIP"), ("record_s", "recording codes"),
-                ("write_s", "writing files")]
+                ("write_s", "writing files"), ("job_thread_cpu_s", "CPU of the job's thread (load-independent)")]
         return "\n".join(f"    {label:<40} {t.get(k, 0):6.2f} s  ({100 * t.get(k, 0) / total:4.0f} %)"
                          for k, label in keys)
 

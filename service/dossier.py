@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from . import bounds, packet_parts, render, templates, text
 from .access import subtree_ids
@@ -153,7 +153,7 @@ def _tree(session: Session, root: Unit) -> list[Unit]:
 
 
 def _documents(session: Session, unit: Unit, year: int) -> list[Document]:
-    return list(session.scalars(select(Document).join(ReviewCycle).where(
+    return list(session.scalars(select(Document).join(ReviewCycle).options(contains_eager(Document.cycle)).where(
         ReviewCycle.unit_id == unit.id, ReviewCycle.year == year, ReviewCycle.quarter == 0)))
 
 
@@ -418,7 +418,7 @@ def packet_task(ctx: JobContext, *, unit_id: int, year: int, kind: str, member_i
         plan_ = plan(session, unit, year, kind, member_id)
         ctx.progress(0, len(plan_.docs), "Chuẩn bị")
         code = packet_code(ctx.job_id)
-        timings: dict = {"started": time.perf_counter()}
+        timings: dict = {"started": time.perf_counter(), "cpu_started": time.thread_time()}
         convert = lambda docx, name, a: pool.to_pdf(docx, pdfa=a, name=name)  # noqa: E731
         stem = f"Ho-so-{slug(plan_.unit.name)}-{year}"
         if kind == "dang_bo" and len(plan_.sections) > 1:   # in parts, shared with every free worker; streamed
@@ -440,6 +440,7 @@ def packet_task(ctx: JobContext, *, unit_id: int, year: int, kind: str, member_i
         record_printed(session, plan_, runs, code=code, job_id=ctx.job_id, scope=kind)
         timings["record_s"] = time.perf_counter() - t0
     timings["total_s"] = time.perf_counter() - timings.pop("started")
+    timings["job_thread_cpu_s"] = time.thread_time() - timings.pop("cpu_started")  # load-independent: this thread
     log.info("packet %s: %d documents, %s", code, len(plan_.docs),
              ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in timings.items()),
              extra={"packet_timings": {**timings, "code": code, "documents": len(plan_.docs)}})

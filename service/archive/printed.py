@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from .models import Packet, PacketEntry
@@ -35,11 +35,10 @@ def record_packet(session: Session, *, code: str, job_id: str | None, unit_id: i
         session.add(packet)
     packet.job_id, packet.unit_id, packet.year, packet.scope = job_id, unit_id, year, scope
     packet.title, packet.total_pages = title[:300], total
-    for run in runs:
-        session.add(PacketEntry(packet_code=code, doc_code=run.doc_code, document_id=run.document_id,
-                                revision=run.revision, title=run.title[:400], first_page=run.first_page,
-                                page_count=run.page_count))
     session.flush()
+    session.execute(insert(PacketEntry), [   # one statement for the whole layout (thousands of rows in a đảng bộ)
+        {"packet_code": code, "doc_code": run.doc_code, "document_id": run.document_id, "revision": run.revision,
+         "title": run.title[:400], "first_page": run.first_page, "page_count": run.page_count} for run in runs])
     session.expire(packet, ["entries"])
     return packet
 
