@@ -17,8 +17,7 @@ setup-bench:  # Locust for bench/bench_load.py
 run: setup
 	$(VENV)/bin/flask --app app demo --members 12
 	@echo ">> Dịch vụ chạy tại http://127.0.0.1:$(PORT) (Ctrl+C để dừng)"
-	CONVERTER_AUTOSTART=1 exec $(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --worker-class gthread \
-	  --workers 1 --threads 8 --timeout 180 --access-logfile - 'app:create_app()'
+	PORT=$(PORT) exec bash scripts/serve.sh  # WEB_WORKERS / WEB_THREADS / CONVERTER_SIZE change the defaults
 
 test: setup-test  # pytest's exit 5 (no test collected) fails too, with a word on why
 	$(VENV)/bin/ruff check --select F,E9 .

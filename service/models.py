@@ -248,6 +248,7 @@ class Job(Base):
     finished_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     dedupe_key: Mapped[Optional[str]] = mapped_column(String(200))
+    owner: Mapped[Optional[str]] = mapped_column(String(80), index=True)  # the JobRunner of an embedded job
 
     @property
     def state_label(self) -> str:
@@ -278,3 +279,17 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     blocked_until: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+
+
+class JobRunner(Base):
+    """A process running embedded jobs (one gunicorn worker): alive while its heartbeat is fresh.
+
+    Jobs name their runner (Job.owner); only jobs whose runner stopped beating are failed, so any number of
+    web processes share the jobs table without failing each other's work.
+    """
+
+    __tablename__ = "job_runners"
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)  # host:pid:random
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+

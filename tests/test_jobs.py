@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,9 @@ from sqlalchemy import select
 from service.db import Database
 from service.jobs import (JobContext, JobNotFinished, JobService, QueueUnavailable, ResultNotProduced,
                           UnknownJobKind, store)
+from service.jobs.backends import EmbeddedBackend
 from service.jobs.worker import GENERIC_FAILURE, TIMED_OUT
-from service.models import Job
+from service.models import Job, JobRunner, utcnow
 from tests import jobs_tasks  # noqa: F401  (registers the test tasks, importable by the worker too)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -307,7 +309,7 @@ def test_embedded_start_fails_jobs_of_a_dead_process(db, data_dir):
     ids = [uuid.uuid4().hex for _ in range(3)]
     with db.session() as session:
         for job_id, state in zip(ids, ("queued", "running", "done")):
-            session.add(Job(id=job_id, kind="test_writer", params={}, state=state,
+            session.add(Job(id=job_id, kind="test_writer", params={}, state=state, owner="host:1:gone",
                             result_path={"pdf": "packet.pdf"} if state == "done" else None))
     (workdir(data_dir, ids[1]) / "partial.pdf").parent.mkdir(parents=True)
     (workdir(data_dir, ids[1]) / "partial.pdf").write_bytes(b"half")
@@ -342,3 +344,92 @@ def test_result_paths_stay_inside_the_job_folder(tmp_path, db):
         ctx.path("../secret_key")
     assert ctx.write_bytes("a/b.txt", b"x") == "a/b.txt" and (tmp_path / "a" / "b.txt").read_bytes() == b"x"
     assert not [p for p in tmp_path.rglob("*.tmp")]
+
+
+def _fake_job(db, owner: str | None, state: str = "running") -> str:
+    job_id = uuid.uuid4().hex
+    with db.session() as session:
+        session.add(Job(id=job_id, kind="test_writer", params={}, state=state, owner=owner))
+    return job_id
+
+
+def _runner(db, runner_id: str, silent_for: timedelta) -> None:
+    with db.session() as session:
+        session.merge(JobRunner(id=runner_id, started_at=utcnow() - silent_for,
+                                heartbeat_at=utcnow() - silent_for))
+
+
+def _end(db, *job_ids: str) -> None:
+    for job_id in job_ids:
+        store.finish(db, job_id, "cancelled")
+
+
+def test_a_second_process_starting_leaves_the_first_ones_job_running(db, data_dir, database_url):
+    """gunicorn --workers 2 without Redis: a worker (re)starting must not fail its neighbour's packet."""
+    jobs = JobService(db, data_dir, threads=1)
+    try:
+        job = jobs.enqueue("test_sleepy", {"steps": 40, "delay": 0.05})
+        wait_for(jobs, job.id, ("running",), timeout=120)
+        neighbour = subprocess.run(
+            [sys.executable, "-c", "import sys; from pathlib import Path; from service.db import Database; "
+             "from service.jobs import JobService; "
+             "JobService(Database(sys.argv[1]), Path(sys.argv[2])).shutdown()", database_url, str(data_dir)],
+            cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert neighbour.returncode == 0, neighbour.stderr
+        assert jobs.get(job.id).state in ("running", "done")
+        done = wait_for(jobs, job.id, ("done", "failed", "cancelled"), timeout=120)
+        assert done.state == "done", done.error
+    finally:
+        jobs.shutdown()
+
+
+def test_only_jobs_of_silent_runners_fail(db, data_dir):
+    _runner(db, "host:2:alive", timedelta(seconds=5))
+    _runner(db, "host:3:silent", timedelta(minutes=5))
+    alive, silent, gone, rq = (_fake_job(db, "host:2:alive"), _fake_job(db, "host:3:silent", "queued"),
+                               _fake_job(db, "host:4:no-row"), _fake_job(db, None))
+    try:
+        JobService(db, data_dir).shutdown()
+        assert store.get(db, alive).state == "running"
+        assert store.get(db, rq).state == "running"  # RQ's: its own reconcile decides
+        for job_id in (silent, gone):
+            job = store.get(db, job_id)
+            assert job.state == "failed" and job.error == store.RESTARTED
+    finally:
+        _end(db, alive, rq)
+
+
+def test_a_runner_falling_silent_is_noticed_while_the_service_runs(db, data_dir):
+    backend = EmbeddedBackend(db, data_dir, 1, heartbeat=0.1, stale_after=timedelta(seconds=30))
+    _runner(db, "host:5:about-to-die", timedelta(seconds=1))
+    job_id = _fake_job(db, "host:5:about-to-die")
+    backend.start()
+    try:
+        assert store.get(db, job_id).state == "running"  # its runner still beats
+        with db.session() as session:
+            first_beat = session.get(JobRunner, backend.owner).heartbeat_at
+        _runner(db, "host:5:about-to-die", timedelta(minutes=2))  # it stops beating
+        deadline = time.monotonic() + 60
+        while store.get(db, job_id).state == "running":  # the heartbeat thread's sweep fails it, no restart needed
+            assert time.monotonic() < deadline, "the orphan was never noticed"
+            time.sleep(0.05)
+        assert store.get(db, job_id).error == store.RESTARTED
+        with db.session() as session:
+            assert session.get(JobRunner, backend.owner).heartbeat_at > first_beat
+    finally:
+        backend.close()
+    with db.session() as session:
+        assert session.get(JobRunner, backend.owner) is None  # a clean stop takes its row away
+
+
+def test_looking_at_a_job_of_a_dead_runner_fails_it(db, data_dir):
+    jobs = JobService(db, data_dir)
+    try:
+        _runner(db, "host:6:dies-later", timedelta(seconds=1))
+        job_id = _fake_job(db, "host:6:dies-later")
+        assert jobs.get(job_id).state == "running"
+        _runner(db, "host:6:dies-later", timedelta(minutes=2))
+        job = jobs.get(job_id)
+        assert job.state == "failed" and job.error == store.RESTARTED
+    finally:
+        jobs.shutdown()

@@ -5,9 +5,10 @@ import logging
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from service.errors import InvalidInput, ServiceError
+from service.errors import DatabaseUnavailable, InvalidInput, ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,26 @@ def respond(status: int, message: str, fields: dict | None = None, extra: dict |
 def _rollback() -> None:
     session = g.get("db_session")
     if session is not None:
-        session.rollback()
+        try:
+            session.rollback()
+        except DBAPIError:  # the connection is gone: the server has dropped the transaction with it
+            session.invalidate()
+
+
+def connection_lost(exc: BaseException | None) -> bool:
+    """The database connection broke or was refused (not a bad statement): the request may be tried again."""
+    return isinstance(exc, (OperationalError, InterfaceError)) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated)
+
+
+def database_unavailable():
+    """503 "thử lại": nothing of the request was committed (its one transaction died with the connection)."""
+    _rollback()
+    message = DatabaseUnavailable().message
+    try:
+        return respond(503, message)
+    except Exception:  # noqa: BLE001 - the page itself needs the database (the logged-in user): plain text then
+        return message, 503, {"Content-Type": "text/plain; charset=utf-8", "Retry-After": "5"}
 
 
 def init_app(app: Flask) -> None:
@@ -43,6 +63,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(ServiceError)
     def _service(exc: ServiceError):
+        if isinstance(exc, DatabaseUnavailable):
+            return database_unavailable()
         _rollback()
         fields = exc.fields if isinstance(exc, InvalidInput) else None
         if exc.status >= 500:
@@ -54,8 +76,18 @@ def init_app(app: Flask) -> None:
         return respond(400, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang "
                             "và gửi lại (nội dung đã lưu trước đó không bị mất).")
 
+    @app.errorhandler(DBAPIError)
+    def _database(exc: DBAPIError):
+        if connection_lost(exc):
+            log.error("database connection lost: %s", exc.__class__.__name__, exc_info=exc)
+            return database_unavailable()
+        return _unexpected(exc)
+
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
+        if connection_lost(getattr(exc, "original_exception", None)):  # while saving the session, after the view
+            log.error("database connection lost after the view", exc_info=exc.original_exception)
+            return database_unavailable()
         return respond(exc.code or 500, HTTP_MESSAGES.get(exc.code or 500, exc.description or ""))
 
     @app.errorhandler(Exception)

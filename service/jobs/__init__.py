@@ -1,6 +1,7 @@
 """Background jobs with honest states (queued, running, done, failed, cancelled).
 
-Embedded (no REDIS_URL): a thread pool in the web process; run it with one process (gunicorn --workers 1).
+Embedded (no REDIS_URL): a thread pool in each web process; every job names the process running it, which beats
+a heartbeat, so any number of gunicorn workers share the jobs table (only a dead process's jobs are failed).
 Distributed (REDIS_URL): RQ workers started by scripts/worker.sh on any machine that has the code,
 DATABASE_URL and the same DATA_DIR (shared storage; results are read back from DATA_DIR/jobs/<id>/).
 """

@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
+import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 from ..db import Database
@@ -18,20 +22,54 @@ ON_STOPPED = "service.jobs.worker.on_rq_stopped"
 LOST_AFTER = 60.0  # a job queued this long with no RQ job behind it was lost (Redis flushed, say)
 
 
-class EmbeddedBackend:
-    """A thread pool in this process; nothing survives a restart (the service fails orphans at start)."""
+HEARTBEAT = 10.0  # seconds between an embedded runner's heartbeats (and its look for other runners' orphans)
+STALE_AFTER = timedelta(seconds=60)  # a runner silent this long is gone: its jobs fail
 
-    def __init__(self, database: Database, data_dir: Path, threads: int) -> None:
+
+def runner_id() -> str:
+    """This process among all that share the database: host, pid and a random part (pids are reused)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class EmbeddedBackend:
+    """A thread pool in this process, which owns the jobs it queues and beats a heartbeat in job_runners.
+
+    Several processes (gunicorn workers) may each have one: at start and at every heartbeat each fails only the
+    jobs whose owner stopped beating (a worker killed or restarted), never a live neighbour's.
+    """
+
+    def __init__(self, database: Database, data_dir: Path, threads: int, *, heartbeat: float = HEARTBEAT,
+                 stale_after: timedelta = STALE_AFTER) -> None:
         self.database, self.data_dir = database, data_dir
         self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="job")
         self.futures: dict[str, Future] = {}
         self.lock = threading.Lock()
+        self.owner = runner_id()
+        self.heartbeat, self.stale_after = heartbeat, stale_after
+        self._stopping = threading.Event()
+        self._beater: threading.Thread | None = None
 
     def start(self) -> None:
-        """Fail what a previous process left behind: its threads are gone."""
-        count = store.fail_orphans(self.database, self.data_dir)
+        """Announce this runner, fail what dead runners left behind, then beat in a thread."""
+        store.beat(self.database, self.owner)
+        self.sweep()
+        self._beater = threading.Thread(target=self._beat_forever, name="job-heartbeat", daemon=True)
+        self._beater.start()
+
+    def sweep(self) -> int:
+        """Fail the jobs of runners that stopped beating; how many."""
+        count = store.fail_orphans(self.database, self.data_dir, stale_after=self.stale_after)
         if count:
-            log.warning("%d job(s) left by a previous process marked failed", count)
+            log.warning("%d job(s) left by a process that stopped marked failed", count)
+        return count
+
+    def _beat_forever(self) -> None:
+        while not self._stopping.wait(self.heartbeat):
+            try:
+                store.beat(self.database, self.owner)
+                self.sweep()
+            except Exception:  # noqa: BLE001 - a database hiccup must not end the heartbeat for good
+                log.exception("job heartbeat of %s failed; trying again in %.0f s", self.owner, self.heartbeat)
 
     def submit(self, job_id: str, task_module: str | None) -> None:
         future = self.executor.submit(execute, job_id, self.database, self.data_dir)
@@ -56,15 +94,25 @@ class EmbeddedBackend:
         """Threads cannot be killed: the task stops at its next check_cancelled."""
 
     def reconcile(self, job) -> bool:
+        """A job of another runner that stopped beating fails now, not at the next sweep."""
+        if job.owner == self.owner or store.owner_alive(self.database, job.owner, stale_after=self.stale_after):
+            return False
+        if store.finish(self.database, job.id, "failed", error=store.RESTARTED):
+            store.discard_files(self.data_dir, job.id)
+            return True
         return False
 
     def close(self) -> None:
-        """Finish running jobs; jobs not started fail as after a restart (they will not run)."""
+        """Finish running jobs; jobs not started fail as after a restart (they will not run); stop beating."""
         with self.lock:
             waiting = [job_id for job_id, f in self.futures.items() if not f.running()]
         self.executor.shutdown(wait=True, cancel_futures=True)
         for job_id in waiting:
             store.finish(self.database, job_id, "failed", error=store.RESTARTED, from_states=("queued",))
+        self._stopping.set()
+        if self._beater is not None:
+            self._beater.join(self.heartbeat + 5)
+        store.retire(self.database, self.owner)
 
 
 class RedisBackend:
@@ -75,6 +123,7 @@ class RedisBackend:
         from rq import Queue
 
         self.database, self.data_dir = database, data_dir
+        self.owner = None  # RQ jobs belong to RQ; its registries say when a worker is lost
         self.redis = Redis.from_url(url, socket_connect_timeout=3, socket_timeout=10)
         self.queue = Queue(queue_name, connection=self.redis)
         self.job_timeout = job_timeout

@@ -53,7 +53,8 @@ class JobService:
             if dedupe_key and (existing := store.active_by_key(self.database, dedupe_key)) is not None:
                 return existing
             job = Job(id=uuid.uuid4().hex, kind=kind, params=dict(params), state="queued", created_by=user_id,
-                      dedupe_key=dedupe_key, done=0, total=0, step="", cancel_requested=False)
+                      dedupe_key=dedupe_key, done=0, total=0, step="", cancel_requested=False,
+                      owner=self.backend.owner)
             try:
                 with self.database.session() as session:
                     session.add(job)

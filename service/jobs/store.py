@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import shutil
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from ..db import Database
-from ..models import ACTIVE_JOB_STATES, Job, utcnow
+from ..models import ACTIVE_JOB_STATES, Job, JobRunner, utcnow
 
 RESTARTED = "Dịch vụ đã khởi động lại trong khi đang xử lý; vui lòng tạo lại."
 WORKER_LOST = "Tiến trình xử lý công việc đã dừng đột ngột (máy xử lý tắt, hết bộ nhớ hoặc quá thời gian); vui lòng tạo lại."
@@ -105,16 +105,53 @@ def finish(db: Database, job_id: str, state: str, *, error: str | None = None,
     return _update(db, job_id, from_states, values)
 
 
-def fail_orphans(db: Database, data_dir: Path | str) -> int:
-    """At an embedded start: jobs left queued/running by a dead process fail, their files removed."""
+def beat(db: Database, runner_id: str) -> None:
+    """This process is alive: insert or refresh its runner row."""
     with db.session() as session:
-        ids = list(session.scalars(select(Job.id).where(Job.state.in_(ACTIVE_JOB_STATES))))
+        row = session.get(JobRunner, runner_id)
+        if row is None:
+            session.add(JobRunner(id=runner_id, started_at=utcnow(), heartbeat_at=utcnow()))
+        else:
+            row.heartbeat_at = utcnow()
+
+
+def retire(db: Database, runner_id: str) -> None:
+    """This process stops running jobs (its row goes; jobs it still owned are orphans for the others)."""
+    with db.session() as session:
+        session.execute(delete(JobRunner).where(JobRunner.id == runner_id))
+
+
+def fail_orphans(db: Database, data_dir: Path | str, *, stale_after: timedelta) -> int:
+    """Fail the queued/running embedded jobs whose runner is gone (no row, or no heartbeat for `stale_after`).
+
+    Jobs of live runners — other gunicorn workers — are left alone, and so are jobs with no owner: those are
+    RQ's, whose lost workers RedisBackend.reconcile notices.
+    """
+    cutoff = utcnow() - stale_after
+    live = select(JobRunner.id).where(JobRunner.heartbeat_at >= cutoff)
+    with db.session() as session:
+        ids = list(session.scalars(select(Job.id).where(
+            Job.state.in_(ACTIVE_JOB_STATES), Job.owner.is_not(None), Job.owner.not_in(live))))
+        session.execute(delete(JobRunner).where(JobRunner.heartbeat_at < utcnow() - 100 * stale_after))
     count = 0
     for job_id in ids:
         if finish(db, job_id, "failed", error=RESTARTED):
             discard_files(data_dir, job_id)
             count += 1
     return count
+
+
+def owner_alive(db: Database, runner_id: str | None, *, stale_after: timedelta) -> bool:
+    """Whether the runner holding a job still beats."""
+    if runner_id is None:
+        return False
+    with db.session() as session:
+        beat_at = session.scalar(select(JobRunner.heartbeat_at).where(JobRunner.id == runner_id))
+    if beat_at is None:
+        return False
+    if beat_at.tzinfo is None:
+        beat_at = beat_at.replace(tzinfo=timezone.utc)
+    return beat_at >= utcnow() - stale_after
 
 
 def age_seconds(job: Job) -> float:
