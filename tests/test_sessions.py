@@ -68,6 +68,8 @@ def test_login_replaces_the_session_and_its_csrf_token(app, client, auth):
 
 
 def test_end_sessions_keeps_only_the_one_making_the_change(app, auth):
+    with app.extensions["db"].session() as s:  # sessions other tests left open do not count here
+        accounts.end_sessions(s, s.scalar(select(User).where(User.username == "thao")))
     here, elsewhere = app.test_client(), app.test_client()
     for c in (here, elsewhere):
         _login(c, app, "thao")
