@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask, current_app, jsonify
 
 from service.bounds import INT4_MAX, JSON_MAX_DEPTH
+from service.models import MEMBER_STATUSES, UNIT_KINDS
 from service.review.meeting import MAX_VOTES
 from service.review.meeting_json import ATTENDANCE_CODES
 from service.review.models import STEPS
@@ -70,6 +71,27 @@ SCHEMAS: dict[str, Any] = {
                 "excluded", "not_started", "draft", "submitted", "reviewed", "rated"]}, "status_label": TEXT,
             "excluded": {"type": ["string", "null"]}, "missing": {"type": "array", "items": TEXT},
             "next_step": TEXT, "levels": {"type": "object", "additionalProperties": {"enum": LEVELS}}}}}}},
+    "Member": {"type": "object", "required": ["id", "full_name", "status", "chi_bo_id"], "properties": {
+        "id": ID, "full_name": TEXT, "birth_date": {"type": ["string", "null"], "format": "date"},
+        "sex": {"enum": ["male", "female", None]}, "admitted_on": {"type": ["string", "null"], "format": "date"},
+        "official_on": {"type": ["string", "null"], "format": "date"}, "party_card": {"type": ["string", "null"]},
+        "status": {"enum": list(MEMBER_STATUSES)}, "chi_bo_id": ID}},
+    "ImportResult": {"type": "object", "required": ["created", "updated", "unchanged", "errors"], "properties": {
+        "created": {"type": "integer"}, "updated": {"type": "integer"}, "unchanged": {"type": "integer"},
+        "errors": {"type": "array", "items": {"type": "object", "required": ["row", "column", "message"],
+                                              "properties": {"row": {"type": "integer", "description":
+                                                                     "Dòng trong Excel (0: cả tệp)"},
+                                                             "column": TEXT, "message": TEXT}}},
+        "error": {"type": "string", "description": "Khi cả tệp không đọc được"}}},
+    "UnitFields": {"type": "object", "additionalProperties": False, "properties": {
+        "name": {"type": "string", "maxLength": 200}, "kind": {"enum": list(UNIT_KINDS)}, "parent_id": ID,
+        "place": {"type": "string", "maxLength": 100},
+        "superior_line": {"type": "string", "maxLength": 200, "description": "Dòng cấp trên, in hoa; rỗng: lấy từ "
+                                                                              "tên cấp trên"},
+        "header_line": {"type": "string", "maxLength": 200, "description": "Dòng tên tổ chức, in hoa; rỗng: tên"},
+        "has_seal": {"type": "boolean", "description": "Có con dấu: chữ ký ghi “và đóng dấu”"},
+        "signer_body": {"type": "string", "maxLength": 150, "description": "Sau “T/M”"},
+        "signer_title": {"type": "string", "maxLength": 100}}},
     "Job": {"type": "object", "properties": {"id": TEXT, "state": TEXT, "state_label": TEXT, "done": {
         "type": "integer"}, "total": {"type": "integer"}, "step": TEXT, "error": {"type": ["string", "null"]},
         "formats": {"type": "array", "items": TEXT}}, "additionalProperties": True},
@@ -201,23 +223,25 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
                        query("kind", {"type": "string", "maxLength": 60}),
                        query("state", {"type": "string", "maxLength": 30}), query("below", {"enum": ["0", "1"]})],
         "responses": {"200": ok({"type": "array", "items": ANY_OBJECT})}},
-    ("GET", "/api/v1/units/<int:unit_id>/members"): {"summary": "Đảng viên hiện tại của tổ chức",
-                                                     "responses": {"200": ok({"type": "array", "items": ANY_OBJECT})}},
+    ("GET", "/api/v1/units/<int:unit_id>/members"): {
+        "summary": "Đảng viên hiện tại của tổ chức (chi bộ, hoặc mọi chi bộ trực thuộc), theo thứ tự tên tiếng Việt",
+        "responses": {"200": ok({"type": "array", "items": ref("Member")})}},
     ("POST", "/api/v1/units/<int:unit_id>/members/import"): {
-        "summary": "Nhập danh sách đảng viên (Excel/CSV); dry_run=1 chỉ xem trước",
-        "requestBody": multipart({"file": {"type": "string", "format": "binary"}, "dry_run": TEXT}, ["file"]),
-        "responses": {"200": ok(), "422": ok(description="Có lỗi, không ghi gì")}},
-    ("GET", "/api/v1/units/<int:unit_id>/members/export"): {"summary": "Danh sách đảng viên (XLSX)",
-                                                            "responses": {"200": file(XLSX)}},
+        "summary": "Nhập danh sách đảng viên (XLSX/CSV như văn phòng vẫn lưu); dry_run=1 chỉ xem trước",
+        "description": "Khớp theo số thẻ đảng viên, không có thì theo họ tên + ngày sinh; nhập lại cùng tệp không đổi "
+                       "gì. Có lỗi và không dry_run → 422 cùng nội dung, không ghi gì (docs/ORGANISATION.md).",
+        "requestBody": multipart({"file": {"type": "string", "format": "binary"},
+                                  "dry_run": {"enum": ["0", "1"]}}, ["file"]),
+        "responses": {"200": ok(ref("ImportResult")), "422": ok(ref("ImportResult"), "Có lỗi, không ghi gì")}},
+    ("GET", "/api/v1/units/<int:unit_id>/members/export"): {
+        "summary": "Danh sách đảng viên (XLSX, cùng bố cục khi nhập)", "responses": {"200": file(XLSX)}},
     ("POST", "/api/v1/units"): {
-        "summary": "Tạo tổ chức đảng",
-        "requestBody": json_body({"type": "object", "required": ["name", "kind"], "properties": {
-            "name": {"type": "string", "maxLength": 200}, "kind": TEXT, "parent_id": ID, "place": TEXT,
-            "superior_line": TEXT, "header_line": TEXT, "has_seal": {"type": "boolean"}, "signer_body": TEXT,
-            "signer_title": TEXT}}),
+        "summary": "Tạo tổ chức đảng (văn phòng: dưới tổ chức mình quản lý)",
+        "requestBody": json_body({"allOf": [ref("UnitFields"), {"required": ["name", "kind"]}]}),
         "responses": {"201": ok(ref("Unit"))}},
-    ("PATCH", "/api/v1/units/<int:unit_id>"): {"summary": "Sửa tổ chức đảng", "requestBody": json_body(ANY_OBJECT),
-                                               "responses": {"200": ok(ref("Unit"))}},
+    ("PATCH", "/api/v1/units/<int:unit_id>"): {
+        "summary": "Đổi tên, chuyển (parent_id), sửa dòng in đầu văn bản, con dấu, người ký",
+        "requestBody": json_body(ref("UnitFields")), "responses": {"200": ok(ref("Unit"))}},
     ("GET", "/api/v1/kinds/<code>/template"): {
         "summary": "Mẫu DOCX đang dùng của tổ chức (?unit_id) hoặc mẫu có sẵn",
         "parameters": [query("unit_id", ID)], "responses": {"200": file(DOC_FILES[1])}},
