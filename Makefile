@@ -30,7 +30,7 @@ lint: setup-test
 	$(VENV)/bin/ruff check .
 
 templates: setup
-	$(VENV)/bin/python tools/build_templates.py
+	$(VENV)/bin/python -m tools.build_templates
 
 bench: setup-bench
 	$(VENV)/bin/python bench/bench_convert.py

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import io
 import subprocess
-import sys
 import tempfile
 import time
 from datetime import date
@@ -20,13 +19,12 @@ from pathlib import Path
 import img2pdf
 from PIL import Image
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from service.archive import intake  # noqa: E402
-from service.archive.matching import LaidOutDoc, PageSeen, match  # noqa: E402
-from service.archive.page_images import page_images  # noqa: E402
-from service.archive.storage import LocalBlobStore  # noqa: E402
-from service.packets import PacketInfo, Part, assemble_packet, read_image_code  # noqa: E402
-from service.packets.fonts import SERIF, finish, font_path, new_document  # noqa: E402
+from service.archive import intake
+from service.archive.matching import LaidOutDoc, PageSeen, match
+from service.archive.page_images import page_images
+from service.archive.storage import LocalBlobStore
+from service.packets import PacketInfo, Part, assemble_packet, read_image_code
+from service.packets.fonts import SERIF, finish, font_path, new_document
 
 LINE = "Đồng chí Trần Thị Ánh Tuyết: hoàn thành tốt nhiệm vụ; giữ gìn phẩm chất, đạo đức, lối sống."
 

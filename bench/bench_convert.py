@@ -16,8 +16,7 @@ from pathlib import Path
 from docx import Document
 from docx.oxml.ns import qn
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from service.convert import ConverterPool  # noqa: E402
+from service.convert import ConverterPool
 
 LINE = ("Đồng chí Nguyễn Thị Ánh Tuyết — Hoàn thành xuất sắc nhiệm vụ; Đảng bộ phường Ậ Ệ Ộ. "
         "Ưu điểm: giữ gìn phẩm chất đạo đức, lối sống; gương mẫu thực hiện nhiệm vụ được giao.")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import sys
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -191,12 +190,11 @@ def _parts(data: bytes) -> dict[str, bytes]:
 
 
 def test_committed_templates_are_current(tmp_path):
-    sys.path.insert(0, str(REPO / "tools"))
-    from docx_builder import save_document
-    from templates_common import build_commitment, build_summary
+    from tools.docx_builder import save_document
+    from tools.templates_common import build_commitment, build_summary
 
     for name, builder in (("commitment", build_commitment), ("summary", build_summary)):
         save_document(builder(), tmp_path / f"{name}.docx")
         committed = REPO / "doc_templates" / "common" / f"{name}.docx"
         assert _parts(committed.read_bytes()) == _parts((tmp_path / f"{name}.docx").read_bytes()), \
-            f"{committed} is stale: run python tools/build_templates.py"
+            f"{committed} is stale: run python -m tools.build_templates"

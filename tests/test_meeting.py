@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 import re
-import sys
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -364,15 +363,14 @@ def test_200_rows_paginate_with_the_header_row_repeated(code, headers, converter
 
 
 def test_committed_templates_are_current(tmp_path):
-    sys.path.insert(0, str(REPO / "tools"))
-    from docx_builder import save_document
-    from templates_meeting import build_ballot, build_minutes, build_vote_count
+    from tools.docx_builder import save_document
+    from tools.templates_meeting import build_ballot, build_minutes, build_vote_count
 
     for name, builder in (("minutes", build_minutes), ("ballot", build_ballot), ("vote_count", build_vote_count)):
         save_document(builder(), tmp_path / f"{name}.docx")
         with zipfile.ZipFile(tmp_path / f"{name}.docx") as fresh, \
                 zipfile.ZipFile(REPO / "doc_templates" / "common" / f"{name}.docx") as committed:
             assert {n: fresh.read(n) for n in fresh.namelist()} == \
-                   {n: committed.read(n) for n in committed.namelist()}, f"run tools/build_templates.py ({name})"
+                   {n: committed.read(n) for n in committed.namelist()}, f"run python -m tools.build_templates ({name})"
         comments = Document(str(tmp_path / f"{name}.docx")).core_properties.comments
         assert "REFERENCE.md" in comments and len(comments) <= 255

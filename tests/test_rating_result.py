@@ -3,7 +3,6 @@ document the review cycle writes itself once a decision (or a re-rating) is reco
 from __future__ import annotations
 
 import io
-import sys
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -109,10 +108,9 @@ def test_both_regimes_share_one_form_and_template_after_the_commitment():
 
 
 def test_committed_template_is_current(tmp_path):
-    sys.path.insert(0, str(REPO / "tools"))
-    from build_templates import TEMPLATES
-    from docx_builder import save_document
-    from templates_common import build_rating_result
+    from tools.build_templates import TEMPLATES
+    from tools.docx_builder import save_document
+    from tools.templates_common import build_rating_result
 
     assert TEMPLATES["common/rating_result.docx"] is build_rating_result
     save_document(build_rating_result(), tmp_path / "rating_result.docx")
@@ -123,7 +121,7 @@ def test_committed_template_is_current(tmp_path):
 
     committed = REPO / "doc_templates" / "common" / "rating_result.docx"
     assert parts(committed.read_bytes()) == parts((tmp_path / "rating_result.docx").read_bytes()), \
-        f"{committed} is stale: run python tools/build_templates.py"
+        f"{committed} is stale: run python -m tools.build_templates"
 
 
 @pytest.mark.parametrize("overrides,field,message", [

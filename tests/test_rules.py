@@ -1,20 +1,17 @@
 """The rule engine under Quy định 366 (bands, Điều 11 conditions, leaders, notes) and eligibility (Điều 5)."""
 from __future__ import annotations
 
-import sys
 from dataclasses import fields, replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # until the repo has a conftest/pyproject
 
-from service.rules import (LEVEL_LABELS, LEVELS, REGIME_TABLES, Person, RuleSettings, check_group,  # noqa: E402
+from service.rules import (LEVEL_LABELS, LEVELS, REGIME_TABLES, Person, RuleSettings, check_group,
                            level_rank)
-from service.rules.eligibility import add_months  # noqa: E402
-from service.rules.levels import vn_number  # noqa: E402
-from service.rules.table import UNCERTAIN_SUFFIX  # noqa: E402
+from service.rules.eligibility import add_months
+from service.rules.levels import vn_number
+from service.rules.table import UNCERTAIN_SUFFIX
 
 pytestmark = pytest.mark.filterwarnings("error")
 

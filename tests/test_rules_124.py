@@ -1,17 +1,14 @@
 """The rule engine under Quy định 124 (Điều 12): criteria grades, forcing cases, and the configurable [M]/[L] rules."""
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # until the repo has a conftest/pyproject
 
-from service.rules import Person, RuleSettings, check_group  # noqa: E402
-from service.rules.table import DISABLED_SUFFIX, UNCERTAIN_SUFFIX  # noqa: E402
+from service.rules import Person, RuleSettings, check_group
+from service.rules.table import DISABLED_SUFFIX, UNCERTAIN_SUFFIX
 
 pytestmark = pytest.mark.filterwarnings("error")
 

@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # until the repo has a conftest/pyproject
 
-from service.errors import InvalidInput, UnsupportedYear  # noqa: E402
-from service.rules import check_payload, person_from_dict  # noqa: E402
+from service.errors import InvalidInput, UnsupportedYear
+from service.rules import check_payload, person_from_dict
 
 pytestmark = pytest.mark.filterwarnings("error")
 

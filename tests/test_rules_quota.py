@@ -1,16 +1,13 @@
 """The Hoàn thành xuất sắc quota: ≤ pct % of those proposed tốt, rounded down (366 Điều 11, 124 Điều 12)."""
 from __future__ import annotations
 
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # until the repo has a conftest/pyproject
 
-from service.rules import Person, RuleSettings, check_group  # noqa: E402
-from service.rules.quota import quota_limit  # noqa: E402
+from service.rules import Person, RuleSettings, check_group
+from service.rules.quota import quota_limit
 
 pytestmark = pytest.mark.filterwarnings("error")
 

@@ -18,7 +18,6 @@ from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate, RichTextParagraph
 
 REPO = Path(__file__).resolve().parents[1]
-BUILDER = REPO / "tools" / "build_templates.py"
 NAMES = ("qd366", "qd124")
 COMMON = {"form_code", "superior_body", "issuing_body", "place_date", "year", "full_name", "birth_date", "work_unit",
           "chi_bo", "a_i_1", "a_i_2", "a_i_3", "a_ii_1", "a_ii_2", "a_iii", "a_iv", "a_v", "a_vi", "mark_xuat_sac",
@@ -121,7 +120,7 @@ def context(name: str) -> dict[str, object]:
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Run the real entry point into a temp folder."""
     out = tmp_path_factory.mktemp("built")
-    subprocess.run([sys.executable, str(BUILDER), "--out", str(out)], check=True, cwd=REPO)
+    subprocess.run([sys.executable, "-m", "tools.build_templates", "--out", str(out)], check=True, cwd=REPO)
     return out
 
 
@@ -164,8 +163,8 @@ def test_builder_writes_both_and_committed_files_are_current(built: Path) -> Non
         fresh = built / name / "personal_member.docx"
         assert fresh.is_file()
         committed = REPO / "doc_templates" / name / "personal_member.docx"
-        assert committed.is_file(), f"run python tools/build_templates.py and commit {committed}"
-        assert parts(committed) == parts(fresh), f"{committed} is stale: run python tools/build_templates.py"
+        assert committed.is_file(), f"run python -m tools.build_templates and commit {committed}"
+        assert parts(committed) == parts(fresh), f"{committed} is stale: run python -m tools.build_templates"
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -231,8 +230,7 @@ def test_rendered_document(rendered: dict[str, Path], name: str) -> None:
 
 
 def test_row_loop_table_and_two_signatures(tmp_path: Path) -> None:
-    sys.path.insert(0, str(REPO / "tools"))
-    import docx_builder as b
+    from tools import docx_builder as b
 
     doc = b.new_document("t", "s", "c")
     b.data_table(doc, ["STT", "Họ và tên", "Xếp loại"], ["{{ loop.index }}", "{{ m.name }}", "{{ m.level }}"],

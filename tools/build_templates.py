@@ -1,4 +1,4 @@
-"""Regenerate every docxtpl template in doc_templates/ from code: `python tools/build_templates.py [--out DIR]`.
+"""Regenerate every docxtpl template in doc_templates/ from code: `python -m tools.build_templates [--out DIR]`.
 
 Templates are built, not hand-edited in Word, so tags stay in one run and fonts stay Times New Roman.
 Register new templates in TEMPLATES; commit the regenerated files (a test compares them with the builder).
@@ -10,15 +10,13 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script or imported from tests
-
-from docx.document import Document as DocumentObject  # noqa: E402
-from docx_builder import save_document  # noqa: E402
-from templates_collective import build_qd124_collective_report, build_qd366_collective_report  # noqa: E402
-from templates_common import build_commitment, build_rating_result, build_summary  # noqa: E402
-from templates_decisions import build_qd366_dossier_list, build_qd366_rerating_decision  # noqa: E402
-from templates_meeting import build_ballot, build_minutes, build_vote_count  # noqa: E402
-from templates_personal import (  # noqa: E402
+from docx.document import Document as DocumentObject
+from .docx_builder import save_document
+from .templates_collective import build_qd124_collective_report, build_qd366_collective_report
+from .templates_common import build_commitment, build_rating_result, build_summary
+from .templates_decisions import build_qd366_dossier_list, build_qd366_rerating_decision
+from .templates_meeting import build_ballot, build_minutes, build_vote_count
+from .templates_personal import (
     build_qd124_personal_leader,
     build_qd124_personal_member,
     build_qd366_personal_leader,

@@ -19,7 +19,7 @@ from docx.shared import Cm, Length, Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
-from docx_setup import FONT, HUONG_DAN, SYMBOL_FONT, TEXT_WIDTH, THONG_TIN, TIEU_DE, VAN_BAN, new_document, set_fonts
+from .docx_setup import FONT, HUONG_DAN, SYMBOL_FONT, TEXT_WIDTH, THONG_TIN, TIEU_DE, VAN_BAN, new_document, set_fonts
 
 __all__ = ["Line", "Field", "new_document", "save_document", "form_code_line", "party_header", "title_block",
            "heading", "instruction", "rich_slot", "text_line", "add_run", "centered_lines", "field_line",

@@ -8,7 +8,7 @@ are easy to change when a printed copy turns up.
 from __future__ import annotations
 
 from docx.document import Document as DocumentObject
-from docx_builder import (
+from .docx_builder import (
     LEVEL_MARKS,
     VAN_BAN,
     Field,

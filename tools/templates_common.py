@@ -14,7 +14,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Mm, Pt
 from docx.table import Table
-from docx_builder import (
+from .docx_builder import (
     LEVEL_MARKS,
     VAN_BAN,
     Field,

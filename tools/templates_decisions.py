@@ -10,7 +10,7 @@ from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 from docx.table import Table
-from docx_builder import (
+from .docx_builder import (
     VAN_BAN,
     Field,
     Line,

@@ -13,7 +13,7 @@ from docx.enum.table import WD_ALIGN_VERTICAL, WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Length, Mm, Pt
 from docx.table import Table
-from docx_builder import (
+from .docx_builder import (
     VAN_BAN,
     Field,
     Line,
@@ -30,7 +30,7 @@ from docx_builder import (
     text_line,
     title_block,
 )
-from docx_setup import SYMBOL_FONT
+from .docx_setup import SYMBOL_FONT
 
 LEVEL_HEADERS = ("Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ",
                  "Không hoàn thành nhiệm vụ")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Mm, Pt
-from docx_builder import (
+from .docx_builder import (
     LEVEL_MARKS,
     VAN_BAN,
     Field,

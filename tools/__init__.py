@@ -1,0 +1,1 @@
+"""Maintainer tools: the generator of the built-in DOCX templates (`python -m tools.build_templates`)."""
