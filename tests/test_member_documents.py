@@ -94,7 +94,7 @@ def test_each_quarter_has_its_own_self_assessment(client, auth):
     assert re.search(r'<option selected value="quy_2"', page2)
     assert re.search(r'<option selected value="quy_3"', page3)
     home = client.get("/").get_data(as_text=True)
-    assert "quý 2" in home and "quý 3" in home
+    assert "Tự đánh giá, xếp loại Quý II (Mẫu 05)" in home and "Tự đánh giá, xếp loại Quý III (Mẫu 05)" in home
 
 
 def test_documents_that_do_not_exist_or_are_not_yours_answer_404(client, auth, app):

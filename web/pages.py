@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 import forms
 from forms.base import labelled_errors
 from forms.fields import short_label
-from service import access, documents, output, templates
+from service import access, documents, member_year, output, templates
 from service import preview as preview_images
 from service.archive import audit
 from service.catalog import get_kind
@@ -44,9 +44,8 @@ def home():
     user, db = current(), session()
     unit_ids = access.visible_unit_ids(db, user)
     units = db.scalars(select(Unit).where(Unit.id.in_(unit_ids)).order_by(Unit.id)).all() if unit_ids else []
-    own = documents.documents_of_member(db, user.member) if user.member else []
-    return render_template("home.html", user=user, units=units, own=own, years=review_years(),
-                           kind_of=get_kind, statuses=DOCUMENT_STATUSES, regime_for_year=regime_for_year)
+    own = member_year.member_years(db, user.member, review_years()) if user.member else []
+    return render_template("home.html", user=user, units=units, own=own, years=review_years())
 
 
 def _open_review(member: Member, year: int):

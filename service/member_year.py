@@ -1,0 +1,90 @@
+"""A member's documents of each review year as their home page lists them: what exists, its state, what is left."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .catalog import get_kind
+from .documents import MEMBER_FAMILIES, QUARTERS, member_kind
+from .errors import NotFound
+from .models import Document, Member, ReviewCycle
+from .regimes import regime_for_year
+
+QUARTER_NAMES = {1: "Quý I", 2: "Quý II", 3: "Quý III", 4: "Quý IV"}
+STATES = {"not_started": "Chưa bắt đầu", "draft": "Nháp", "submitted": "Đã nộp", "not_due": "Chưa đến kỳ"}
+
+
+@dataclass(frozen=True)
+class YearDocument:
+    """One document a member owes for a year (or a quarter of it), with its state and what is left to do."""
+
+    family: str
+    year: int
+    quarter: int
+    title: str
+    document: Document | None
+    due: bool = True  # False: the quarter has not ended yet
+
+    @property
+    def state(self) -> str:
+        """not_started, draft, submitted, or not_due (a quarter still running and not begun)."""
+        if self.document is None or not self.document.revision:
+            return "not_started" if self.due else "not_due"
+        return "submitted" if self.document.status == "submitted" else "draft"
+
+    @property
+    def state_label(self) -> str:
+        return STATES[self.state]
+
+    @property
+    def todo(self) -> str:
+        """What is still to do, as the member reads it."""
+        return {"not_started": "Cần viết rồi bấm “Nộp”.",
+                "draft": "Đang viết dở: hoàn thành rồi bấm “Nộp”.",
+                "submitted": "Đã xong (vẫn có thể sửa và nộp lại).",
+                "not_due": "Viết khi hết quý (có thể bắt đầu trước)."}[self.state]
+
+
+@dataclass(frozen=True)
+class MemberYear:
+    """A review year's documents of a member."""
+
+    year: int
+    regulation: str
+    items: list[YearDocument]
+
+    @property
+    def open_count(self) -> int:
+        """Documents due and not submitted yet."""
+        return sum(1 for item in self.items if item.state in ("not_started", "draft"))
+
+
+def member_years(session: Session, member: Member, years: list[int], today: date | None = None) -> list[MemberYear]:
+    """Per year (newest first as given): the self-review, the Chỉ thị 05 commitment and, under QĐ 366, the
+    quarterly self-assessment (Mẫu 05) of each quarter, each with its document if one was opened."""
+    today = today or date.today()
+    found: dict[tuple[int, int, str], Document] = {}
+    for doc, cycle in session.execute(select(Document, ReviewCycle).join(ReviewCycle)
+                                      .where(Document.member_id == member.id, ReviewCycle.year.in_(years))):
+        found[(cycle.year, cycle.quarter, get_kind(doc.kind_code).family)] = doc
+    out = []
+    for year in years:
+        regime = regime_for_year(year)
+        items = []
+        for family, title in MEMBER_FAMILIES.items():
+            try:
+                member_kind(member, year, family)
+            except NotFound:  # not a document of this regime (Mẫu 05 before 2025)
+                continue
+            if family == "self-rating":
+                for quarter in QUARTERS:
+                    ends = date(year, 3 * quarter, 1)
+                    items.append(YearDocument(family, year, quarter, f"Tự đánh giá, xếp loại {QUARTER_NAMES[quarter]} "
+                                              "(Mẫu 05)", found.get((year, quarter, family)), due=ends <= today))
+            else:
+                items.append(YearDocument(family, year, 0, title, found.get((year, 0, family))))
+        out.append(MemberYear(year, regime.regulation, items))
+    return out
