@@ -28,7 +28,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_jobs_owner'), ['owner'], unique=False)
     # Jobs left active by the version before this one ran in threads of a process that is gone now: an owner that
     # never beats, so the first start fails them as before.
-    op.execute("UPDATE jobs SET owner = 'before-0009' WHERE state IN ('queued', 'running')")
+    op.execute("UPDATE jobs SET owner = 'before-0010' WHERE state IN ('queued', 'running')")
 
 
 def downgrade() -> None:
