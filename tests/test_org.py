@@ -269,3 +269,21 @@ def test_tokens_listed_with_last_use_revoked_and_expiring(app, client, auth, db)
     assert bad_days.status_code == 422
     # An office cannot reach an account outside its subtree, nor the admin's.
     assert client.get(f"/org/accounts/{_user(db, 'admin').id}").status_code == 404
+
+
+def test_cli_resets_a_password_to_a_temporary_one(app, db):
+    from service import accounts
+
+    username = f"quen.mk{uuid.uuid4().hex[:4]}"
+    member = db.scalar(select(Member).where(Member.full_name == "Lương Thị Hạnh"))
+    accounts.create_user(db, username, "mat khau cu roi", "member", member_id=member.id)
+    db.commit()
+    result = app.test_cli_runner().invoke(args=["users", "reset-password", username])
+    assert result.exit_code == 0, result.output
+    temporary = result.output.strip().splitlines()[-1]
+    client = app.test_client()
+    assert _login(client, username, "mat khau cu roi").status_code == 200  # refused: the form again
+    assert _login(client, username, temporary).status_code == 302
+    assert client.get("/").headers["Location"].endswith("/account/password")
+    missing = app.test_cli_runner().invoke(args=["users", "reset-password", "khong-co-ai"])
+    assert missing.exit_code == 1 and "Không có người dùng" in missing.output

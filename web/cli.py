@@ -67,7 +67,7 @@ def users() -> None:
 @click.option("--role", type=click.Choice(sorted(ROLES)), required=True)
 @click.option("--unit", "unit_id", type=int, help="Mã tổ chức đảng (bí thư, văn phòng).")
 @click.option("--member", "member_id", type=int, help="Mã đảng viên (tài khoản đảng viên).")
-@click.password_option("--password", prompt="Mật khẩu", help="Ít nhất 8 ký tự.")
+@click.password_option("--password", prompt="Mật khẩu", help="Ít nhất 10 ký tự, không phải mật khẩu phổ biến.")
 def create_user(username: str, role: str, unit_id: int | None, member_id: int | None, password: str) -> None:
     """Create a login."""
     try:
@@ -76,6 +76,23 @@ def create_user(username: str, role: str, unit_id: int | None, member_id: int | 
             click.echo(f"Đã tạo người dùng {user.username} ({ROLES[role]}).")
     except ServiceError as exc:
         raise click.ClickException(exc.message) from exc
+
+
+@users.command("reset-password")
+@click.argument("username")
+def reset_password(username: str) -> None:
+    """A temporary password for a user (printed once, to be changed at the next login); their sessions end."""
+    from sqlalchemy import select
+
+    from service.models import User
+
+    with db().session() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise click.ClickException(f"Không có người dùng “{username}”.")
+        password = accounts.reset_password(session, user)
+    click.echo(f"Mật khẩu tạm thời của {username} (đổi khi đăng nhập lần đầu):")
+    click.echo(password)
 
 
 @click.group("tokens", cls=AppGroup)
