@@ -2,7 +2,7 @@
 
 One declaration per operation (OPERATIONS, keyed by method and Flask rule); the paths, their path parameters
 (ids bounded like the URL converters) and the shared error answers are built from the app's own URL map, so a
-route and its description cannot drift apart silently: tests/test_openapi.py names every /api/v1 rule that has
+route and its description cannot drift apart silently: tests/test_no_5xx.py names every /api/v1 rule that has
 no declaration here. Adding a route: add its entry to OPERATIONS (summary, body, query, responses)."""
 from __future__ import annotations
 
