@@ -212,3 +212,19 @@ def test_members_and_secretaries_cannot_change_templates(client, token_for, app)
                           data={"file": (io.BytesIO(_edited(COMMITMENT, "X")), "m.docx")},
                           content_type="multipart/form-data")
         assert resp.status_code == 404
+
+
+def test_confirming_twice_or_reverting_with_nothing_to_revert_says_why(client, auth, app):
+    with app.extensions["db"].session() as s:
+        unit = s.scalar(select(Unit).where(Unit.name.like("%Văn%"), Unit.kind == "chi_bo"))
+        unit_id = unit.id
+    auth.login("vanphong")
+    url = f"/units/{unit_id}/templates/minutes-366"
+    page = client.get(url).get_data(as_text=True)
+    resp = client.post(f"{url}/revert", data={"csrf_token": csrf_token(page), "to": "previous"}, follow_redirects=True)
+    assert "Chưa có phiên bản trước để quay lại." in resp.get_data(as_text=True)
+    html = _page_upload(client, url, _edited("minutes-366", "DÒNG THÊM")).get_data(as_text=True)
+    confirm = re.search(r'action="([^"]+/confirm)"', html).group(1)
+    client.post(confirm, data={"csrf_token": csrf_token(html)})
+    again = client.post(confirm, data={"csrf_token": csrf_token(html)}, follow_redirects=True)
+    assert "không cần xác nhận nữa" in again.get_data(as_text=True)

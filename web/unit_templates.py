@@ -109,10 +109,8 @@ def upload(unit_id: int, code: str):
 def confirm(unit_id: int, code: str, number: int):
     """Put a previewed version in force."""
     unit, kind = _unit(current(), unit_id, manage=True), get_kind(code)
-    templates.confirm(session(), _version(unit, kind, number))
-    session().commit()
-    flash(f"Đã áp dụng phiên bản {number}: văn bản in từ nay dùng mẫu này.", "info")
-    return redirect(url_for("unit_templates.kind_page", unit_id=unit.id, code=kind.code))
+    return _change(unit, kind, lambda: templates.confirm(session(), _version(unit, kind, number)),
+                   lambda _: f"Đã áp dụng phiên bản {number}: văn bản in từ nay dùng mẫu này.")
 
 
 @bp.post("/units/<int:unit_id>/templates/<code>/revert")
@@ -120,14 +118,22 @@ def confirm(unit_id: int, code: str, number: int):
 def revert(unit_id: int, code: str):
     """Back to the previous version, or to the inherited template."""
     unit, kind = _unit(current(), unit_id, manage=True), get_kind(code)
+    target = request.form.get("to", "")
+    return _change(unit, kind, lambda: templates.revert(session(), kind, unit, current(), to=target),
+                   lambda version: f"{version.note} (ghi thành phiên bản {version.number}).")
+
+
+def _change(unit: Unit, kind: DocumentKind, action, done):
+    """Run one change of the unit's templates: committed with a message saying what happened, or refused with
+    the service's message and nothing changed; back to the kind's page either way."""
     try:
-        version = templates.revert(session(), kind, unit, current(), to=request.form.get("to", ""))
+        version = action()
     except InvalidInput as exc:
         session().rollback()
         flash(exc.message, "error")
     else:
         session().commit()
-        flash(f"{version.note} (ghi thành phiên bản {version.number}).", "info")
+        flash(done(version), "info")
     return redirect(url_for("unit_templates.kind_page", unit_id=unit.id, code=kind.code))
 
 
