@@ -15,6 +15,7 @@ How the work is shared (works with one worker or many, on one machine or several
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import logging
@@ -34,7 +35,7 @@ from .errors import ServiceError
 from .jobs import JobCancelled, JobContext, register, store
 from .jobs.service import DEFAULT_QUEUE, JobService
 from .packets import Part, assemble_packet
-from .pdfcache import PdfCache, write_atomically
+from .pdfcache import STAMP_VERSION, PdfCache, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ def _state(folder: Path, index: int) -> str:
     """done | failed | claimed | free."""
     if (folder / f"{index}.error").exists():
         return "failed"
-    if (folder / f"{index}" / "manifest.json").exists():
+    if (folder / f"{index}.section").exists():
         return "done"
     if (folder / f"{index}.claim").exists():
         return "claimed"
@@ -98,17 +99,21 @@ def _done_count(folder: Path, sections: list) -> int:
     return total
 
 
+def section_dir(cache: PdfCache, folder: Path, index: int) -> Path:
+    """Where a finished part's files are: the section cache entry its pointer file names."""
+    return cache.folder / "sections" / (folder / f"{index}.section").read_text().strip()
+
+
 def build_part(session: Session, folder: Path, index: int, plan: dict, convert, cache: PdfCache, *,
                workers: int, check_cancelled: Callable[[], None], pdfa: bool = False) -> None:
     """One unit's documents: prepared through the caches, merged (QR codes on, no page numbers) into a section
-    file, each DOCX and PDF kept for the ZIP; the manifest is written last, so its presence means done."""
-    from .dossier import Plan, prepare, print_code_of
+    file, each DOCX and PDF kept for the ZIP. Sections are kept in the cache by what they hold (each document's
+    render key and print code), so after one correction only that unit's section is merged again. The pointer
+    file parts/<index>.section is written last: its presence means done."""
+    from .dossier import Plan, _pdf_link, _render_key, prepare, print_code_of
 
     unit_id, name, start, end = plan["sections"][index]
     docs = plan["docs"][start:end]
-    out = folder / f"{index}"
-    shutil.rmtree(out, ignore_errors=True)
-    (out / "files").mkdir(parents=True)
     progress_file = folder / f"{index}.progress"
 
     def progress(done: int, _total: int, _step: str) -> None:
@@ -117,25 +122,49 @@ def build_part(session: Session, folder: Path, index: int, plan: dict, convert, 
         except OSError:
             pass
 
+    digest = hashlib.sha256(b"section-1\0" + STAMP_VERSION + (b"pdfa" if pdfa else b"pdf"))
+    for planned in docs:
+        digest.update(f"{_pdf_link(_render_key(session, planned), pdfa)}:{print_code_of(planned)}:"
+                      f"{planned.doc_code}\n".encode())
+    key = digest.hexdigest()
+    target = cache.folder / "sections" / key
+    if (target / "manifest.json").exists():
+        os.utime(target / "section.pdf")
+        progress(len(docs), len(docs), "")
+        write_atomically(folder / f"{index}.section", key.encode())
+        return
+
     sub = Plan(unit=None, year=plan["year"], scope="section", docs=docs, skipped=[])
     try:
         ready = prepare(session, sub, convert, cache, pdfa=pdfa, workers=workers, progress=progress,
                         check_cancelled=check_cancelled)
     except ServiceError as exc:
         raise ServiceError(f"{name}: {exc.message}") from exc
-    manifest = []
-    with pikepdf.new() as section:
-        for n, (planned, item) in enumerate(zip(docs, ready)):
-            (out / "files" / f"{n:04d}.docx").write_bytes(item.docx)
-            (out / "files" / f"{n:04d}.pdf").write_bytes(item.pdf)
-            with pikepdf.open(io.BytesIO(item.stamped)) as stamped:
-                first = len(section.pages)
-                section.pages.extend(stamped.pages)
-                manifest.append({"doc": asdict(planned), "print_code": print_code_of(planned),
-                                 "first": first, "pages": len(stamped.pages)})
-            check_cancelled()
-        section.save(out / "section.pdf", compress_streams=True)
-    write_atomically(out / "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
+    out = target.with_name(f".{key}.{os.getpid()}.tmp")
+    shutil.rmtree(out, ignore_errors=True)
+    (out / "files").mkdir(parents=True)
+    try:
+        manifest = []
+        with pikepdf.new() as section:
+            for n, (planned, item) in enumerate(zip(docs, ready)):
+                (out / "files" / f"{n:04d}.docx").write_bytes(item.docx)
+                (out / "files" / f"{n:04d}.pdf").write_bytes(item.pdf)
+                with pikepdf.open(io.BytesIO(item.stamped)) as stamped:
+                    first = len(section.pages)
+                    section.pages.extend(stamped.pages)
+                    manifest.append({"doc": asdict(planned), "print_code": print_code_of(planned),
+                                     "first": first, "pages": len(stamped.pages)})
+                check_cancelled()
+            section.save(out / "section.pdf", compress_streams=True)
+        write_atomically(out / "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
+        try:
+            os.rename(out, target)
+        except OSError:   # another worker finished the same section first: theirs is the same
+            if not (target / "manifest.json").exists():
+                raise
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    write_atomically(folder / f"{index}.section", key.encode())
 
 
 def work_on_parts(session: Session, folder: Path, plan: dict, convert, cache: PdfCache, *, workers: int,
@@ -224,8 +253,8 @@ def build_in_parts(ctx: JobContext, session: Session, plan_, convert, cache: Pdf
     ctx.progress(total, total, "Ghép hồ sơ")
     parts: list[Part] = []
     for index in range(len(sections)):
-        section = folder / f"{index}" / "section.pdf"
-        for item in json.loads((folder / f"{index}" / "manifest.json").read_bytes()):
+        section = section_dir(cache, folder, index) / "section.pdf"
+        for item in json.loads((section.parent / "manifest.json").read_bytes()):
             doc = item["doc"]
             parts.append(Part(section, doc["title"], doc["doc_code"], tuple(doc["path"]),
                               print_code=item["print_code"], qr_done=True, pages=(item["first"], item["pages"])))
@@ -242,8 +271,8 @@ def build_in_parts(ctx: JobContext, session: Session, plan_, convert, cache: Pdf
     with ctx.open_atomic(zip_path.name) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_STORED) as archive:
         number = 0
         for index in range(len(sections)):
-            files = folder / f"{index}" / "files"
-            for n, item in enumerate(json.loads((folder / f"{index}" / "manifest.json").read_bytes())):
+            files = section_dir(cache, folder, index) / "files"
+            for n, item in enumerate(json.loads((files.parent / "manifest.json").read_bytes())):
                 number += 1
                 doc = item["doc"]
                 kind = get_kind(doc["kind_code"])

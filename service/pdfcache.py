@@ -15,6 +15,7 @@ import io
 import logging
 import os
 import secrets
+import shutil
 import time
 import zipfile
 from pathlib import Path
@@ -139,11 +140,21 @@ class PdfCache(FileCache):
         return self.stamped.get_or_make(key, make)
 
     def prune(self, max_bytes: int) -> int:
-        """Remove the least recently used entries until the folder holds at most `max_bytes`; returns how many."""
-        entries = []
+        """Remove the least recently used entries until the folder holds at most `max_bytes`; returns how many.
+        A large packet's section (sections/<key>/: its PDF, manifest and files) goes as a whole."""
+        entries: list[tuple[float, int, Path]] = []
         total = 0
+        sections = self.folder / "sections"
         for path in self.folder.rglob("*"):
             try:
+                if path.is_relative_to(sections) and path != sections:
+                    if path.parent == sections and path.is_dir():
+                        size, mtime = _tree_size(path)
+                        if path.name.startswith(".") and mtime > time.time() - 3600:
+                            continue   # being built right now
+                        entries.append((mtime, size, path))
+                        total += size
+                    continue
                 if not path.is_file():
                     continue
                 stat = path.stat()
@@ -159,7 +170,23 @@ class PdfCache(FileCache):
         for _mtime, size, path in sorted(entries):
             if total <= max_bytes:
                 break
-            path.unlink(missing_ok=True)
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
             total -= size
             removed += 1
         return removed
+
+
+def _tree_size(folder: Path) -> tuple[int, float]:
+    """Bytes under a folder and when it was last used (its newest file)."""
+    size, newest = 0, 0.0
+    for path in folder.rglob("*"):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        size += stat.st_size
+        newest = max(newest, stat.st_mtime)
+    return size, newest

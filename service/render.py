@@ -96,20 +96,28 @@ _ROOT = Path(__file__).resolve().parent.parent
 # a rendered document and are left out, so a change there does not make every cached render stale.
 _RENDER_CODE = ("forms/**/*.py", "service/**/*.py")
 _NOT_RENDER_CODE = ("service/archive/", "service/jobs/", "service/convert/", "service/packets/",
-                    "service/dossier.py", "service/pdfcache.py", "service/demo.py", "service/demo_bulk.py")
+                    "service/dossier.py", "service/packet_parts.py", "service/pdfcache.py", "service/demo.py",
+                    "service/demo_bulk.py")
+
+
+def _render_code_files() -> list[Path]:
+    """The source files whose change can change a rendered DOCX (see _RENDER_CODE), in a stable order."""
+    files = []
+    for pattern in _RENDER_CODE:
+        for path in sorted(_ROOT.glob(pattern)):
+            rel = path.relative_to(_ROOT).as_posix()
+            if not rel.startswith(_NOT_RENDER_CODE) and "__pycache__" not in rel:
+                files.append(path)
+    return files
 
 
 @lru_cache(maxsize=1)
 def _code_fingerprint() -> bytes:
     """The code that turns saved data into a DOCX: a change to any of it makes every cached render stale."""
     digest = hashlib.sha256()
-    for pattern in _RENDER_CODE:
-        for path in sorted(_ROOT.glob(pattern)):
-            rel = path.relative_to(_ROOT).as_posix()
-            if rel.startswith(_NOT_RENDER_CODE) or "__pycache__" in rel:
-                continue
-            digest.update(rel.encode() + b"\0")
-            digest.update(path.read_bytes())
+    for path in _render_code_files():
+        digest.update(path.relative_to(_ROOT).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
     return digest.digest()
 
 
@@ -167,16 +175,19 @@ def _strip_page_fields(xml: bytes) -> bytes | None:
     root = etree.fromstring(xml)
     w = "{%s}" % _W
     found = False
+    simple_hits = set()
     for simple in list(root.iter(w + "fldSimple")):
         if _PAGE_FIELD.match(simple.get(w + "instr", "")):
+            paragraph = next((a for a in simple.iterancestors(w + "p")), None)
             simple.getparent().remove(simple)
+            simple_hits.add(paragraph)
             found = True
     for paragraph in list(root.iter(w + "p")):
         runs = [r for r in paragraph.iter(w + "r")]
         field: list = []       # the runs of the field being read (begin … end)
         depth = 0
         instruction = ""
-        hit_here = False
+        hit_here = paragraph in simple_hits
         for run in runs:
             kinds = [c.get(w + "fldCharType") for c in run.findall(w + "fldChar")]
             if "begin" in kinds:

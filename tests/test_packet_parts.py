@@ -80,6 +80,28 @@ def test_dang_bo_packet_is_built_in_parts_and_reads_back_as_one_packet(client, t
     assert not (app.config["SETTINGS"].data_dir / "jobs" / job["id"] / "parts").exists()
 
 
+def test_after_one_edit_only_that_chi_bos_part_is_merged_again(client, token_for, dang_bo, app):
+    headers = _auth(token_for("admin"))
+    sections = app.config["SETTINGS"].data_dir / "pdf-cache" / "sections"
+
+    def build() -> dict:
+        resp = client.post(f"/api/v1/units/{dang_bo}/packets", json={"year": 2026, "kind": "dang_bo"},
+                           headers=headers)
+        return _wait(client, headers, resp.get_json()["id"], timeout=300)
+
+    assert build()["state"] == "done"
+    before = {p.name for p in sections.iterdir()}
+    assert build()["state"] == "done" and {p.name for p in sections.iterdir()} == before   # unchanged: reused
+    with app.extensions["db"].session() as s:
+        first = s.get(Unit, dang_bo).children[0]
+        doc = s.scalars(select(Document).where(Document.kind_code == "member-review-366")
+                        .join(Document.member).where(Document.member.has(unit_id=first.id))).first()
+        doc.data = {**doc.data, "a_vi": doc.data["a_vi"] + " Bổ sung."}
+    job = build()
+    assert job["state"] == "done"
+    assert len({p.name for p in sections.iterdir()} - before) == 1   # one section merged again, the other reused
+
+
 def test_a_failed_part_names_its_chi_bo_and_document(client, token_for, dang_bo, app):
     headers = _auth(token_for("admin"))
     with app.extensions["db"].session() as s:
