@@ -10,7 +10,8 @@ from typing import Any
 from wtforms.validators import ValidationError
 
 from .base import DocumentForm
-from .fields import LevelField, LineField, Required, ScoreField, format_number
+from .decisions import RecipientRow, number_symbol
+from .fields import FlagField, LevelField, LineField, Required, RowsField, ScoreField, format_number
 from .personal import grade, score_total, section
 
 SIGNER_TITLE = "BÍ THƯ"
@@ -36,6 +37,47 @@ def signer_fields(body: str) -> tuple[LineField, LineField, LineField]:
                       description="Người thay mặt tập thể ký báo cáo (thường là bí thư)."))
 
 
+def number_field() -> LineField:
+    """The "Số …-BC/…" line every Party document carries under the issuing body (HD 36)."""
+    return LineField("Số và ký hiệu báo cáo", max_length=40, render_kw={"data-section": "Số"},
+                     description="In dưới tên tổ chức là “Số …”; không gõ chữ “Số”. Ví dụ: 05-BC/CB (chi bộ), "
+                                 "12-BC/ĐU (đảng ủy). Để “…-BC/CB” nếu văn thư điền số khi ban hành.")
+
+
+class SealField(FlagField):
+    """Whether the body has a seal: printed as the note under the signer, "và đóng dấu" only then."""
+
+    def context(self, value: Any) -> dict[str, Any]:
+        return {"signature_note": "(Ký, ghi rõ họ tên và đóng dấu)" if value else "(Ký, ghi rõ họ tên)"}
+
+
+def seal_field() -> FlagField:
+    """Whether the body has a seal: "(Ký, ghi rõ họ tên và đóng dấu)" is printed only then."""
+    return SealField("Tổ chức có con dấu riêng", description="Chi bộ trực thuộc đảng ủy cơ sở không có dấu: bỏ chọn "
+                                                              "thì chữ ký in “(Ký, ghi rõ họ tên)”.")
+
+
+def recipients_field() -> RowsField:
+    """"Nơi nhận:" beside the signature (HD 36)."""
+    return RowsField(RecipientRow, "Nơi nhận", max_rows=30,
+                     description="In bên trái chữ ký, mỗi nơi một dòng, ví dụ: Đảng ủy cấp trên (để báo cáo); Lưu "
+                                 "chi bộ.")
+
+
+DEFAULT_RECIPIENTS = ("Cấp ủy cấp trên trực tiếp (để báo cáo)", "Các đồng chí đảng viên", "Lưu")
+
+
+def signature_context(data: dict[str, Any]) -> dict[str, Any]:
+    """The number line and "Nơi nhận" printed even when left empty (to fill in by hand: "Số …-BC/…", the usual
+    recipients)."""
+    out: dict[str, Any] = {}
+    if not (data.get("number") or "").strip():
+        out["number"] = "…-BC/…"
+    if not [r for r in data.get("recipients") or [] if isinstance(r, dict) and r.get("name")]:
+        out["recipients"] = [{"name": name} for name in DEFAULT_RECIPIENTS]
+    return out
+
+
 def prefill(data: dict[str, Any], facts: dict[str, Any], body: str) -> dict[str, Any]:
     """The collective's name, who signs (the secretary), and last year's shortcomings as a start for III."""
     unit_name = str(facts.get("unit_name") or "").strip()
@@ -50,6 +92,9 @@ def prefill(data: dict[str, Any], facts: dict[str, Any], body: str) -> dict[str,
                       if str(m.get("party_post") or "").strip().lower().startswith("bí thư")), None)
     if secretary and secretary.get("full_name"):
         data["signer_name"] = secretary["full_name"]
+    data["number"] = f"…-BC/{number_symbol(unit_name)}"
+    data["has_seal"] = bool(facts.get("has_seal", not lowered.startswith("chi bộ")))
+    data["recipients"] = [{"name": name} for name in DEFAULT_RECIPIENTS]
     previous = (facts.get("previous") or {}).get("a_ii_1")
     if isinstance(previous, str) and previous.strip():
         data["a_iii"] = PREVIOUS_LIMITATIONS + previous.strip()
@@ -126,6 +171,9 @@ class CollectiveReport366Form(DocumentForm):
                                             "lượng cụ thể) theo hướng dẫn của các cấp uỷ, tổ chức đảng.",
                                 render_kw={"data-section": "B.II."})
     signer_body, signer_title, signer_name = signer_fields(SIGNER_BODY_366)
+    number = number_field()
+    has_seal = seal_field()
+    recipients = recipients_field()
 
     @classmethod
     def initial_data(cls, facts: dict[str, Any]) -> dict[str, Any]:
@@ -135,7 +183,7 @@ class CollectiveReport366Form(DocumentForm):
     def extra_context(self, data: dict[str, Any]) -> dict[str, Any]:
         """The total is computed, never typed."""
         total = score_total(data)
-        return {"score_total": format_number(total) if total is not None else ""}
+        return {"score_total": format_number(total) if total is not None else "", **signature_context(data)}
 
 
 class CollectiveReport124Form(DocumentForm):
@@ -161,7 +209,7 @@ class CollectiveReport124Form(DocumentForm):
     grade_i_4 = grade("I.4.", "trách nhiệm của tập thể lãnh đạo, quản lý")
     a_ii_1 = section("II.1.", "Hạn chế, khuyết điểm", HELP_II_1)
     a_ii_2 = section("II.2.", "Nguyên nhân của hạn chế, khuyết điểm.", HELP_II_2)
-    a_iii = section("III.", III_LABEL + " (và trong năm)",
+    a_iii = section("III.", III_LABEL,
                     "Kiểm điểm rõ từng hạn chế, khuyết điểm (đã được khắc phục; đang khắc phục, mức độ khắc phục; chưa "
                     "được khắc phục); những khó khăn, vướng mắc (nếu có); trách nhiệm của tập thể, cá nhân có liên "
                     "quan.")
@@ -178,6 +226,12 @@ class CollectiveReport124Form(DocumentForm):
                                 description="Kèm theo phiếu phân tích chất lượng.",
                                 render_kw={"data-section": "VII."})
     signer_body, signer_title, signer_name = signer_fields(SIGNER_BODY_124)
+    number = number_field()
+    has_seal = seal_field()
+    recipients = recipients_field()
+
+    def extra_context(self, data: dict[str, Any]) -> dict[str, Any]:
+        return signature_context(data)
 
     @classmethod
     def initial_data(cls, facts: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""HD 43 Mẫu 04: “Danh mục hồ sơ kiểm điểm, đánh giá, xếp loại” (QĐ 366, review years from 2025).
+"""HD 43 Mẫu 04: “Danh mục hồ sơ kiểm điểm, đánh giá, xếp loại cá nhân, tập thể” (QĐ 366, review years from 2025).
 
 Only the title of Mẫu 04 was found (shared/domain/FORMS.md hd43-04). The list of documents is pre-filled with
 the 9 kinds of dossier documents of Quy định 366 Điều 17 (wording as quoted in FORMS.md); the layout (Kính gửi,

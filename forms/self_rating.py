@@ -8,7 +8,13 @@ tools/templates_personal.py.
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+
+from wtforms.validators import ValidationError
+
+from service.rules import Person
+from service.rules.engine import self_rating_problem
 
 from .base import DocumentForm, FieldsForm
 from .fields import ChoiceField, LevelField, LineField, Required, RowsField
@@ -54,6 +60,21 @@ class SelfRating366Form(DocumentForm):
     score_general, score_tasks = scores_366("Phụ lục 3", code="III.", note=CENTRAL_APPENDIX + INFERRED)
     proposed_level = LevelField("IV. Tự xếp loại mức chất lượng", [Required()], description=INFERRED.strip(),
                                 render_kw={"data-section": "IV."})
+
+    def validate_proposed_level(self, field) -> None:
+        """The level ticked must be one the form's own task table and scores allow (the rule engine, Điều 11
+        Quy định 366-QĐ/TW): 10 of 30 tasks not completed rules out Hoàn thành tốt nhiệm vụ."""
+        results = [e.form.self_assessment.data for e in self.tasks.entries if e.form.self_assessment.data]
+        if not field.data or not results or not isinstance(self.year.data, int):
+            return
+        done = sum(1 for r in results if r in ("hoan_thanh", "vuot_muc"))
+        person = Person("self", score_general=self.score_general.data, score_tasks=self.score_tasks.data,
+                        proposed=field.data, tasks_done_pct=100 * done / len(results),
+                        tasks_exceeded_pct=100 * results.count("vuot_muc") / len(results))
+        problem = self_rating_problem("366", person, on=date(self.year.data, 12, 31))
+        if problem:
+            raise ValidationError(f"Mức tự xếp loại không phù hợp với bảng nhiệm vụ ({done}/{len(results)} nhiệm vụ "
+                                  f"hoàn thành): {problem}")
 
     @classmethod
     def initial_data(cls, facts: dict[str, Any]) -> dict[str, Any]:

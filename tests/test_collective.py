@@ -112,11 +112,11 @@ HEADINGS_124 = [
     "II. Hạn chế, khuyết điểm và nguyên nhân",
     "1. Hạn chế, khuyết điểm",
     "2. Nguyên nhân của hạn chế, khuyết điểm.",
-    "III- Kết quả khắc phục những hạn chế, khuyết điểm đã được cấp có thẩm quyền kết luận hoặc được chỉ ra ở các kỳ "
-    "kiểm điểm trước (và trong năm)",
+    "III. Kết quả khắc phục những hạn chế, khuyết điểm đã được cấp có thẩm quyền kết luận hoặc được chỉ ra ở các kỳ "
+    "kiểm điểm trước",
     GRADE + "Tốt",
     "IV. Giải trình những vấn đề được gợi ý kiểm điểm (nếu có)",
-    "V- Trách nhiệm của tập thể, cá nhân.",
+    "V. Trách nhiệm của tập thể, cá nhân",
     "VI. Phương hướng, biện pháp khắc phục hạn chế, khuyết điểm",
     "VII. Đề nghị mức xếp loại chất lượng",
     "☐ Hoàn thành xuất sắc nhiệm vụ",
@@ -125,7 +125,7 @@ HEADINGS_124 = [
     "☐ Không hoàn thành nhiệm vụ",
     "T/M BAN THƯỜNG VỤ",
     "BÍ THƯ",
-    "(Ký, ghi rõ họ tên và đóng dấu)",
+    "(Ký, ghi rõ họ tên)",  # the sample chi bộ has no seal
     "Phạm Thị Thu Hà",
 ]
 INSTRUCTIONS_124 = [
@@ -221,7 +221,7 @@ def test_total_is_computed_not_typed():
     _, _, context = _context("collective-report-366", collective_report_366(score_general=30, score_tasks=70))
     assert context["score_total"] == "100"
     form = CollectiveReport366Form(kind=get_kind("collective-report-366"))
-    assert form.extra_context({"score_general": 27.5}) == {"score_total": ""}
+    assert form.extra_context({"score_general": 27.5})["score_total"] == ""
 
 
 def test_optional_section_iv_may_be_left_out():
@@ -340,3 +340,32 @@ def test_opening_a_new_report_carries_last_years_shortcomings(app):
     finally:
         session.rollback()
         session.close()
+
+
+@pytest.mark.parametrize("code", ["collective-report-366", "collective-report-124"])
+def test_number_recipients_and_seal_are_printed(code):
+    """Issue 12: "Số …-BC/…" and "Nơi nhận" on Mẫu 01 of both regimes; "và đóng dấu" only for a body with a seal."""
+    kind = get_kind(code)
+    payload = SAMPLES[code]()
+    payload.update(number="05-BC/CB", has_seal=False,
+                   recipients=[{"name": "Đảng ủy Trường THPT Phan Đình Phùng (để báo cáo)"}, {"name": "Lưu chi bộ"}])
+    _, _, context = _context(code, payload)
+    texts = docx_paragraphs(render.render(kind, context))
+    assert "Số 05-BC/CB" in texts and "Nơi nhận:" in texts
+    assert "- Đảng ủy Trường THPT Phan Đình Phùng (để báo cáo)," in texts and "- Lưu chi bộ." in texts
+    assert "(Ký, ghi rõ họ tên)" in texts and not any("đóng dấu" in t for t in texts)
+    payload["has_seal"] = True
+    _, _, context = _context(code, payload)
+    assert "(Ký, ghi rõ họ tên và đóng dấu)" in docx_paragraphs(render.render(kind, context))
+    for blank in ("number", "recipients"):
+        payload.pop(blank)
+    _, _, context = _context(code, payload)
+    texts = docx_paragraphs(render.render(kind, context))
+    assert "Số …-BC/…" in texts and "- Lưu." in texts
+
+
+def test_a_chi_bo_starts_without_a_seal_and_with_its_number_symbol():
+    start = CollectiveReport366Form.initial_data(FACTS)
+    assert (start["has_seal"], start["number"]) == (False, "…-BC/CB")
+    assert CollectiveReport124Form.initial_data({**FACTS, "unit_name": "Đảng bộ Xã Tân Hiệp"})["has_seal"] is True
+    assert CollectiveReport124Form.initial_data({**FACTS, "has_seal": True})["has_seal"] is True

@@ -43,7 +43,7 @@ PRINTED = {
                "BÍ THƯ", "Nguyễn Văn Hùng"],
     DOSSIER: ["Mẫu 04-HD KĐ.ĐG 2025", "ĐẢNG BỘ PHƯỜNG BA ĐÌNH", "ĐẢNG ỦY TRƯỜNG THPT PHAN ĐÌNH PHÙNG", "*",
               "ĐẢNG CỘNG SẢN VIỆT NAM", "Hà Nội, ngày 15 tháng 01 năm 2027",
-              "DANH MỤC HỒ SƠ KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI", "Năm 2026", "Kính gửi: Ban Tổ chức Trung ương",
+              "DANH MỤC HỒ SƠ KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CÁ NHÂN, TẬP THỂ", "Năm 2026", "Kính gửi: Ban Tổ chức Trung ương",
               "Cơ quan, đơn vị gửi: Đảng ủy Trường THPT Phan Đình Phùng",
               "Hồ sơ của: Đảng bộ Trường THPT Phan Đình Phùng và Ban Chấp hành Đảng bộ", *DOSSIER_HEADER,
               "Tổng cộng: 7 văn bản, tài liệu", "49", "T/M ĐẢNG ỦY", "BÍ THƯ", "Nguyễn Văn Hùng"],

@@ -115,7 +115,7 @@ HEADINGS = {
         "Mẫu 05-HD KĐ.ĐG 2025", "ĐẢNG CỘNG SẢN VIỆT NAM", "BẢN TỰ ĐÁNH GIÁ, XẾP LOẠI CỦA CÁ NHÂN", "Quý III 2025",
         "Họ và tên:", "Chức vụ:", "Đơn vị công tác:", "Chi bộ:", "I. Kết quả thực hiện nhiệm vụ, chỉ tiêu được giao",
         "STT", "Nội dung nhiệm vụ, chỉ tiêu", "Sản phẩm, kết quả", "Tiến độ", "Chất lượng", "Tự đánh giá",
-        "Tổng số: 5 nhiệm vụ, chỉ tiêu; hoàn thành vượt mức: 2; hoàn thành: 2; chưa hoàn thành: 1.",
+        "Tổng số: 5 nhiệm vụ, chỉ tiêu; hoàn thành vượt mức: 2; hoàn thành: 3; chưa hoàn thành: 0.",
         "II. Tự nhận xét, đánh giá", "III. Tự chấm điểm theo các nhóm tiêu chí",
         "1. Nhóm tiêu chí chung: 27/30 điểm", "2. Nhóm tiêu chí về kết quả thực hiện nhiệm vụ: 60/70 điểm",
         "Tổng điểm: 87/100 điểm", "IV. Tự xếp loại mức chất lượng", *LEVEL_LABELS, "NGƯỜI TỰ ĐÁNH GIÁ",
@@ -278,7 +278,7 @@ def test_self_rating_rows_need_content_on_a_final_document_only():
 def test_self_rating_counts_tasks_and_prints_the_period():
     _, _, context = _context("self-rating-366", SAMPLES["self-rating-366"]())
     assert (context["task_count"], context["tasks_exceeded"], context["tasks_done"],
-            context["tasks_unfinished"]) == (5, 2, 2, 1)
+            context["tasks_unfinished"]) == (5, 2, 3, 0)
     assert context["tasks"][0]["stt"] == 1 and context["tasks"][1]["self_assessment"] == "Hoàn thành vượt mức"
     kind, _, context = _context("self-rating-366", SAMPLES_MAX["self-rating-366"]())
     assert "Năm 2025" in docx_paragraphs(render.render(kind, context))
@@ -299,7 +299,7 @@ def test_self_rating_with_200_rows_repeats_the_table_header_on_every_page(conver
             assert header in pages[n], f"table header {header!r} missing on page {n + 1}"
     everything = "".join(pages)
     assert all(f"Nhiệmvụsố{n}:" in everything for n in (1, 57, 143, 200))
-    assert "Tổngsố:200nhiệmvụ,chỉtiêu;hoànthànhvượtmức:50;hoànthành:100;chưahoànthành:50." in everything
+    assert "Tổngsố:200nhiệmvụ,chỉtiêu;hoànthànhvượtmức:50;hoànthành:150;chưahoànthành:0." in everything
 
 
 PERSONAL_FORMS = (MemberReview366Form, LeaderReview366Form, OutsideReview366Form, MemberReview124Form,
@@ -334,3 +334,20 @@ def test_leader_forms_take_the_position_from_the_member_record():
     assert SelfRating366Form.initial_data(facts | {"position": "Hiệu trưởng"})["position"] == "Hiệu trưởng"
     assert "position" not in LeaderReview366Form.initial_data({"previous": {}})
     assert "position" not in MemberReview366Form.initial_data(facts)
+
+
+def test_self_rating_level_is_checked_against_its_own_task_table():
+    """Issue 12: 10 of 30 tasks not completed rules out "Hoàn thành tốt nhiệm vụ" (Điều 11 Quy định 366-QĐ/TW)."""
+    kind = get_kind("self-rating-366")
+    tasks = [{"content": f"Nhiệm vụ {n}", "self_assessment": "chua_hoan_thanh" if n <= 10 else "hoan_thanh"}
+             for n in range(1, 31)]
+    with pytest.raises(InvalidInput) as caught:
+        kind.form_class().from_json(SAMPLES["self-rating-366"](tasks=tasks, proposed_level="tot"), kind=kind).check()
+    message = " ".join(caught.value.fields["proposed_level"])
+    assert "20/30" in message and "Điều 11" in message and "366-QĐ/TW" in message
+    done = [{**t, "self_assessment": "hoan_thanh"} for t in tasks]
+    kind.form_class().from_json(SAMPLES["self-rating-366"](tasks=done, proposed_level="tot"), kind=kind).check()
+    with pytest.raises(InvalidInput) as caught:  # 87 points: xuất sắc needs 90
+        kind.form_class().from_json(SAMPLES["self-rating-366"](tasks=done, proposed_level="xuat_sac"),
+                                    kind=kind).check()
+    assert "Tổng điểm 87" in " ".join(caught.value.fields["proposed_level"])

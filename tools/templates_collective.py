@@ -22,7 +22,7 @@ from .docx_builder import (
     new_document,
     page_numbers,
     party_header,
-    signature_block,
+    recipients_signature_block,
     signer,
     text_line,
     title_block,
@@ -39,10 +39,9 @@ QD366_OPENING_END = " kiểm điểm, tự đánh giá, xếp loại chất lư�
 QD124_OPENING_END = " kiểm điểm với các nội dung chủ yếu sau:"
 
 # Signature: "T/M …", position, note, space to sign, name. HD 43: not found, inferred; HD 25: note as in the copy.
-QD366_SIGNER = signer("{{ signer_title }}", "(Ký, ghi rõ họ tên)", "{{ signer_name }}",
-                      authority="T/M {{ signer_body }}")
-QD124_SIGNER = signer("{{ signer_title }}", "(Ký, ghi rõ họ tên và đóng dấu)", "{{ signer_name }}",
-                      authority="T/M {{ signer_body }}")
+# "và đóng dấu" only for a body with a seal (forms.collective.signature_context); "Nơi nhận" beside it (HD 36).
+SIGNER = signer("{{ signer_title }}", "{{ signature_note }}", "{{ signer_name }}", authority="T/M {{ signer_body }}")
+RECIPIENT_LINE = '- {{ r.name }}{{ "." if loop.last else "," }}'
 
 I_1 = ("1. Việc chấp hành nguyên tắc tổ chức và hoạt động, nhất là nguyên tắc tập trung dân chủ; thực hiện quy chế "
        "làm việc.")
@@ -106,7 +105,8 @@ QD366_BODY: tuple[tuple[object, str], ...] = (
 QD366_FOOTNOTE = ("(Gửi kèm Phụ lục về kết quả thực hiện nhiệm vụ trong đó thể hiện sản phẩm tiến độ, chất lượng "
                   "cụ thể - theo hướng dẫn của các cấp uỷ, tổ chức đảng).")
 
-# HD 25 Mẫu 01, FORMS.md hd25-01 (UNVERIFIED third-party copy; "III-"/"V-" and "(và trong năm)" as printed there).
+# HD 25 Mẫu 01, FORMS.md hd25-01 (UNVERIFIED third-party copy). Its "III-"/"V-" beside "I."/"II." and its
+# "(và trong năm)" are not carried over: headings numbered one way, III worded as in HD 43 (issue 12).
 QD124_BODY: tuple[tuple[object, str], ...] = (
     (2, "I. Ưu điểm, kết quả đạt được"),
     (3, I_1),
@@ -132,13 +132,12 @@ QD124_BODY: tuple[tuple[object, str], ...] = (
     ("slot", "a_ii_1"),
     (3, "2. Nguyên nhân của hạn chế, khuyết điểm."),
     ("slot", "a_ii_2"),
-    (2, "III- Kết quả khắc phục những hạn chế, khuyết điểm đã được cấp có thẩm quyền kết luận hoặc được chỉ ra ở các "
-        "kỳ kiểm điểm trước (và trong năm)"),
+    (2, III),
     ("slot", "a_iii"),
     ("grade", "grade_iii"),
     (2, IV),
     ("slot", "a_iv"),
-    (2, "V- Trách nhiệm của tập thể, cá nhân."),
+    (2, "V. Trách nhiệm của tập thể, cá nhân"),
     ("note", "Về những hạn chế, khuyết điểm trong thực hiện nhiệm vụ chính trị; nguyên tắc tập trung dân chủ; các "
              "quy định, quy chế làm việc; công tác tổ chức, cán bộ; quản lý đảng viên; đổi mới phương thức lãnh đạo; "
              "các biện pháp đấu tranh phòng, chống tham nhũng, tiêu cực, lãng phí; kết quả xử lý sai phạm đối với "
@@ -161,7 +160,7 @@ def _opening(doc: DocumentObject, title: str, title_lines: tuple[str, ...], open
     """Page numbers from page 2, form code, HD 36 header, title, and the opening line naming the collective."""
     page_numbers(doc)
     form_code_line(doc)
-    party_header(doc)
+    party_header(doc, number_line="Số {{ number }}")
     title_block(doc, title, [Line(text, bold=True) for text in title_lines])
     text_line(doc, [Line(OPENING), Line("{{ collective_name }}"), Line(opening_end)], VAN_BAN)
 
@@ -182,7 +181,7 @@ def build_qd366_collective_report() -> DocumentObject:
     heading(doc, "II. Đề xuất xếp loại mức chất lượng", 2)
     checkbox_lines(doc, LEVEL_MARKS)
     instruction(doc, QD366_FOOTNOTE).paragraph_format.keep_with_next = None
-    signature_block(doc, QD366_SIGNER)
+    recipients_signature_block(doc, SIGNER, "for r in recipients", RECIPIENT_LINE)
     return doc
 
 
@@ -193,5 +192,5 @@ def build_qd124_collective_report() -> DocumentObject:
     form_body(doc, QD124_BODY)
     checkbox_lines(doc, LEVEL_MARKS)
     instruction(doc, QD124_FOOTNOTE).paragraph_format.keep_with_next = None
-    signature_block(doc, QD124_SIGNER)
+    recipients_signature_block(doc, SIGNER, "for r in recipients", RECIPIENT_LINE)
     return doc

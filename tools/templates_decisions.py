@@ -44,8 +44,8 @@ RECIPIENT_LINE = '- {{ r.name }}{{ "." if loop.last else "," }}'
 DECISION_SOURCE = ("HD 43 Mẫu 03: title only (FORMS.md hd43-03). Body INFERRED from QĐ 366 Điều 13, 15.3 and "
                    "HD 36 decision layout (REFERENCE.md §6): number line, trích yếu, căn cứ, Điều 1-3, T/M, Nơi nhận.")
 
-# ---- Mẫu 04: Danh mục hồ sơ kiểm điểm, đánh giá, xếp loại --------------------------------------------------
-DOSSIER_TITLE = "DANH MỤC HỒ SƠ KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI"
+# ---- Mẫu 04: Danh mục hồ sơ kiểm điểm, đánh giá, xếp loại cá nhân, tập thể----------------------------------------------
+DOSSIER_TITLE = "DANH MỤC HỒ SƠ KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CÁ NHÂN, TẬP THỂ"  # as the guide's list names it
 DOSSIER_HEADERS = ("STT", "Tên văn bản, tài liệu", "Số, ký hiệu, ngày tháng", "Số trang", "Ghi chú")
 DOSSIER_CELLS = ("{{ r.stt }}", "{{ r.title }}", "{{ r.reference }}", "{{ r.pages }}", "{{ r.note }}")
 DOSSIER_WIDTHS = (Mm(13), Mm(62), Mm(38), Mm(17), Mm(35))  # = 165 mm

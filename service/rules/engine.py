@@ -16,7 +16,7 @@ from .quota import UNDETERMINED, compute_quota, counted_level
 from .table import Facts, Rule
 
 __all__ = ["Person", "Violation", "PersonResult", "QuotaResult", "CheckResult", "RuleSettings",
-           "check_group", "person_from_dict", "check_payload", "REGIME_TABLES"]
+           "check_group", "check_person", "self_rating_problem", "person_from_dict", "check_payload", "REGIME_TABLES"]
 
 # Each table module provides CODE, RULES, score_total, ELIGIBILITY_SOURCE, STEPS_SOURCE,
 # QUOTA_SOURCE and QUOTA_PCTS.
@@ -103,6 +103,24 @@ def _evaluate(table: ModuleType, person: Person, on: date, settings: RuleSetting
         ok = highest is not None and level_rank(proposed) <= level_rank(highest)
     total = None if facts.total is None else float(facts.total)
     return PersonResult(person.id, True, None, highest, ok, violations, total, determined=status == DETERMINED)
+
+
+def check_person(regime: str, person: Person, *, on: date, settings: RuleSettings | None = None) -> PersonResult:
+    """One member's verdict without the group's quota (a self-rating checked alone, e.g. HD 43 Mẫu 05)."""
+    return _evaluate(_table(regime), person, on, settings or configured())
+
+
+def self_rating_problem(regime: str, person: Person, *, on: date) -> str | None:
+    """Why a self-rated level is ruled out by the rules (binding violations, or a level whose own conditions the
+    regulation's gap leaves unmet), as one Vietnamese message with its sources; None when it stands."""
+    result = check_person(regime, person, on=on)
+    if result.proposed_ok is False:
+        found = [v for v in result.violations if v.binding]
+    elif not result.determined and person.proposed not in (None, LOWEST):
+        found = [v for v in result.violations if not v.binding]
+    else:
+        return None
+    return " ".join(f"{v.message} ({v.source})" for v in found) or None
 
 
 def check_group(regime: str, people: list[Person], *, on: date, quota_pct: float = 20,

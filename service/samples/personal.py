@@ -120,8 +120,8 @@ TASKS = [
     {"content": "Hoàn thiện hồ sơ kiểm định chất lượng giáo dục tiêu chuẩn 3",
      "product": "Hồ sơ minh chứng 86 mục", "progress": "Chậm 5 ngày", "quality": "Đạt yêu cầu",
      "self_assessment": "hoan_thanh"},
-    {"content": "Triển khai học bạ số cho khối 12", "product": "Đã số hoá 60% học bạ",
-     "progress": "60%", "quality": "Đang thực hiện", "self_assessment": "chua_hoan_thanh"},
+    {"content": "Triển khai học bạ số cho khối 12 (phần việc của quý III)", "product": "Đã số hoá 60% học bạ",
+     "progress": "Đúng hạn", "quality": "Đạt yêu cầu", "self_assessment": "hoan_thanh"},
 ]
 
 
@@ -142,7 +142,7 @@ def self_rating_366(**overrides: Any) -> dict[str, Any]:
 
 def self_rating_366_max(**overrides: Any) -> dict[str, Any]:
     """The same sheet with the most rows the form takes: 200 tasks, enough for several PDF pages."""
-    results = ("hoan_thanh", "vuot_muc", "hoan_thanh", "chua_hoan_thanh")
+    results = ("hoan_thanh", "vuot_muc", "hoan_thanh", "hoan_thanh")  # all done: "Tốt" stands (Điều 11)
     tasks = [{"content": f"Nhiệm vụ số {n}: kiểm tra hồ sơ chuyên môn của giáo viên tổ {n % 6 + 1} "
                          "và góp ý kế hoạch bài dạy",
               "product": f"Biên bản kiểm tra số {n}/BB-KT", "progress": "Đúng hạn" if n % 7 else "Chậm 2 ngày",
