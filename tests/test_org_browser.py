@@ -73,6 +73,10 @@ def test_office_sets_up_a_chi_bo_and_its_secretary_logs_in(browser, live_server,
     names = tab.locator("table.org-members tbody tr td:nth-child(2) a").all_inner_texts()
     assert names == ["Trần Văn Ánh", "Lê Văn Bình", "Nguyễn Thị Hồng"]  # Vietnamese order, NFC
     _shots(tab, folder, "04-members")
+    tab.get_by_role("link", name="Lê Văn Bình").click()
+    assert tab.get_by_role("heading", name="Quá trình sinh hoạt").is_visible()
+    _shots(tab, folder, "04b-member")
+    tab.go_back()
 
     # 3. The secretary's account, tied to the chi bộ and to her member record.
     with app.extensions["db"].session() as s:
