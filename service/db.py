@@ -56,6 +56,10 @@ class Database:
         finally:
             session.close()
 
+    def use_seal(self, seal) -> None:
+        """Sessions made from now on carry the audit seal (service.archive.seal) in `session.info`."""
+        self.sessions.configure(info={"audit_seal": seal})
+
     def upgrade(self) -> None:
         """Bring the schema to the newest Alembic revision."""
         from alembic import command

@@ -25,7 +25,7 @@ def test_concurrent_appends_from_many_sessions_keep_one_unbroken_chain(app):
                 with database.session() as s:
                     s.execute(select(func.count(AuditEvent.id)))  # a read first, as a request does
                     time.sleep(rng.random() / 200)
-                    audit.record(s, Actor(None, f"Luồng {n}", "10.0.0.9"), "view", object_type="test",
+                    audit.record(s, Actor(None, f"Luồng {n}", "10.0.0.9"), "download", object_type="test",
                                  object_id=f"{n}-{k}")
                     time.sleep(rng.random() / 200)  # the action goes on while the chain is held
         except BaseException as exc:  # noqa: BLE001 - reported below
@@ -50,7 +50,7 @@ def test_a_rolled_back_action_leaves_no_event(app):
         before = s.scalar(select(func.count(AuditEvent.id)))
     try:
         with database.session() as s:
-            audit.record(s, Actor(None, "Thử", ""), "view", object_type="test", object_id="rollback")
+            audit.record(s, Actor(None, "Thử", ""), "download", object_type="test", object_id="rollback")
             raise RuntimeError("the action failed after its event was written")
     except RuntimeError:
         pass

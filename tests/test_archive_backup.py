@@ -468,3 +468,41 @@ def test_flask_restore_into_a_fresh_data_folder(backup, source, tmp_path, fresh_
         assert again.exit_code == 1 and "đã có dữ liệu" in again.output
     finally:
         application.extensions["db"].dispose()
+
+
+def test_the_audit_key_and_checkpoints_survive_backup_and_restore_and_the_chain_still_verifies(
+        source, target, tmp_path):
+    from service.archive import audit
+    from service.archive.audit import Actor
+    from service.archive.seal import seal_for
+
+    database, store, data_dir = source
+    seal = seal_for(data_dir, lambda: store)  # makes data_dir/audit_key
+    database.use_seal(seal)
+    for n in range(3):
+        with database.session() as s:
+            audit.record(s, Actor(1, "Bí thư", ""), "download", object_type="upload", object_id=n)
+    with database.session() as s:
+        assert audit.checkpoint_head(s, seal)
+        before = audit.verify_chain(s, seal)  # (the seeded rows' made-up first event is reported as such)
+    assert not any("HMAC" in p or "điểm kiểm tra" in p or "đầu chuỗi" in p for p in before)
+    path = tmp_path / "kiemdiem.tar"
+    summary = write_backup(database, store, data_dir, path)
+    assert summary.audit_key and summary.checkpoints == 1 and "khóa nhật ký, 1 điểm kiểm tra" in summary.text()
+    content = members(path)
+    assert content["audit_key"] == (data_dir / "audit_key").read_bytes()
+    assert list(content).count("checkpoints/" + next(store.checkpoints())[0]) == 1
+
+    target_db, target_store, target_dir = target
+    (target_dir / "audit_key").write_text("d" * 64)  # a fresh start made its own key: the backup's replaces it
+    restored = restore_backup(target_db, target_store, target_dir, path)
+    assert restored.audit_key and restored.checkpoints == 1
+    assert (target_dir / "audit_key").read_bytes() == (data_dir / "audit_key").read_bytes()
+    assert stat.S_IMODE((target_dir / "audit_key").stat().st_mode) == 0o600
+    assert list(target_store.checkpoints()) == list(store.checkpoints())
+    restored_seal = seal_for(target_dir, lambda: target_store)
+    with target_db.session() as s:
+        assert audit.verify_chain(s, restored_seal) == before
+    with target_db.session() as s:  # and a wrong key would not pass it
+        wrong = audit.verify_chain(s, seal_for(tmp_path / "other", lambda: target_store))
+    assert any("HMAC" in p for p in wrong) and any("không xác thực được" in p for p in wrong)

@@ -154,15 +154,17 @@ def archive() -> None:
 def verify_archive() -> None:
     """Re-hash every stored file and check the audit chain; exit 1 and say what is wrong when anything is."""
     from service.archive.storage import store_from_settings
+    from service.archive import audit
     from service.archive.verify import verify_archive as run
 
     store = store_from_settings(current_app.config["SETTINGS"])
     with db().session() as session:
-        report = run(session, store)
+        report = run(session, store, audit.seal_of(session))
     click.echo(f"Đã kiểm tra {report.files_checked} tệp lưu trữ ({store.describe()}) và {report.events_checked} "
                "sự kiện nhật ký.")
     if report.ok:
-        click.echo("Không phát hiện sai lệch.")
+        click.echo("Không phát hiện sai lệch." + (" Đã ghi điểm kiểm tra đầu chuỗi nhật ký vào kho lưu trữ."
+                                                  if report.checkpointed else ""))
         return
     for problem in report.problems:
         click.echo(f"- {problem}")

@@ -10,6 +10,7 @@ from service.db import Database
 def init_app(app: Flask) -> None:
     """Create the app's Database and close request sessions after each request."""
     app.extensions["db"] = Database(app.config["DATABASE_URL"])
+    app.extensions["db"].use_seal(installation_seal(app.config["SETTINGS"]))
 
     @app.teardown_appcontext
     def _close(exc: BaseException | None) -> None:
@@ -18,6 +19,14 @@ def init_app(app: Flask) -> None:
             if exc is not None:
                 session.rollback()
             session.close()
+
+
+def installation_seal(settings):
+    """The audit seal of this installation: its key in the data folder, checkpoints in the archive's store."""
+    from service.archive.seal import seal_for
+    from service.archive.storage import store_from_settings
+
+    return seal_for(settings.data_dir, lambda: store_from_settings(settings))
 
 
 def db() -> Database:

@@ -25,6 +25,8 @@ from .backup_format import (
     FORMAT,
     KIND,
     MANIFEST,
+    AUDIT_KEY,
+    CHECKPOINTS,
     SECRET_KEY,
     BackupError,
     BackupSummary,
@@ -60,6 +62,15 @@ def write_backup(database: Database, store: BlobStore, data_dir: Path | str, pat
                 if key.is_file():
                     _add(tar, SECRET_KEY, key.read_bytes(), mode=0o600)
                     summary.secret_key = True
+                audit_key = Path(data_dir) / AUDIT_KEY
+                if audit_key.is_file():
+                    _add(tar, AUDIT_KEY, audit_key.read_bytes(), mode=0o600)
+                    summary.audit_key = True
+                checkpoints = []
+                for name, data in store.checkpoints():
+                    _add(tar, CHECKPOINTS + name, data)
+                    checkpoints.append(name)
+                summary.checkpoints = len(checkpoints)
                 manifest = {
                     "format": FORMAT, "kind": KIND,
                     "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -67,6 +78,8 @@ def write_backup(database: Database, store: BlobStore, data_dir: Path | str, pat
                     "tables": tables,
                     "blobs": [{"sha256": sha256, "size": size} for sha256, size in sizes.items()],
                     "secret_key": summary.secret_key,
+                    "audit_key": summary.audit_key,
+                    "checkpoints": checkpoints,
                 }
                 _add(tar, MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
             fh.flush()

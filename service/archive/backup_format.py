@@ -6,6 +6,8 @@ Layout of the tar file (plain, uncompressed: the archived scans are compressed a
                        dates and times as ISO 8601 text (aware times in UTC), JSON columns as they are
     blobs/<sha256>     every file named by archive_files.sha256 or .pdf_sha256, its bytes as stored
     secret_key         the data folder's secret_key, when there is one
+    audit_key          the data folder's audit_key (authenticates the audit chain), when there is one
+    checkpoints/<name> every audit checkpoint of the write-once store (the chain's head at moments, authenticated)
     manifest.json      written last: format, creation time, Alembic revision, source dialect, per-table columns and
                        row counts, every blob's hash and size
 
@@ -35,6 +37,9 @@ FORMAT = 1
 KIND = "kiemdiem-backup"
 MANIFEST = "manifest.json"
 SECRET_KEY = "secret_key"
+AUDIT_KEY = "audit_key"
+CHECKPOINTS = "checkpoints/"
+_CHECKPOINT_NAME = re.compile(r"[0-9]{12}\.json")
 VERSION_TABLE = "alembic_version"
 # Columns naming files in the blob store: a table added later that keeps files must be listed here.
 BLOB_COLUMNS = {"archive_files": ("sha256", "pdf_sha256")}
@@ -61,6 +66,8 @@ class BackupSummary:
     files: int = 0  # archived files (blobs)
     bytes: int = 0  # their total size
     secret_key: bool = False
+    audit_key: bool = False
+    checkpoints: int = 0
     size: int = 0  # of the tar file
 
     @property
@@ -73,7 +80,9 @@ class BackupSummary:
 
     def text(self) -> str:
         """One line an administrator reads: tables, rows, files and bytes."""
-        key = ", khóa bí mật" if self.secret_key else ""
+        key = (", khóa bí mật" if self.secret_key else "") + (", khóa nhật ký" if self.audit_key else "")
+        if self.checkpoints:
+            key += f", {self.checkpoints} điểm kiểm tra nhật ký"
         return (f"{self.tables} bảng, {_count(self.rows)} dòng, {_count(self.files)} tệp lưu trữ "
                 f"({_size(self.bytes)}){key}; phiên bản lược đồ {self.revision or '(chưa có)'}")
 
@@ -113,6 +122,13 @@ def _manifest(tar: tarfile.TarFile, members: dict[str, tarfile.TarInfo], path: P
     needed = [f"db/{t['name']}.jsonl" for t in tables] + [f"blobs/{b['sha256']}" for b in blobs]
     if manifest.get("secret_key"):
         needed.append(SECRET_KEY)
+    if manifest.get("audit_key"):
+        needed.append(AUDIT_KEY)
+    checkpoints = manifest.setdefault("checkpoints", [])
+    if not (isinstance(checkpoints, list) and all(isinstance(c, str) and _CHECKPOINT_NAME.fullmatch(c)
+                                                  for c in checkpoints)):
+        raise bad(f"danh sách điểm kiểm tra không hợp lệ trong {MANIFEST}")
+    needed += [CHECKPOINTS + c for c in checkpoints]
     missing = [name for name in needed if name not in members or not members[name].isfile()]
     if missing:
         raise bad(f"thiếu {', '.join(missing[:5])}{' …' if len(missing) > 5 else ''}")

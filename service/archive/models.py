@@ -132,6 +132,7 @@ class AuditEvent(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[Optional[str]] = mapped_column(String(64))  # HMAC with the key outside the database (seal.py)
 
 
 class AuditHead(Base):
@@ -142,3 +143,23 @@ class AuditHead(Base):
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text, default="")
+    mac: Mapped[Optional[str]] = mapped_column(String(64))
+
+
+class AuditView(Base):
+    """A page or report looked at: kept apart from the chain, appended without its lock, so reading never queues
+    behind writers (downloads and every change stay in the chain)."""
+
+    __tablename__ = "audit_views"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recorded_at: Mapped[str] = mapped_column(String(40), index=True)
+    actor_id: Mapped[Optional[int]] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(100), default="")
+    action: Mapped[str] = mapped_column(String(40), default="view")
+    object_type: Mapped[str] = mapped_column(String(40), default="")
+    object_id: Mapped[str] = mapped_column(String(40), default="")
+    unit_id: Mapped[Optional[int]] = mapped_column(Integer)
+    document_id: Mapped[Optional[int]] = mapped_column(Integer, index=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    seq = None  # not in the chain: shown without a number

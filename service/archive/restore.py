@@ -16,6 +16,8 @@ from ..db import MIGRATIONS_DIR, Database
 from ..files import atomic_write
 from .backup_format import (
     _BATCH,
+    AUDIT_KEY,
+    CHECKPOINTS,
     SECRET_KEY,
     VERSION_TABLE,
     BackupError,
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
 
 # Things a freshly created data folder may hold besides the database: the key create_app generates, LibreOffice's
 # working folder, and certificates an administrator put in place before restoring.
-_FRESH_FILES = {SECRET_KEY, f"{SECRET_KEY}.tmp"}
+_FRESH_FILES = {SECRET_KEY, f"{SECRET_KEY}.tmp", AUDIT_KEY}  # a fresh start makes both keys
 _FRESH_DIRS = {"converter", "trust-roots"}
 _CHUNK = 1 << 20
 
@@ -54,17 +56,20 @@ def restore_backup(database: Database, store: BlobStore, data_dir: Path | str, p
             raise BackupError(f"Tệp sao lưu {path} bị hỏng hoặc không trọn vẹn ({exc}).") from exc
         manifest = _manifest(tar, members, path)
         summary = BackupSummary(path=path, revision=manifest["alembic_revision"], dialect=database.engine.dialect.name,
-                                secret_key=bool(manifest.get("secret_key")), size=path.stat().st_size)
+                                secret_key=bool(manifest.get("secret_key")), size=path.stat().st_size,
+                                audit_key=bool(manifest.get("audit_key")), checkpoints=len(manifest["checkpoints"]))
         blobs = {b["sha256"]: b["size"] for b in manifest["blobs"]}
         scripts = _scripts(database)
         _check_revision(scripts, manifest)
-        _check_target(database, store, data_dir, set(blobs))
+        _check_target(database, store, data_dir, set(blobs), set(manifest["checkpoints"]))
         for sha256, size in blobs.items():  # every file is checked before any is stored
             _check_blob(tar, members[f"blobs/{sha256}"], sha256, size)
         for sha256 in blobs:
             stored = store.put(_read(tar, members[f"blobs/{sha256}"]))
             if stored != sha256:
                 raise BackupError(f"Kho lưu trữ trả về mã băm {stored} cho tệp {sha256}: khôi phục dừng lại.")
+        for name in manifest["checkpoints"]:  # write-once too: a retry after a failure finds them identical
+            store.put_checkpoint(name, _read(tar, members[CHECKPOINTS + name]))
         summary.files, summary.bytes = len(blobs), sum(blobs.values())
         summary.row_counts = _load_tables(database, scripts, tar, members, manifest)
         if summary.secret_key:
@@ -72,6 +77,11 @@ def restore_backup(database: Database, store: BlobStore, data_dir: Path | str, p
             if not key.strip():
                 raise BackupError("Khóa bí mật trong tệp sao lưu trống.")
             atomic_write(data_dir / SECRET_KEY, key, mode=0o600)
+        if summary.audit_key:  # without it the restored chain could no longer be verified
+            key = _read(tar, members[AUDIT_KEY])
+            if not key.strip():
+                raise BackupError("Khóa nhật ký trong tệp sao lưu trống.")
+            atomic_write(data_dir / AUDIT_KEY, key, mode=0o600)
     return summary
 
 
@@ -101,7 +111,8 @@ def _check_revision(scripts: Any, manifest: dict) -> None:
                           ) from None
 
 
-def _check_target(database: Database, store: BlobStore, data_dir: Path, blobs: set[str]) -> None:
+def _check_target(database: Database, store: BlobStore, data_dir: Path, blobs: set[str],
+                  checkpoints: set[str] = frozenset()) -> None:
     """Refuse to restore over anything: the database must have no rows, the store no files (except files of this
     same backup left by an interrupted restore), the data folder nothing but what a fresh start creates."""
     with database.engine.connect() as conn:
@@ -116,6 +127,10 @@ def _check_target(database: Database, store: BlobStore, data_dir: Path, blobs: s
     if stray is not None:
         raise BackupError(f"Kho tệp lưu trữ ({store.describe()}) đã có tệp {stray[:12]}…: chỉ khôi phục vào kho trống. "
                           "Không có gì bị thay đổi.")
+    foreign = next((name for name, _ in store.checkpoints() if name not in checkpoints), None)
+    if foreign is not None:
+        raise BackupError(f"Kho tệp lưu trữ ({store.describe()}) đã có điểm kiểm tra nhật ký {foreign}: chỉ khôi "
+                          "phục vào kho trống. Không có gì bị thay đổi.")
     extra = _extra_files(data_dir, database, store)
     if extra:
         raise BackupError(f"Thư mục dữ liệu {data_dir} đã có tệp ({', '.join(extra[:5])}"

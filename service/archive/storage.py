@@ -18,7 +18,15 @@ if TYPE_CHECKING:
     from ..config import Settings
 
 _HASH = re.compile(r"[0-9a-f]{64}")
+_CHECKPOINT = re.compile(r"[0-9]{12}\.json")
 _CHUNK = 1 << 20
+
+
+def _checkpoint_name(name: str) -> str:
+    """A checkpoint's name if it is one (12 digits + .json): anything else could be a path trick."""
+    if not _CHECKPOINT.fullmatch(name):
+        raise ValueError(f"not a checkpoint name: {name!r}")
+    return name
 
 
 def _short(sha256: str) -> str:
@@ -90,6 +98,14 @@ class BlobStore(Protocol):
 
     def describe(self) -> str:
         """Where the files are, in words an administrator reads in a report."""
+        ...
+
+    def put_checkpoint(self, name: str, data: bytes) -> None:
+        """Keep an audit checkpoint under its name, write-once (an existing one is never replaced)."""
+        ...
+
+    def checkpoints(self) -> Iterator[tuple[str, bytes]]:
+        """Every audit checkpoint (name, bytes), in name order."""
         ...
 
 
@@ -183,6 +199,30 @@ class LocalBlobStore:
     def describe(self) -> str:
         """The folder, as an administrator would look for it."""
         return f"thư mục {self.root.resolve()}"
+
+    def put_checkpoint(self, name: str, data: bytes) -> None:
+        """root/checkpoints/<name>, created exclusively and made read-only: never replaced."""
+        folder = self.root / "checkpoints"
+        _makedirs_durable(self.root, folder)
+        target = folder / _checkpoint_name(name)
+        try:
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+        except FileExistsError:
+            return
+        try:
+            os.write(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        fsync_dir(folder)
+
+    def checkpoints(self) -> Iterator[tuple[str, bytes]]:
+        folder = self.root / "checkpoints"
+        if not folder.is_dir():
+            return
+        for path in sorted(folder.iterdir()):
+            if _CHECKPOINT.fullmatch(path.name) and path.is_file():
+                yield path.name, path.read_bytes()
 
 
 def _makedirs_durable(root: Path, folder: Path) -> None:
@@ -307,6 +347,32 @@ class S3BlobStore:
     def describe(self) -> str:
         """The bucket and prefix, as an administrator would look for them."""
         return f"S3 bucket {self.bucket}, tiền tố {self.prefix or '(không có)'}"
+
+    def put_checkpoint(self, name: str, data: bytes) -> None:
+        """prefix/checkpoints/<name>, written only if absent (protect the bucket with Object Lock as for files)."""
+        from botocore.exceptions import ClientError
+
+        key = f"{self.prefix}checkpoints/{_checkpoint_name(name)}"
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=key, Body=data, IfNoneMatch="*",
+                                   ContentType="application/json")
+        except ClientError as err:
+            code, status = _error(err)
+            if status == 412 or code == "PreconditionFailed":
+                return
+            if status == 501 or code == "NotImplemented":
+                self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType="application/json")
+                return
+            raise
+
+    def checkpoints(self) -> Iterator[tuple[str, bytes]]:
+        paginator = self.client.get_paginator("list_objects_v2")
+        prefix = f"{self.prefix}checkpoints/"
+        names = sorted(item["Key"][len(prefix):] for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix)
+                       for item in page.get("Contents", []))
+        for name in names:
+            if _CHECKPOINT.fullmatch(name):
+                yield name, self.client.get_object(Bucket=self.bucket, Key=prefix + name)["Body"].read()
 
     def _body(self, sha256: str) -> Any:
         """The object's streaming body, or None when there is no such object."""

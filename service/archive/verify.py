@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .models import UploadFile
+from .seal import Seal
 from .storage import BlobStore
 
 
@@ -18,6 +19,7 @@ class VerifyReport:
     files_checked: int = 0
     events_checked: int = 0
     problems: list[str] = field(default_factory=list)
+    checkpointed: bool = False  # the head was written into the write-once store
 
     @property
     def ok(self) -> bool:
@@ -25,8 +27,9 @@ class VerifyReport:
         return not self.problems
 
 
-def verify_archive(session: Session, store: BlobStore) -> VerifyReport:
-    """Every blob the database names still hashes to its name; the audit chain is whole and ends at its head."""
+def verify_archive(session: Session, store: BlobStore, seal: Seal | None = None) -> VerifyReport:
+    """Every blob the database names still hashes to its name; the audit chain is whole, ends at its head and (with
+    the seal) is authenticated and agrees with every checkpoint; a clean run checkpoints the head."""
     report = VerifyReport()
     seen: set[str] = set()
     for row in session.scalars(select(UploadFile).order_by(UploadFile.upload_id, UploadFile.position)):
@@ -40,5 +43,7 @@ def verify_archive(session: Session, store: BlobStore) -> VerifyReport:
                                        f"({what}, SHA-256 {sha[:12]}…): {problem}.")
     report.files_checked = len(seen)
     report.events_checked = audit.count(session)
-    report.problems.extend(audit.verify_chain(session))
+    report.problems.extend(audit.verify_chain(session, seal))
+    if seal is not None and report.ok:
+        report.checkpointed = audit.checkpoint_head(session, seal)
     return report

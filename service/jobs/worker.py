@@ -127,4 +127,15 @@ def _database(url: str) -> Database:
     with _databases_lock:
         if key not in _databases:
             _databases[key] = Database(url)
+            _databases[key].use_seal(_seal())
         return _databases[key]
+
+
+def _seal():
+    """The installation's audit seal, from this machine's DATA_DIR and ARCHIVE_* settings (as the web has it)."""
+    from ..archive.seal import seal_for
+    from ..archive.storage import store_from_settings
+    from ..config import Settings
+
+    settings = Settings.from_env()
+    return seal_for(settings.data_dir, lambda: store_from_settings(settings))
