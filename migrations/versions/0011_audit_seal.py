@@ -1,15 +1,15 @@
 """audit: HMAC of every event and of the head (key outside the database), page views in their own table
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-07 08:15:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0009'
-down_revision = '0008'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
