@@ -1,7 +1,6 @@
 """The base of every document form: clean input, Vietnamese messages, JSON in and out, template context."""
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
@@ -13,7 +12,7 @@ from service.catalog import DocumentKind
 from service.errors import InvalidInput, UnsupportedYear
 from service.regimes import regime_for_year
 
-from .fields import ContextMixin, LineField, Required, VnDateField, YearField, parse_date, short_label
+from .fields import ContextMixin, LineField, Required, VnDateField, YearField, parse_date
 
 
 class CleanMeta(Form.Meta):
@@ -157,30 +156,6 @@ def flat_errors(errors: dict[str, Any], prefix: str = "") -> dict[str, list[str]
         elif messages:
             out[f"{prefix}{name}"] = [str(m) for m in messages]
     return out
-
-
-_ROW_KEY = re.compile(r"(\w+)\[(\d+)\]\.(\w+)")
-
-
-def field_title(form_cls: type[FieldsForm], name: str) -> str:
-    """A field of a form as people read it: "“A.I.3. …”", "“Danh sách…”, dòng 2, cột “Họ và tên”"; never a code."""
-    fields = {f.short_name: f for f in form_cls()}
-    match = _ROW_KEY.fullmatch(name)
-    if match and match.group(1) in fields and hasattr(fields[match.group(1)], "row_form"):
-        table = fields[match.group(1)]
-        columns = {f.short_name: f for f in table.row_form()}
-        column = columns.get(match.group(3))
-        where = f"“{short_label(table.label.text)}”, dòng {int(match.group(2)) + 1}"
-        return where + (f", cột “{short_label(column.label.text)}”" if column else "")
-    field = fields.get(name)
-    return f"“{short_label(field.label.text)}”" if field is not None else "một mục"
-
-
-def labelled_errors(form_cls: type[FieldsForm], errors: dict[str, list[str]], limit: int = 5) -> str:
-    """Per-field messages as one sentence for a page, each led by the field's Vietnamese title."""
-    parts = [f"{field_title(form_cls, name)}: {' '.join(messages)}" for name, messages in list(errors.items())[:limit]]
-    more = len(errors) - limit
-    return "; ".join(parts) + (f"; và {more} mục khác." if more > 0 else ".")
 
 
 class DocumentForm(FieldsForm):

@@ -211,6 +211,33 @@ def document_context(kind: DocumentKind, data: dict[str, Any]) -> dict[str, Any]
     return schema.context(kind, schema.check(kind, data))
 
 
+_ROW_KEY = re.compile(r"(\w+)\[(\d+)\]\.(\w+)")
+
+
+def _short(label: str, limit: int = 70) -> str:
+    return label if len(label) <= limit else label[:limit].rsplit(" ", 1)[0].rstrip(",;") + "…"
+
+
+def field_title(kind: DocumentKind, name: str) -> str:
+    """A field as people read it: “A.I.3. …”, or “table”, dòng 2, cột “column”; never the field's code."""
+    fields = {item["name"]: item for item in schema_of(kind).describe()}
+    match = _ROW_KEY.fullmatch(name)
+    if match and "columns" in fields.get(match.group(1), {}):
+        table = fields[match.group(1)]
+        column = next((c for c in table["columns"] if c["name"] == match.group(3)), None)
+        where = f"“{_short(table['label'])}”, dòng {int(match.group(2)) + 1}"
+        return where + (f", cột “{_short(column['label'])}”" if column else "")
+    field = fields.get(name)
+    return f"“{_short(field['label'])}”" if field else "một mục"
+
+
+def readable_errors(kind: DocumentKind, errors: Mapping[str, list[str]], limit: int = 5) -> str:
+    """Per-field messages as one sentence for a person, each led by the field's title (see field_title)."""
+    parts = [f"{field_title(kind, name)}: {' '.join(messages)}" for name, messages in list(errors.items())[:limit]]
+    more = len(errors) - limit
+    return "; ".join(parts) + (f"; và {more} mục khác." if more > 0 else ".")
+
+
 def all_kinds() -> tuple[DocumentKind, ...]:
     """Every kind, in catalog order."""
     return KINDS

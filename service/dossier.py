@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, contains_eager
 
 from . import bounds, packet_parts, render, templates, text
 from .access import subtree_ids
-from .catalog import document_context, get_kind, slug
+from .catalog import document_context, get_kind, readable_errors, slug
 from .convert import get_pool
 from .errors import InvalidInput, NotFound, ServiceError
 from .jobs import JobContext, register
@@ -228,8 +228,7 @@ def render_docx(session: Session, planned: PlannedDoc) -> bytes:
     try:
         context = document_context(kind, doc.data)
     except InvalidInput as exc:
-        raise ServiceError(f"Văn bản “{planned.title}” chưa hợp lệ: "
-                           + "; ".join(f"{k}: {' '.join(v)}" for k, v in list(exc.fields.items())[:3])) from exc
+        raise ServiceError(f"Văn bản “{planned.title}” chưa hợp lệ: " + readable_errors(kind, exc.fields, 3)) from exc
     return render.render(kind, context, templates.in_force(session, kind, doc.cycle.unit_id))
 
 

@@ -237,3 +237,13 @@ def test_every_control_is_labelled_and_pages_have_landmarks(client, auth):
             continue
         control_id = re.search(r'id="([^"]+)"', tag).group(1)
         assert control_id in labelled or "aria-label=" in tag or 'type="checkbox"' in tag, tag
+
+
+def test_messages_name_fields_and_table_cells_by_their_titles(app):
+    from service.catalog import field_title, get_kind, readable_errors
+
+    kind = get_kind("self-rating-366")
+    assert field_title(kind, "tasks[1].content") == \
+        "“I. Kết quả thực hiện nhiệm vụ, chỉ tiêu được giao”, dòng 2, cột “Nội dung nhiệm vụ, chỉ tiêu”"
+    text = readable_errors(get_kind("member-review-366"), {"a_i_3": ["Vui lòng nhập."], "birth_date": ["Sai."]})
+    assert text.startswith("“A.I.3.") and "“Ngày sinh”: Sai." in text and "a_i_3" not in text

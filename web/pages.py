@@ -10,12 +10,11 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 import forms
-from forms.base import labelled_errors
 from forms.fields import short_label
 from service import access, documents, member_year, output, templates
 from service import preview as preview_images
 from service.archive import audit
-from service.catalog import get_kind
+from service.catalog import get_kind, readable_errors
 from service.errors import InvalidInput
 from service.models import DOCUMENT_STATUSES, Member, Unit
 from service.regimes import FIRST_YEAR, regime_for_year
@@ -318,7 +317,7 @@ def download(doc_id: int, fmt: str):
     try:  # checked here first: the printing path reports problems for packets, not per field
         kind.form_class().from_json(doc.data, kind=kind).check()
     except InvalidInput as exc:
-        flash("Văn bản chưa đủ để in: " + labelled_errors(kind.form_class(), exc.fields), "error")
+        flash("Văn bản chưa đủ để in: " + readable_errors(kind, exc.fields), "error")
         return redirect(url_for("pages.edit", doc_id=doc.id, check=1))
     return saved_document_file(doc, fmt, current_actor())
 
@@ -332,7 +331,7 @@ def preview(doc_id: int):
     try:
         data = kind.form_class().from_json(doc.data, kind=kind, draft=True).check()
     except InvalidInput as exc:
-        return jsonify({"error": "Chưa xem trước được: " + labelled_errors(kind.form_class(), exc.fields)}), 422
+        return jsonify({"error": "Chưa xem trước được: " + readable_errors(kind, exc.fields)}), 422
     source = templates.in_force(session(), kind, doc.cycle.unit_id)  # the unit's own template, as printed
     pdf = output.produce(kind, forms.context_for(kind, data), "pdf", converter(), source).content
     key, count = preview_images.page_images(pdf, _preview_folder())

@@ -8,7 +8,7 @@ from flask_login import login_required
 from forms.review import MemberYearForm, StepForm
 from service import access, documents, dossier, text
 from service.archive import listing
-from service.catalog import kinds_for
+from service.catalog import kinds_for, readable_errors
 from service.errors import InvalidInput, NotFound
 from service.models import Member, Unit
 from service.regimes import regime_for_year
@@ -273,8 +273,8 @@ def refresh_unit_document(unit_id: int, year: int, family: str):
     try:
         data = kind.schema.check(kind, kind.schema.refreshed(doc.data, facts), draft=True)
     except InvalidInput as exc:
-        flash("Chưa cập nhật: dữ liệu sau khi cập nhật chưa hợp lệ, văn bản giữ nguyên. " + "; ".join(
-            f"{name}: {' '.join(msgs)}" for name, msgs in list(exc.fields.items())[:5]), "error")
+        flash("Chưa cập nhật: dữ liệu sau khi cập nhật chưa hợp lệ, văn bản giữ nguyên. "
+              + readable_errors(kind, exc.fields), "error")
         return back
     if doc.revision and data == doc.data:
         flash("Không có gì mới: văn bản đã khớp với dữ liệu hội nghị và xếp loại đã ghi.", "info")
