@@ -187,3 +187,20 @@ def test_next_leaving_the_site_goes_home(app, target):
 def test_next_on_the_site_is_followed(app):
     resp = _login(app.test_client(), app, "thao", next_url="/reviews/2026%3Fx%3D1")
     assert resp.status_code == 302 and resp.headers["Location"] == "/reviews/2026?x=1"
+
+
+def test_changing_ones_password_ends_the_other_sessions_only(app, forget_failures):
+    here, elsewhere = app.test_client(), app.test_client()
+    old, new = app.config["DEMO_LOGINS"]["thao"], "Mot-mat-khau-moi-2026"
+    for c in (here, elsewhere):
+        assert _login(c, app, "thao").status_code == 302
+    page = here.get("/account/password").get_data(as_text=True)
+    resp = here.post("/account/password", data={"csrf_token": csrf_token(page), "current": old, "password": new,
+                                                 "confirm": new})
+    try:
+        assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+        assert here.get("/").status_code == 200  # the person who changed it stays logged in here
+        assert elsewhere.get("/").status_code == 302  # everywhere else it ended
+    finally:
+        with app.extensions["db"].session() as s:
+            accounts.set_password(s, s.scalar(select(User).where(User.username == "thao")), old)
