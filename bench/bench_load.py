@@ -1,0 +1,266 @@
+"""Load: 200 simulated people against `make run`'s configuration on PostgreSQL (issue 13).
+
+Creates a throwaway PostgreSQL database, seeds the demo with a generated chi bộ whose members each get an account,
+starts gunicorn exactly as `make run` does (scripts/serve.sh) and drives it with Locust:
+  1. one member and one secretary alone (the one-user p95 of each page, measured in this run),
+  2. 150 members reading and saving their review and 50 secretaries on the board and meeting page, 1–3 s think
+     time, for --duration seconds (default 180; --quick: 60),
+  3. the board page at saturation (readers with no pause) with the default worker count, then with one worker.
+Prints the 0-errors check, p95 per page beside the one-user p95 (target ≤ 3×), requests/s at saturation (target
+≥ 1.8× on 2 cores), and writes the figures to bench/results/load-<time>.json.
+
+    .venv/bin/python bench/bench_load.py [--quick] [--duration S] [--users N] [--database-url URL]
+Locust (requirements-dev.txt) runs on the same machine as the server: on a small machine it takes a share of the
+cores it measures, so the saturation figures are a floor.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_dangbo import throwaway_database  # noqa: E402
+from bench_packet import cores, write_results  # noqa: E402
+
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+LOCUST = str(ROOT / ".venv" / "bin" / "locust")
+ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+YEAR = 2026
+PASSWORD = "Tai-khoan-tai-thu-2026"
+SECRETARY_ACCOUNTS = 5
+SATURATION_USERS = 16  # board readers with no pause: enough to keep every worker thread busy
+
+MAKE_ACCOUNTS = r"""
+import json, sys
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+from service.accounts import PASSWORD_METHOD
+from service.db import Database
+from service.models import Member, Unit, User
+
+url, parent_id, password, secretaries = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+digest = generate_password_hash(password, method=PASSWORD_METHOD)  # one hash for all: setup speed only
+db = Database(url)
+with db.session() as s:
+    chi_bo = s.scalars(select(Unit).where(Unit.parent_id == parent_id)).one()
+    out = {"members": [], "secretaries": []}
+    for m in s.scalars(select(Member).where(Member.unit_id == chi_bo.id).order_by(Member.id)):
+        name = f"tai.dv{m.id}"
+        s.add(User(username=name, password_hash=digest, role="member", member_id=m.id, unit_id=chi_bo.id))
+        out["members"].append({"username": name, "password": password})
+    for i in range(secretaries):
+        name = f"tai.bithu{i}"
+        s.add(User(username=name, password_hash=digest, role="secretary", unit_id=chi_bo.id))
+        out["secretaries"].append({"username": name, "password": password, "unit_id": chi_bo.id})
+print(json.dumps(out))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn as `make run` starts it (scripts/serve.sh), on a free port."""
+
+    def __init__(self, env: dict, workers: int | None) -> None:
+        self.port = free_port()
+        env = {**env, "BIND": f"127.0.0.1:{self.port}", "ACCESS_LOG": "/dev/null"}
+        if workers:
+            env["WEB_WORKERS"] = str(workers)
+        self.log = tempfile.NamedTemporaryFile("w+", prefix="bench_load_server_", suffix=".log", delete=False)
+        self.proc = subprocess.Popen(["bash", str(ROOT / "scripts" / "serve.sh")], cwd=ROOT, env=env,
+                                     stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 300
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=5) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise SystemExit(f"the server did not become ready; log: {self.log.name}")
+            time.sleep(1)
+        self.log.seek(0)
+        self.workers = int(re.search(r"gunicorn: (\d+) tiến trình", self.log.read()).group(1))
+
+    def settle(self, limit: float = 300) -> float:
+        """Wait until the server answers /healthz within a second (the previous run's backlog served); seconds."""
+        started = time.monotonic()
+        while time.monotonic() - started < limit:
+            asked = time.monotonic()
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=30):
+                    pass
+            except OSError:
+                pass
+            if time.monotonic() - asked < 1:
+                break
+            time.sleep(1)
+        return time.monotonic() - started
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(90)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+
+def locust(host: str, users: int, seconds: int, env: dict, label: str) -> dict[str, dict]:
+    """Run Locust headless; per request name: count, failures, p50, p95 (ms), requests/s."""
+    prefix = Path(tempfile.mkdtemp(prefix="bench_load_")) / label
+    spawn = max(1, min(users, 20))
+    done = subprocess.run([LOCUST, "-f", str(ROOT / "bench" / "load_locustfile.py"), "--headless", "--only-summary",
+                           "-u", str(users), "-r", str(spawn), "-t", f"{seconds}s", "--host", host,
+                           "--csv", str(prefix), "--csv-full-history", "--stop-timeout", "10"],
+                          cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True,
+                          timeout=seconds + 600)
+    if done.returncode not in (0, 1):  # 1: Locust's "there were failures", reported below
+        print(done.stderr[-3000:], file=sys.stderr)
+        raise SystemExit(f"locust failed ({done.returncode})")
+    stats: dict[str, dict] = {}
+    with open(f"{prefix}_stats.csv", newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            stats[row["Name"]] = {"requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
+                                  "p50_ms": _ms(row["50%"]), "p95_ms": _ms(row["95%"]),
+                                  "rps": float(row["Requests/s"] or 0)}
+    # A simulated person whose code raised (a login page without a form, say) sent no failing request: count it.
+    with open(f"{prefix}_exceptions.csv", newline="", encoding="utf-8") as fh:
+        crashes = list(csv.DictReader(fh))
+    stats["Aggregated"]["failures"] += sum(int(row["Count"]) for row in crashes)
+    failures = Path(f"{prefix}_failures.csv").read_text(encoding="utf-8")
+    stats["_failures_csv"] = failures + "".join(f"{r['Count']} × {r['Message']}\n" for r in crashes)  # type: ignore
+    stats["_steady_rps"] = _steady_rps(f"{prefix}_stats_history.csv")  # type: ignore[assignment]
+    if stats["Aggregated"]["requests"] == 0:  # reported as such (a server still busy with a backlog, say)
+        print(f"!! locust ({label}): no request completed\n{stats['_failures_csv'][:1000]}", file=sys.stderr)
+    return stats
+
+
+def _steady_rps(history: str) -> dict[str, float]:
+    """Requests/s per page over the second half of the run, once every simulated person has logged in."""
+    rows: dict[str, list[tuple[int, int]]] = {}
+    with open(history, newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            rows.setdefault(row["Name"], []).append((int(row["Timestamp"]), int(row["Total Request Count"])))
+    out = {}
+    for name, points in rows.items():
+        points.sort()
+        first, last = points[len(points) // 2], points[-1]
+        out[name] = (last[1] - first[1]) / (last[0] - first[0]) if last[0] > first[0] else 0.0
+    return out
+
+
+def _ms(value: str) -> float:
+    return float(value) if value and value != "N/A" else 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="60 s of load, shorter baseline and saturation runs")
+    parser.add_argument("--duration", type=int, help="seconds of the 200-people run (default 180, --quick 60)")
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--database-url", help="an existing empty PostgreSQL database instead of a throwaway one")
+    args = parser.parse_args()
+    duration = args.duration or (60 if args.quick else 180)
+    baseline_s, saturation_s = (30, 40) if args.quick else (60, 80)
+    members = args.users * 3 // 4
+    secretaries = args.users - members
+    load_before = list(os.getloadavg())
+
+    url = args.database_url or throwaway_database(ADMIN_URL)
+    data_dir = tempfile.mkdtemp(prefix="bench_load_data_")
+    env = {**os.environ, "DATABASE_URL": url, "DATA_DIR": data_dir}
+    print(f">> seeding: demo + a chi bộ of {members} members (PostgreSQL {url.rsplit('/', 1)[1]})", flush=True)
+    seeded = subprocess.run([PYTHON, "-m", "flask", "--app", "app", "demo", "--members", str(members), "--year",
+                             str(YEAR)], cwd=ROOT, env=env, capture_output=True, text=True)
+    if seeded.returncode != 0:
+        raise SystemExit(f"demo seeding failed:\n{seeded.stdout[-2000:]}{seeded.stderr[-3000:]}")
+    parent_id = re.search(r"\(mã (\d+)\)", seeded.stdout).group(1)
+    made = subprocess.run([PYTHON, "-c", MAKE_ACCOUNTS, url, parent_id, PASSWORD, str(SECRETARY_ACCOUNTS)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    accounts = {**json.loads(made.stdout), "year": YEAR}
+    accounts_file = Path(data_dir) / "bench_accounts.json"
+    accounts_file.write_text(json.dumps(accounts), encoding="utf-8")
+    people = {"BENCH_ACCOUNTS": str(accounts_file)}
+
+    server = Server(env, None)
+    try:
+        print(f">> gunicorn: {server.workers} workers; one member + one secretary for {baseline_s} s", flush=True)
+        alone = locust(server.url, 2, baseline_s, {**people, "BENCH_MEMBERS": "1", "BENCH_SECRETARIES": "1"},
+                       "alone")
+        print(f">> {members} members + {secretaries} secretaries for {duration} s", flush=True)
+        crowd = locust(server.url, args.users, duration,
+                       {**people, "BENCH_MEMBERS": str(members), "BENCH_SECRETARIES": str(secretaries)}, "crowd")
+        print(f">> board page at saturation, {server.workers} workers, {saturation_s} s "
+              f"(after {server.settle():.0f} s for the backlog)", flush=True)
+        sat_default = locust(server.url, SATURATION_USERS, saturation_s, {**people, "BENCH_BOARD_ONLY": "1"}, "sat-default")
+        default_workers = server.workers
+    except SystemExit:
+        print(f"server log: {server.log.name}", file=sys.stderr)
+        raise
+    finally:
+        server.stop()
+    server = Server(env, 1)
+    try:
+        print(f">> board page at saturation, 1 worker, {saturation_s} s", flush=True)
+        sat_one = locust(server.url, SATURATION_USERS, saturation_s, {**people, "BENCH_BOARD_ONLY": "1"}, "sat-one")
+    finally:
+        server.stop()
+
+    pages = sorted(k for k in crowd if not k.startswith("_") and k != "Aggregated")
+    crowd_errors = crowd["_failures_csv"]
+    errors = crowd["Aggregated"]["failures"]
+    print(f"\nLoad on {cores()} cores, {args.users} people, {duration} s, gunicorn {default_workers} workers "
+          f"(load average before {load_before[0]:.1f})")
+    print(f"errors: {errors} of {crowd['Aggregated']['requests']} requests -> {'OK' if errors == 0 else 'FAILED'}")
+    if errors:
+        print(crowd_errors[:2000])
+    print(f"{'page':<24} {'requests':>8} {'p95 crowd':>10} {'p95 alone':>10} {'ratio':>6}")
+    per_page = {}
+    for name in pages:
+        c, a = crowd[name], alone.get(name)
+        ratio = c["p95_ms"] / a["p95_ms"] if a and a["p95_ms"] else None
+        per_page[name] = {"requests": c["requests"], "failures": c["failures"], "p95_ms": c["p95_ms"],
+                          "p50_ms": c["p50_ms"], "p95_alone_ms": a["p95_ms"] if a else None,
+                          "ratio": round(ratio, 2) if ratio else None}
+        print(f"{name:<24} {c['requests']:>8} {c['p95_ms']:>8.0f}ms {a['p95_ms'] if a else 0:>8.0f}ms "
+              f"{ratio if ratio else 0:>5.1f}x")
+    rps_default = sat_default["_steady_rps"].get("secretary: board", 0.0)
+    rps_one = sat_one["_steady_rps"].get("secretary: board", 0.0)
+    print(f"board page at saturation: {rps_default:.1f} req/s with {default_workers} workers, {rps_one:.1f} with 1 "
+          f"-> {rps_default / rps_one if rps_one else 0:.2f}x (target >= 1.8x on 2 cores)")
+    path = write_results("load", {
+        "load_before": load_before, "quick": args.quick, "users": args.users, "duration_s": duration,
+        "workers": default_workers, "errors": errors, "requests": crowd["Aggregated"]["requests"],
+        "crowd_rps": crowd["Aggregated"]["rps"], "pages": per_page,
+        "saturation": {"board_rps_default_workers": rps_default, "board_rps_one_worker": rps_one,
+                       "speedup": round(rps_default / rps_one, 2) if rps_one else None,
+                       "failures": sat_default["Aggregated"]["failures"] + sat_one["Aggregated"]["failures"]},
+    })
+    print(f"figures written to {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
