@@ -118,3 +118,28 @@ def test_page_stale_save_keeps_my_text_and_shows_theirs(client, auth, token_for,
     assert again.status_code == 302
     assert client.get(f"/api/v1/documents/{doc_id}", headers=api).get_json()["data"]["a_vi"] == \
         "Bản của tôi, gõ rất lâu."
+
+
+def test_a_concurrent_write_is_answered_409_with_a_message_not_500():
+    """The backstop for rows two requests create or replace at the same moment (a cycle, a meeting, a document
+    opened twice at once): the database refuses the later write, web/errors rolls it back whole and says so."""
+    from flask import Flask
+    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from web import errors
+
+    probe = Flask(__name__)
+    errors.init_app(probe)
+
+    @probe.get("/api/stale")
+    def stale():
+        raise StaleDataError("DELETE statement on table 'attendance' expected to delete 3 row(s); 0 were matched")
+
+    @probe.get("/api/unique")
+    def unique():
+        raise IntegrityError("INSERT …", {}, Exception("UNIQUE constraint failed: meetings.cycle_id"))
+
+    for url in ("/api/stale", "/api/unique"):
+        resp = probe.test_client().get(url)
+        assert resp.status_code == 409 and "Tải lại trang" in resp.get_json()["error"]

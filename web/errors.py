@@ -5,7 +5,8 @@ import logging
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from service.errors import DatabaseUnavailable, InvalidInput, ServiceError
@@ -15,6 +16,10 @@ log = logging.getLogger(__name__)
 HTTP_MESSAGES = {400: "Yêu cầu không hợp lệ.", 401: "Cần đăng nhập hoặc mã truy cập (token).",
                  403: "Không có quyền.", 404: "Không tìm thấy.", 405: "Phương thức không được hỗ trợ.",
                  413: "Tệp hoặc dữ liệu gửi lên quá lớn.", 500: "Lỗi máy chủ. Vui lòng thử lại sau."}
+
+
+CONCURRENT_MESSAGE = ("Có người khác vừa lưu cùng dữ liệu này đúng lúc bạn lưu: phần của bạn chưa được lưu, phần "
+                      "của người kia không bị ghi đè. Tải lại trang để xem bản mới nhất rồi lưu lại.")
 
 
 def wants_json() -> bool:
@@ -81,7 +86,17 @@ def init_app(app: Flask) -> None:
         if connection_lost(exc):
             log.error("database connection lost: %s", exc.__class__.__name__, exc_info=exc)
             return database_unavailable()
+        if isinstance(exc, IntegrityError):  # a unique row made at the same moment by another request
+            return _concurrent(exc)
         return _unexpected(exc)
+
+    @app.errorhandler(StaleDataError)
+    def _concurrent(exc: Exception):
+        """Two requests changed the same rows at once (e.g. two people saving the meeting): the later one's
+        transaction is rolled back whole, so nothing is half-written; it is told to reload, never a 500."""
+        _rollback()
+        log.warning("concurrent write refused: %s", exc.__class__.__name__)
+        return respond(409, CONCURRENT_MESSAGE)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
