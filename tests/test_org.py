@@ -287,3 +287,43 @@ def test_cli_resets_a_password_to_a_temporary_one(app, db):
     assert client.get("/").headers["Location"].endswith("/account/password")
     missing = app.test_cli_runner().invoke(args=["users", "reset-password", "khong-co-ai"])
     assert missing.exit_code == 1 and "Không có người dùng" in missing.output
+
+
+def test_import_page_previews_then_commits_and_old_previews_are_forgotten(app, client, auth, db, tmp_path):
+    import io
+    import os
+    import time
+
+    from tests import org_files
+
+    auth.login("vanphong")
+    admin = _user(db, "admin")
+    co_so = _unit(db, "Đảng bộ Trường THPT Phan Đình Phùng")
+    chi_bo = units.create_unit(db, admin, {"name": f"Chi bộ Nhập {uuid.uuid4().hex[:4]}", "kind": "chi_bo",
+                                           "parent_id": co_so.id})
+    db.commit()
+    folder = app.config["SETTINGS"].data_dir / "imports"
+    folder.mkdir(exist_ok=True)
+    stale = folder / f"999-{'0' * 32}.bin"
+    stale.write_bytes(b"old")
+    old = time.time() - 2 * 24 * 3600
+    os.utime(stale, (old, old))
+    data = org_files.workbook([(1, "Hà Văn Nhập", "01/01/1985", "Nam", "01/01/2010", "01/01/2011")])
+    url = f"/org/units/{chi_bo.id}/import"
+    token = csrf_token(client.get(url).get_data(as_text=True))
+    preview = client.post(url, data={"csrf_token": token, "file": (io.BytesIO(data), "ds.xlsx")},
+                          content_type="multipart/form-data")
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "Hà Văn Nhập" in html and not stale.exists()
+    assert db.scalar(select(Member).where(Member.unit_id == chi_bo.id)) is None  # nothing written yet
+    import re
+    commit_token = re.search(r'name="token" value="([0-9a-f]{32})"', html).group(1)
+    done = client.post(f"/org/units/{chi_bo.id}/import/commit", data={"csrf_token": csrf_token(html),
+                                                                    "token": commit_token}, follow_redirects=True)
+    assert "Đã nhập: 1 đảng viên mới" in done.get_data(as_text=True)
+    again = client.post(f"/org/units/{chi_bo.id}/import/commit", data={"csrf_token": csrf_token(html),
+                                                                     "token": commit_token})
+    assert again.status_code == 422 and "hết hạn" in again.get_data(as_text=True)
+    bad = client.post(url, data={"csrf_token": token, "file": (io.BytesIO(b"%PDF-1.4"), "x.pdf")},
+                      content_type="multipart/form-data")
+    assert bad.status_code == 422 and "không phải bảng tính" in bad.get_data(as_text=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import re
 import secrets
+import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -264,10 +265,24 @@ def member_status(member_id: int):
 
 # ---- import / export ------------------------------------------------------------------------------------------
 
+PREVIEW_KEPT = 24 * 3600  # seconds a previewed file waits for its commit
+
+
 def _upload_dir() -> Path:
     folder = Path(current_app.config["SETTINGS"].data_dir) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def _forget_old_previews() -> None:
+    """Previewed files never committed go after a day (the preview page then asks for the file again)."""
+    limit = time.time() - PREVIEW_KEPT
+    for path in _upload_dir().glob("*.bin"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+        except FileNotFoundError:  # another process removed it first
+            pass
 
 
 def _upload_path(token: str) -> Path:
@@ -303,6 +318,7 @@ def member_import(unit_id: int):
     db.rollback()  # planning writes nothing; make sure of it
     token = None
     if not result.errors and (result.created or result.updated):
+        _forget_old_previews()
         token = secrets.token_hex(16)
         atomic_write(_upload_path(token), data, mode=0o600)
     context.update(plan=result, token=token, filename=filename)
