@@ -108,9 +108,30 @@ def submit_document(walk: YearWalk, label: str, text: str) -> None:
     walk.check(f"{label}: đã nộp")
 
 
-def member_year(walk: YearWalk, year: int) -> None:
+def typing_kept_and_pdf_made(walk: YearWalk) -> None:
+    """On a submitted document: typing is kept by autosave and offered back after a reload; "Tải PDF" says
+    "Đang tạo PDF…" while the file is made and hands over a PDF."""
+    from playwright.sync_api import expect
+
+    page = walk.page
+    area = page.locator("form#document-form textarea").first
+    area.fill(area.input_value() + " Thêm một câu chưa lưu.")
+    expect(page.locator("#autosave-state")).to_contain_text("Đã tự động giữ", timeout=30_000)
+    page.reload()
+    expect(page.locator("#autosave-offer")).to_be_visible()
+    walk.check("nội dung gõ dở")
+    page.locator("#autosave-offer button").click()  # "Bỏ": back to the submitted revision
+    expect(page.locator("#autosave-offer")).to_have_count(0)
+    with page.expect_download(timeout=120_000) as info:
+        page.locator("#download-pdf").click()
+        expect(page.locator("#download-state")).to_contain_text("Đang tạo PDF")
+    assert info.value.suggested_filename.endswith(".pdf")
+    expect(page.locator("#download-state")).to_contain_text("Đã tạo xong")
+
+
+def member_year(walk: YearWalk, year: int, extras: bool = False) -> None:
     """From the home page: the self-review, the commitment and the first quarter's Mẫu 05, each submitted; the
-    home page then shows them submitted."""
+    home page then shows them submitted. With `extras`, the self-review's autosave and PDF download too."""
     from playwright.sync_api import expect
 
     page = walk.page
@@ -124,6 +145,8 @@ def member_year(walk: YearWalk, year: int) -> None:
         row.get_by_role("link").click()
         page.wait_for_url(re.compile(r"/documents/\d+$"))
         submit_document(walk, label, f"Nội dung {label} năm {year}")
+        if extras and family == "personal-review":
+            typing_kept_and_pdf_made(walk)
     page.goto("/")
     for family, quarter, _ in steps:
         expect(page.locator(f"#nam-{year} tr[data-family='{family}'][data-quarter='{quarter}'] .state")) \
