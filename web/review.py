@@ -224,6 +224,10 @@ def _meeting_page(unit: Unit, year: int, state, active: list[Member], voting: se
     rows = [{"member": m, "status": attendance.get(m.id, {}).get("status", ""),
              "reason": attendance.get(m.id, {}).get("reason", ""), "votes": votes.get(m.id) if m.id in voting else None,
              "result": tally.get(m.id), "errors": (errors or {}).get("rows", {}).get(m.id, [])} for m in active]
+    for row in rows:  # which of a refused row's vote fields are not numbers (the sum rule concerns them all)
+        typed = row["votes"] or {}
+        bad = {code for code in VOTE_CODES if meeting.parse_votes(typed.get(code, "")) is None}
+        row["invalid"] = (bad or set(VOTE_CODES)) if row["errors"] and row["votes"] is not None else set()
     summary = []
     if errors:
         summary += [(f"f-{name}", f"{MEETING_FIELDS[name]}: {m}") for name, msgs in errors["fields"].items()
