@@ -189,7 +189,7 @@ def test_secretary_and_office_finish_the_year(browser, live_server, year_units, 
         expect(signature.first).to_be_visible()
         for img in page.locator("#anh-trang img").all():  # every picture drawn (lazy ones once scrolled to)
             img.scroll_into_view_if_needed()
-            expect(img).to_have_js_property("complete", True)
+            expect(img).to_have_js_property("complete", True, timeout=TIMEOUT_MS)
             assert img.evaluate("i => i.naturalWidth") > 0
         assert signature.first.evaluate("i => i.getBoundingClientRect().width") >= 300
         visits.check("bao-cao-tai-len")
