@@ -159,7 +159,7 @@ def autosave(doc_id: int):
     """Keep what is being typed, without a revision (the page sends it a few seconds after a change)."""
     db = session()
     doc = access.document_for(db, current(), doc_id)
-    fields = {k: v for k, v in request.form.lists() if k not in ("csrf_token", "action")}
+    fields = {k: v for k, v in request.form.lists() if k not in ("csrf_token", "action", "base_revision")}
     row = documents.autosave(db, doc, fields, current())
     db.commit()
     return jsonify({"saved_at": row.saved_at.isoformat(), "shown": display.when(row.saved_at)})
