@@ -32,3 +32,21 @@ def test_check_refuses_bad_input_with_messages(client, token_for):
     assert "group[0].score_general" in fields and "group[0].la" in fields
     assert _post(client, token_for("admin"), {"year": 2022, "group": [{"id": "a"}]}).status_code == 422
     assert client.post("/api/v1/rating/check", json={}).status_code == 401
+
+
+def test_check_takes_settings_and_refuses_unknown_ones(client, token_for):
+    """Issue 12: undetermined cases, binding flags, the quota's base reading, settings per request."""
+    gap = {"id": "gap", "score_general": 20, "score_tasks": 45, "proposed": "hoan_thanh", "tasks_done_pct": 90,
+           "tasks_late_pct": 0}
+    body = _post(client, token_for("admin"), {"year": 2026, "group": [gap]}).get_json()
+    person = body["people"][0]
+    assert (person["determined"], person["highest_allowed"], person["proposed_ok"]) == (False, None, None)
+    assert person["violations"][0]["binding"] is False and "khoản 4 điểm 4.2" in person["violations"][0]["source"]
+    assert body["quota"]["base_rule"] == "tot_only"
+    strict = _post(client, token_for("admin"), {"year": 2026, "group": [gap],
+                                                "settings": {"gap_reading": "strict", "quota_base": "tot_and_above"}})
+    body = strict.get_json()
+    assert body["people"][0]["highest_allowed"] == "khong_hoan_thanh" and body["people"][0]["proposed_ok"] is False
+    assert body["quota"]["base_rule"] == "tot_and_above"
+    refused = _post(client, token_for("admin"), {"year": 2026, "group": [gap], "settings": {"quota": "x"}})
+    assert refused.status_code == 422 and "settings.quota" in refused.get_json()["fields"]
