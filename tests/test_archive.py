@@ -443,7 +443,7 @@ def test_a_members_token_posting_300_pages_is_refused_before_any_file_is_parsed(
     real = intake.accept_upload
     monkeypatch.setattr(intake, "accept_upload", lambda files, limits=intake.Limits(): parsed.append("x") or
                         real(files, limits))
-    monkeypatch.setattr(uploads, "page_images", lambda *a, **k: parsed.append("render") or iter(()))
+    monkeypatch.setattr(uploads, "read_codes", lambda *a, **k: parsed.append("render") or [])
     big = blank_pdf(300)
     resp = _upload(client, _auth(token_for("tuyet")), [("300-trang.pdf", big)], packet_id=printed["code"])
     assert resp.status_code == 404 and parsed == []

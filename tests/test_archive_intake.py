@@ -350,3 +350,29 @@ def test_bidi_and_invisible_characters_in_file_names_are_neutralised():
     assert "\u202e" not in accepted.name and accepted.name == "hoadon fdp.exe"
     assert intake.neutral_name("a\u200bb\u2066c\u0085d") == "a b c d"
     assert intake.neutral_name("Biên bản họp chi bộ.pdf") == "Biên bản họp chi bộ.pdf"
+
+
+def test_pages_are_read_in_a_separate_process_that_runs_out_of_its_own_memory_not_ours():
+    import resource
+
+    from service.archive.reader import ReaderBudget, ReadingFailed, read_codes
+
+    out = io.BytesIO()
+    Image.new("RGB", (6000, 8000), (250, 250, 250)).save(out, "PNG")
+    page = accept_file("a3.png", out.getvalue())  # 48 Mpx: ~150 MB as RGB, more while read
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(ReadingFailed) as failed:
+        read_codes([page], Limits(), ReaderBudget(memory_mb=160))
+    assert "quá nhiều bộ nhớ" in failed.value.message and "160 MB" in failed.value.message
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100 * 1024  # KB: the test process kept calm
+    assert read_codes([accept_file("trang.pdf", make_pdf(2))], Limits()) == [[None, None]]
+
+
+def test_reading_stops_at_its_time_budget_with_a_message():
+    from service.archive.reader import ReaderBudget, ReadingFailed, read_codes
+    from tests.hostile_pdfs import blank_pdf
+
+    blank = accept_file("300-trang.pdf", blank_pdf(300))
+    with pytest.raises(ReadingFailed) as failed:
+        read_codes([blank], Limits(), ReaderBudget(seconds_per_page=0.0, min_seconds=0.3, max_seconds=0.3))
+    assert "quá thời gian cho phép" in failed.value.message and "300 trang" in failed.value.message

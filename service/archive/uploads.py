@@ -14,14 +14,14 @@ from sqlalchemy.orm import Session
 
 from ..access import visible_unit_ids
 from ..config import Settings
-from ..errors import InvalidInput, NotFound, ServiceError
+from ..errors import InvalidInput, NotFound
 from ..models import Document, ReviewCycle, Unit, User
-from ..packets import parse_payload, read_image_code
+from ..packets import parse_payload
 from . import audit, intake, signatures
 from .audit import Actor
 from .matching import LaidOutDoc, MatchResult, PageSeen, match
 from .models import UPLOAD_STATES, Packet, SignedCopy, Upload, UploadFile, UploadPage
-from .page_images import page_images
+from .reader import ReaderBudget, read_codes
 from .storage import BlobStore, store_from_settings
 
 MANAGERS = ("secretary", "office", "admin")
@@ -35,6 +35,7 @@ class Archive:
     store: BlobStore
     settings: Settings
     limits: intake.Limits
+    reader_budget: ReaderBudget = ReaderBudget()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Archive":
@@ -63,14 +64,6 @@ def _layouts(session: Session, codes: set[str], visible: set[int]) -> dict[str, 
                                 e.revision)
                      for e in p.entries]
             for p in packets if p.unit_id in visible}
-
-
-def _read_codes(accepted: intake.AcceptedFile, limits: intake.Limits) -> list[str | None]:
-    codes = [read_image_code(image) for image in page_images(accepted, limits=limits)]
-    if len(codes) != accepted.pages:
-        raise ServiceError(f"Không đọc được đủ các trang của tệp “{accepted.name}”.",
-                           detail=f"{len(codes)} != {accepted.pages}")
-    return codes
 
 
 def may_upload(user: User) -> bool:
@@ -103,7 +96,7 @@ def receive(session: Session, archive: Archive, actor: Actor, user: User, files:
     """Check, read, verify, then store and record an upload; refuses the whole request before storing anything."""
     visible, expected = authorise_upload(session, user, packet_code, unit_id)
     accepted = intake.accept_upload(files, archive.limits)
-    codes = [_read_codes(f, archive.limits) for f in accepted]
+    codes = read_codes(accepted, archive.limits, archive.reader_budget)  # in a memory-limited process
     packets_seen = {parsed[0] for file_codes in codes for c in file_codes if c and (parsed := parse_payload(c))}
     layouts = _layouts(session, packets_seen | ({expected.code} if expected else set()), visible)
     pages = [PageSeen(n, p, c) for n, file_codes in enumerate(codes, 1) for p, c in enumerate(file_codes, 1)]
