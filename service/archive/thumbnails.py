@@ -6,6 +6,7 @@ folder by the file's SHA-256, page and size: the stored bytes never change, so n
 """
 from __future__ import annotations
 
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from ..errors import NotFound, ServiceError
 from ..files import atomic_write
 from . import intake
 from .models import Upload
+from .reader import ReaderBudget
 from .uploads import Archive, match_result
 
 SIZES = {"small": 240, "large": 1400}  # pixels on the long side: a page at a glance; a signature readable
@@ -82,10 +84,12 @@ def _render(pdf: bytes, page: int, long_side: int) -> bytes:
     with tempfile.TemporaryDirectory(prefix="kd-thumb-") as tmp:
         source, out = Path(tmp) / "in.pdf", Path(tmp) / "out"
         source.write_bytes(pdf)
+        command = ["pdftoppm", "-f", str(page), "-l", str(page), "-scale-to", str(long_side), "-png", "-singlefile",
+                   str(source), str(out)]
+        if shutil.which("prlimit"):  # the same memory bound as reading an upload's pages (util-linux)
+            command = ["prlimit", f"--as={ReaderBudget().memory_mb * 1024 * 1024}", "--", *command]
         try:
-            subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-scale-to", str(long_side), "-png",
-                            "-singlefile", str(source), str(out)], check=True, capture_output=True,
-                           timeout=_TIMEOUT)
+            subprocess.run(command, check=True, capture_output=True, timeout=_TIMEOUT)
             return (Path(tmp) / "out.png").read_bytes()
         except (subprocess.SubprocessError, OSError) as exc:
             raise PictureFailed("Chưa vẽ được ảnh của trang này; tệp đã lưu vẫn nguyên vẹn, hãy thử lại sau "
