@@ -181,7 +181,7 @@ def test_office_uploads_previews_confirms_and_a_chi_bo_inherits_overrides_revert
 
 def test_api_put_get_list_delete(client, token_for, app):
     with app.extensions["db"].session() as s:
-        unit = s.scalar(select(Unit).where(Unit.name.like("%Văn%"), Unit.kind == "chi_bo"))
+        unit = s.scalar(select(Member).where(Member.full_name == "Mai Phương Thảo")).unit  # chi bộ Ngữ văn
         unit_id, parent_id = unit.id, unit.parent_id
     headers = bearer(token_for("admin"))
     url = f"/api/v1/units/{unit_id}/templates/{COMMITMENT}"
@@ -216,8 +216,7 @@ def test_members_and_secretaries_cannot_change_templates(client, token_for, app)
 
 def test_confirming_twice_or_reverting_with_nothing_to_revert_says_why(client, auth, app):
     with app.extensions["db"].session() as s:
-        unit = s.scalar(select(Unit).where(Unit.name.like("%Văn%"), Unit.kind == "chi_bo"))
-        unit_id = unit.id
+        unit_id = s.scalar(select(Member).where(Member.full_name == "Mai Phương Thảo")).unit_id  # chi bộ Ngữ văn
     auth.login("vanphong")
     url = f"/units/{unit_id}/templates/minutes-366"
     page = client.get(url).get_data(as_text=True)
