@@ -170,13 +170,18 @@ def _shape(value: Any, path: str, out: Usage) -> None:
             _shape(item, path, out)
 
 
-def provided(kind: DocumentKind) -> Usage:
+def _builtin_usage(kind: DocumentKind) -> Usage:
+    """What the kind's built-in template reads: the official layout's needs."""
+    return usage_of(template_xml(kind.template_path.read_bytes()))
+
+
+def provided(kind: DocumentKind, builtin: Usage | None = None) -> Usage:
     """What rendering hands a template of this kind: the names and row attributes of the sample's context."""
     context = document_context(kind, all_samples()[kind.code]())
     offer = Usage(names=set(context))
     for name, value in context.items():
         _shape(value, name, offer)
-    builtin = usage_of(template_xml(kind.template_path.read_bytes()))  # the official layout's needs count too
+    builtin = builtin or _builtin_usage(kind)  # the official layout's needs count too
     offer.names |= builtin.names
     for path, attrs in builtin.attributes.items():
         offer.attributes.setdefault(path, set()).update(attrs)
@@ -190,7 +195,8 @@ def check(kind: DocumentKind, docx: bytes) -> CheckResult:
         used = usage_of(template_xml(docx))
     except TemplateUnreadable as exc:
         return CheckResult([str(exc)], [])
-    offer = provided(kind)
+    builtin = _builtin_usage(kind)
+    offer = provided(kind, builtin)
     where = _paragraphs(docx)
     errors = list(dict.fromkeys(used.refused))
     for name in sorted(used.names - offer.names):
@@ -201,7 +207,6 @@ def check(kind: DocumentKind, docx: bytes) -> CheckResult:
             continue  # a path the context does not describe (strings, numbers): nothing to compare
         for attr in sorted(attrs - known):
             errors.append(f"Cột/thuộc tính “{path}.{attr}” không có trong loại văn bản này{_at(attr, where)}.")
-    builtin = usage_of(template_xml(kind.template_path.read_bytes()))
     labels = {f["name"]: f["label"] for f in kind.schema.describe()}
     warnings = [f"Mẫu không in mục “{labels.get(name, name)}” ({name}) mà mẫu chuẩn có in."
                 for name in sorted(builtin.names - used.names)]
