@@ -194,3 +194,31 @@ def test_a_unit_document_leads_back_to_the_board(app, client, auth, chi_bo):
     page = client.get(f"/units/{chi_bo}/documents/2026/vote-count", follow_redirects=True)
     assert page.status_code == 200
     assert f'href="/units/{chi_bo}/review/2026" id="back-to-board"' in page.get_data(as_text=True)
+
+
+def _dang_bo(app) -> int:
+    from service.models import Unit
+    with app.extensions["db"].session() as s:
+        return s.scalar(select(Unit.id).where(Unit.kind == "dang_bo_co_so"))
+
+
+def test_a_dang_bo_board_names_its_steps_and_documents_for_a_dang_bo(app, client, auth, chi_bo):
+    """On a đảng bộ's own board nothing is "of the chi bộ": the collective's step 2 carries the regulation's name
+    (thẩm định, đề xuất), and the chi bộ meeting's documents are not offered (nor opened) there."""
+    auth.login("vanphong")
+    unit_id = _dang_bo(app)
+    resp = client.get(f"/units/{unit_id}/review/2026")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    steps = re.search(r'<section id="tap-the">.*?</section>', html, re.S).group(0)
+    assert "Thẩm định, đề xuất mức xếp loại" in steps and "Chi bộ đề xuất" not in steps
+    documents_part = re.search(r"<h2>Văn bản của tổ chức</h2>.*?</section>", html, re.S).group(0)
+    assert "Báo cáo kiểm điểm" in documents_part
+    assert "Biên bản" not in documents_part and "của chi bộ" not in documents_part
+    assert client.get(f"/units/{unit_id}/documents/2026/minutes").status_code == 404
+    # a chi bộ's board keeps "Chi bộ đề xuất" on its members' rows, the neutral name for its own collective
+    html = client.get(f"/units/{chi_bo}/review/2026").get_data(as_text=True)
+    member_rows = re.search(r'<table class="board stack" id="members">.*?</table>', html, re.S).group(0)
+    assert "Chi bộ đề xuất" in member_rows
+    unit_part = re.search(r'<section id="tap-the">.*?</section>', html, re.S).group(0)
+    assert "Thẩm định, đề xuất mức xếp loại" in unit_part and "Chi bộ đề xuất" not in unit_part

@@ -6,14 +6,14 @@ from flask import session as flask_session
 from flask_login import login_required
 
 from forms.review import MemberYearForm, StepForm
-from service import access, documents, dossier, text
+from service import access, documents, dossier, text, units
 from service.archive import listing
 from service.catalog import kinds_for, readable_errors
 from service.errors import InvalidInput, NotFound
 from service.models import Member, Unit
 from service.regimes import regime_for_year
 from service.review import dashboard, meeting, people, ratings
-from service.review.models import ATTENDANCE, STEPS, MemberYear, utcnow
+from service.review.models import ATTENDANCE, MemberYear, step_labels, utcnow
 from service.rules import LEVEL_LABELS, LEVELS
 
 from .auth import current, current_actor
@@ -23,6 +23,16 @@ from .inputs import int_param
 bp = Blueprint("review", __name__)
 UNIT_FAMILIES = ("collective-report", "minutes", "vote-count", "summary", "ballot", "dossier-list",
                  "rerating-decision")
+# The documents of a chi bộ's own meeting about its members: a đảng bộ (whose members all sit in its chi bộ) has
+# none of them on its own board; it has its collective report, the dossier list and the re-rating decision.
+CHI_BO_MEETING_FAMILIES = ("minutes", "vote-count", "summary", "ballot")
+
+
+def unit_families(unit: Unit) -> tuple[str, ...]:
+    """The unit documents of this kind of unit."""
+    if unit.kind in units.CHI_BO_KINDS:
+        return UNIT_FAMILIES
+    return tuple(f for f in UNIT_FAMILIES if f not in CHI_BO_MEETING_FAMILIES)
 
 
 def _unit(unit_id: int) -> Unit:
@@ -53,13 +63,14 @@ def _board_page(unit: Unit, year: int, outcome: dict | None = None, status: int 
     """The board; `outcome` is the last step's result, shown on the row it concerns (member id or "unit")."""
     regime = regime_for_year(year)
     boards = dashboard.boards(session(), unit, year)
-    unit_kinds = [k for k in kinds_for(regime) if k.family in UNIT_FAMILIES]
+    unit_kinds = [k for k in kinds_for(regime) if k.family in unit_families(unit)]
     signed = listing.signed_counts(listing.document_states(session(), current(), unit.id, year)) \
         if current().role != "member" else {}
     return render_template("review_board.html", unit=unit, year=year, regime=regime, boards=boards,
                            packets=dossier.recent_packets(session(), unit.id, year), signed=signed,
-                           totals=dashboard.totals(boards[1:]), unit_kinds=unit_kinds, steps=STEPS,
-                           step_choices=[(s, STEPS[s]) for s in ratings.steps_for(current().role)],
+                           totals=dashboard.totals(boards[1:]), unit_kinds=unit_kinds,
+                           member_steps=step_labels(unit.kind, True), unit_steps=step_labels(unit.kind, False),
+                           step_choices=ratings.steps_for(current().role),
                            levels=LEVELS, outcome=outcome, user=current(),
                            member_links={row.member.id: member_links(unit, year, row.member)
                                          for row in boards[0].rows}), status
@@ -117,7 +128,8 @@ def record_step(unit_id: int, year: int):
     session().commit()
     who = f"đồng chí {member.full_name}" if member else f"tập thể {unit.name}"
     outcome.update(ok=True, reasons=[], values={},
-                   message=f"Đã ghi bước “{STEPS[form.step.data]}” của {who}: {LEVEL_LABELS[form.level.data]}.")
+                   message=f"Đã ghi bước “{step_labels(unit.kind, member is not None)[form.step.data]}” của {who}: "
+                           f"{LEVEL_LABELS[form.level.data]}.")
     flask_session["step_outcome"] = outcome
     return redirect(url_for("review.board", unit_id=unit.id, year=year) + "#" + _anchor(member))
 
@@ -149,7 +161,7 @@ def member_facts(unit_id: int, year: int, member_id: int):
                                     "temporary_comments": row.temporary_comments})
     history = [s for s in state.steps if s.member_id == member.id]
     return render_template("review_member.html", unit=unit, year=year, member=member, form=form, history=history,
-                           steps=STEPS, levels=LEVEL_LABELS, excluded=people.excluded_reason(state, member),
+                           steps=step_labels(unit.kind, True), levels=LEVEL_LABELS, excluded=people.excluded_reason(state, member),
                            links=member_links(unit, year, member)[:-1])
 
 
@@ -247,7 +259,7 @@ def unit_document(unit_id: int, year: int, family: str):
     """Open (create on first use) one of the unit's documents of the year, pre-filled from what is recorded."""
     unit = _unit(unit_id)
     regime = regime_for_year(year)
-    kind = next((k for k in kinds_for(regime) if k.family == family and k.family in UNIT_FAMILIES), None)
+    kind = next((k for k in kinds_for(regime) if k.family == family and k.family in unit_families(unit)), None)
     if kind is None:
         raise NotFound("Không có loại văn bản này.")
     settings = current_app.config["SETTINGS"]
@@ -265,7 +277,7 @@ def refresh_unit_document(unit_id: int, year: int, family: str):
     what the records give replaces the saved value, everything else typed is kept, earlier revisions stay."""
     unit = _unit(unit_id)
     regime = regime_for_year(year)
-    kind = next((k for k in kinds_for(regime) if k.family == family and k.family in UNIT_FAMILIES), None)
+    kind = next((k for k in kinds_for(regime) if k.family == family and k.family in unit_families(unit)), None)
     if kind is None or not kind.schema.recorded:
         raise NotFound("Không có loại văn bản này hoặc văn bản không lấy dữ liệu từ hội nghị.")
     settings = current_app.config["SETTINGS"]

@@ -9,9 +9,23 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
 from ..models import User, utcnow
+from ..units import CHI_BO_KINDS
 
 STEPS = {"self": "Tự đánh giá, xếp loại", "proposal": "Chi bộ đề xuất", "decision": "Cấp có thẩm quyền quyết định",
          "rerating": "Xếp loại lại (Mẫu 03)"}
+# Step 2 of a rating is "thẩm định và đề xuất mức xếp loại" (124 Điều 11, 366 Điều 12). For a member of a chi bộ the
+# chi bộ reviews and proposes (docs/domain: Hà Tĩnh instruction, consistent with the "upper level decides" rule).
+# For a party organisation it is the advisory body, or the đảng ủy bộ phận where one exists, never the
+# organisation itself; and no source seen says who proposes on a đảng bộ's own board. So everywhere but a chi bộ
+# member's row the step carries the regulation's own name, right whoever takes it.
+NEUTRAL_PROPOSAL = "Thẩm định, đề xuất mức xếp loại"
+
+
+def step_labels(unit_kind: str, member: bool) -> dict[str, str]:
+    """The steps' names on a board: "Chi bộ đề xuất" only for a member of a chi bộ, else the neutral name."""
+    if member and unit_kind in CHI_BO_KINDS:
+        return STEPS
+    return {**STEPS, "proposal": NEUTRAL_PROPOSAL}
 ATTENDANCE = {"present": "Có mặt", "absent_reason": "Vắng có lý do", "absent_no_reason": "Vắng không có lý do"}
 
 

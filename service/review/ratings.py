@@ -16,7 +16,7 @@ from ..regimes import regime_for_year
 from ..rules import LEVEL_LABELS, configured
 from . import meeting, people, steps
 from . import votes as vote_rules
-from .models import STEPS, RatingStep
+from .models import STEPS, RatingStep, step_labels
 
 WHO_MAY = {"self": {"member", "secretary", "office", "admin"}, "proposal": {"secretary", "office", "admin"},
            "decision": {"office", "admin"}, "rerating": {"office", "admin"}}
@@ -66,7 +66,8 @@ def record_step(session: Session, cycle: ReviewCycle, member: Member | None, ste
         raise InvalidInput("Mức xếp loại không hợp lệ.", {"level": ["Chọn một trong bốn mức xếp loại."]})
     if user.role not in WHO_MAY[step] or (step == "self" and user.role == "member" and user.member_id != getattr(
             member, "id", None)):
-        raise StepRefused(f"Vai trò của bạn không được ghi bước “{STEPS[step]}”.", [])
+        name = step_labels(cycle.unit.kind, member is not None)[step]
+        raise StepRefused(f"Vai trò của bạn không được ghi bước “{name}”.", [])
     regime = regime_for_year(cycle.year).code
     state = people.load_cycle(session, cycle)
     context = steps.Context(children_undecided(session, cycle) if member is None else ())
