@@ -1,4 +1,5 @@
-"""A member's documents of each review year as their home page lists them: what exists, its state, what is left."""
+"""The documents owed for a review year with their state, as people see them: a member's on their home page (what
+exists, its state, what is left) and a unit's own documents on its board, both through YearDocument."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,10 +8,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .catalog import get_kind
+from .catalog import DocumentKind, get_kind
 from .documents import MEMBER_FAMILIES, QUARTERS, member_kind
 from .errors import NotFound
-from .models import Document, Member, ReviewCycle
+from .models import Document, Member, ReviewCycle, Unit
 from .regimes import regime_for_year
 
 QUARTER_NAMES = {1: "Quý I", 2: "Quý II", 3: "Quý III", 4: "Quý IV"}
@@ -88,3 +89,14 @@ def member_years(session: Session, member: Member, years: list[int], today: date
                 items.append(YearDocument(family, year, 0, title, found.get((year, 0, family))))
         out.append(MemberYear(year, regime.regulation, items))
     return out
+
+
+def unit_documents(session: Session, unit: Unit, year: int, kinds: list[DocumentKind]) -> list[YearDocument]:
+    """The unit's own documents of the year (one per kind, in the order given), each with its state: the same
+    states, revision and last-saved time the member's home page shows."""
+    found: dict[str, Document] = {}
+    for doc in session.scalars(select(Document).join(ReviewCycle).where(
+            ReviewCycle.unit_id == unit.id, ReviewCycle.year == year, ReviewCycle.quarter == 0,
+            Document.subject_key == f"unit:{unit.id}")):
+        found[get_kind(doc.kind_code).family] = doc
+    return [YearDocument(kind.family, year, 0, kind.title, found.get(kind.family)) for kind in kinds]

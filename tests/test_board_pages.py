@@ -222,3 +222,35 @@ def test_a_dang_bo_board_names_its_steps_and_documents_for_a_dang_bo(app, client
     assert "Chi bộ đề xuất" in member_rows
     unit_part = re.search(r'<section id="tap-the">.*?</section>', html, re.S).group(0)
     assert "Thẩm định, đề xuất mức xếp loại" in unit_part and "Chi bộ đề xuất" not in unit_part
+
+
+def _unit_doc_row(html: str, family: str) -> str:
+    match = re.search(rf'<tr class="state-[a-z_]+" data-family="{family}">(.*?)</tr>', html, re.S)
+    assert match, f"no row for {family}"
+    return re.sub(r"\s+", " ", match.group(1))
+
+
+def test_the_board_shows_each_unit_document_s_state_revision_and_time(app, client, auth, chi_bo):
+    from web.display import when
+    auth.login("vanphong")
+    board = f"/units/{chi_bo}/review/2026"
+    row = _unit_doc_row(client.get(board).get_data(as_text=True), "collective-report")
+    assert "Chưa bắt đầu" in row and "lần lưu" not in row
+    s, unit, cycle, members, users = _ctx(app, chi_bo)
+    report = documents.open_document(s, get_kind("collective-report-366"), unit, 2026, facts={})
+    documents.save_revision(s, report, {"proposed_level": "tot"}, users["admin"], status="draft")
+    s.commit()
+    saved_at = when(report.updated_at)
+    s.close()
+    row = _unit_doc_row(client.get(board).get_data(as_text=True), "collective-report")
+    assert "Nháp" in row and f"lần lưu 1, lúc {saved_at}" in row
+    s, unit, cycle, members, users = _ctx(app, chi_bo)
+    report = s.get(Document, report.id)
+    documents.save_revision(s, report, {"proposed_level": "tot"}, users["admin"], status="submitted")
+    s.commit()
+    saved_at = when(report.updated_at)
+    s.close()
+    html = client.get(board).get_data(as_text=True)
+    row = _unit_doc_row(html, "collective-report")
+    assert "Đã nộp" in row and f"lần lưu 2, lúc {saved_at}" in row
+    assert "Chưa bắt đầu" in _unit_doc_row(html, "minutes")

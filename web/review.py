@@ -6,7 +6,7 @@ from flask import session as flask_session
 from flask_login import login_required
 
 from forms.review import MemberYearForm, StepForm
-from service import access, documents, dossier, text, units
+from service import access, documents, dossier, member_year, text, units
 from service.archive import listing
 from service.catalog import kinds_for, readable_errors
 from service.errors import InvalidInput, NotFound
@@ -64,11 +64,12 @@ def _board_page(unit: Unit, year: int, outcome: dict | None = None, status: int 
     regime = regime_for_year(year)
     boards = dashboard.boards(session(), unit, year)
     unit_kinds = [k for k in kinds_for(regime) if k.family in unit_families(unit)]
+    unit_docs = list(zip(unit_kinds, member_year.unit_documents(session(), unit, year, unit_kinds)))
     signed = listing.signed_counts(listing.document_states(session(), current(), unit.id, year)) \
         if current().role != "member" else {}
     return render_template("review_board.html", unit=unit, year=year, regime=regime, boards=boards,
                            packets=dossier.recent_packets(session(), unit.id, year), signed=signed,
-                           totals=dashboard.totals(boards[1:]), unit_kinds=unit_kinds,
+                           totals=dashboard.totals(boards[1:]), unit_docs=unit_docs,
                            member_steps=step_labels(unit.kind, True), unit_steps=step_labels(unit.kind, False),
                            step_choices=ratings.steps_for(current().role),
                            levels=LEVELS, outcome=outcome, user=current(),
