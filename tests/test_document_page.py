@@ -187,6 +187,44 @@ def test_preview_shows_the_printed_pages_as_images(client, auth, app):
     assert client.get(f"/documents/{doc_id}/preview").status_code == 404
 
 
+def test_preview_shows_what_is_typed_without_saving_it(client, auth, app, monkeypatch, tmp_path):
+    """The preview prints the form as it is on the page (not the last save) and stores no revision; a half-typed
+    draft still previews; a value that cannot be printed gets a Vietnamese message naming the field."""
+    import subprocess
+
+    import web.pages
+    printed: list[bytes] = []
+    make_images = web.pages.preview_images.page_images
+
+    def keep_pdf(pdf, folder):
+        printed.append(pdf)
+        return make_images(pdf, folder)
+    monkeypatch.setattr(web.pages.preview_images, "page_images", keep_pdf)
+    auth.login("tuyet")
+    url, doc_id, page = _open(client, "/reviews/2026")
+    _post(client, url, page, a_i_1="Nội dung đã lưu")
+    page = client.get(url).get_data(as_text=True)
+    before = len(_revisions(app, doc_id))
+    parser = _FormValues()
+    parser.feed(page)
+    typed = {**parser.values, "csrf_token": csrf_token(page), "a_i_1": "Câu đang gõ chưa lưu", "a_ii_1": ""}
+    resp = client.post(f"/documents/{doc_id}/preview", data=typed)
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    assert resp.get_json()["pages"] and resp.get_json()["revision"] is None
+    pdf = tmp_path / "xem.pdf"
+    pdf.write_bytes(printed[-1])
+    shown = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
+    assert "Câu đang gõ chưa lưu" in shown and "Nội dung đã lưu" not in shown
+    assert len(_revisions(app, doc_id)) == before  # nothing saved
+    with app.extensions["db"].session() as s:
+        assert s.get(Document, doc_id).data["a_i_1"] == "Nội dung đã lưu"
+    resp = client.post(f"/documents/{doc_id}/preview", data={**typed, "birth_date": "31/02/1985"})
+    assert resp.status_code == 422
+    message = resp.get_json()["error"]
+    assert "Ngày sinh" in message and "Tháng 2/1985 không có ngày 31" in message
+    assert len(_revisions(app, doc_id)) == before
+
+
 def test_times_are_vietnam_time_and_people_are_names(client, auth, app):
     auth.login("thao")
     url, doc_id, page = _open(client, "/reviews/2023")

@@ -322,20 +322,33 @@ def download(doc_id: int, fmt: str):
     return saved_document_file(doc, fmt, current_actor())
 
 
-@bp.get("/documents/<int:doc_id>/preview")
+@bp.route("/documents/<int:doc_id>/preview", methods=["GET", "POST"])
 @login_required
 def preview(doc_id: int):
-    """The printed pages of the last saved revision as images (JSON list of their addresses), made on request."""
-    doc = access.document_for(session(), current(), doc_id)
+    """The printed pages as images (JSON list of their addresses), made on request: GET from the last saved
+    revision, POST from the form as it is on the page now (what is typed, saved or not); nothing is stored. A draft
+    with missing parts previews with them blank; a value that cannot be printed (a wrong date…) answers 422 with
+    what to fix, in the words of the form."""
+    db = session()
+    doc = access.document_for(db, current(), doc_id)
     kind = get_kind(doc.kind_code)
+    if request.method == "POST":
+        kind, form = _form_for(doc, request.form, draft=True)
+        if not form.validate():
+            problems = "; ".join(message for _, message in error_summary(form))
+            return jsonify({"error": "Chưa xem trước được nội dung đang gõ: " + problems
+                            + ". Sửa các mục này (chưa cần lưu) rồi bấm “Xem lại”."}), 422
+        data, source_revision = form.json_data(), None
+    else:
+        data, source_revision = doc.data, doc.revision
     try:
-        data = kind.form_class().from_json(doc.data, kind=kind, draft=True).check()
+        data = kind.form_class().from_json(data, kind=kind, draft=True).check()
     except InvalidInput as exc:
         return jsonify({"error": "Chưa xem trước được: " + readable_errors(kind, exc.fields)}), 422
-    source = templates.in_force(session(), kind, doc.cycle.unit_id)  # the unit's own template, as printed
+    source = templates.in_force(db, kind, doc.cycle.unit_id)  # the unit's own template, as printed
     pdf = output.produce(kind, forms.context_for(kind, data), "pdf", converter(), source).content
     key, count = preview_images.page_images(pdf, _preview_folder())
-    return jsonify({"revision": doc.revision, "pages": [
+    return jsonify({"revision": source_revision, "pages": [
         url_for("pages.preview_page", doc_id=doc.id, key=key, number=n) for n in range(1, count + 1)]})
 
 

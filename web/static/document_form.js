@@ -1,5 +1,5 @@
 // The document form: score total, spare table rows, autosave while typing (no revision), a warning before leaving
-// with unsaved changes, a visible state while a PDF is made, and the printed pages' preview.
+// with unsaved changes, a visible state while a PDF is made, and the printed pages' preview of what is typed.
 (function () {
   "use strict";
   var form = document.getElementById("document-form");
@@ -101,27 +101,33 @@
     });
   });
 
-  // ---- preview of the printed pages: made when first opened
+  // ---- preview of the printed pages from what is on the page now (saved or not; nothing is stored)
   var preview = document.getElementById("preview");
   if (preview) {
-    preview.addEventListener("toggle", function () {
-      if (!preview.open || preview.dataset.loaded) return;
-      preview.dataset.loaded = "1";
-      var status = document.getElementById("preview-state"), pages = document.getElementById("preview-pages");
-      status.textContent = "Đang tạo hình xem trước…";
-      fetch(preview.dataset.url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+    var previewState = document.getElementById("preview-state"), pages = document.getElementById("preview-pages");
+    var again = document.getElementById("preview-again"), busy = false;
+    function showPreview() {
+      if (busy) return;
+      busy = true; if (again) again.disabled = true;
+      previewState.textContent = "Đang tạo hình xem trước từ nội dung đang gõ…";
+      fetch(preview.dataset.url, {method: "POST", body: new FormData(form), credentials: "same-origin",
+                                  headers: {"Accept": "application/json"}})
         .then(function (r) { return r.json().then(function (body) { return {ok: r.ok, body: body}; }); })
         .then(function (result) {
-          if (!result.ok) { status.textContent = result.body.error || "Chưa xem trước được."; preview.dataset.loaded = ""; return; }
+          if (!result.ok) { previewState.textContent = result.body.error || "Chưa xem trước được."; return; }
+          pages.textContent = "";
           result.body.pages.forEach(function (url, i) {
             var img = document.createElement("img");
             img.src = url; img.loading = "lazy"; img.alt = "Trang " + (i + 1) + " của bản in";
             img.width = 596; img.height = 842;
             pages.appendChild(img);
           });
-          status.textContent = result.body.pages.length + " trang, theo lần lưu " + result.body.revision + ".";
+          previewState.textContent = result.body.pages.length + " trang, theo nội dung đang có trên trang (chưa lưu).";
         })
-        .catch(function () { status.textContent = "Chưa xem trước được, vui lòng thử lại."; preview.dataset.loaded = ""; });
-    });
+        .catch(function () { previewState.textContent = "Chưa xem trước được, vui lòng thử lại."; })
+        .then(function () { busy = false; if (again) again.disabled = false; });
+    }
+    preview.addEventListener("toggle", function () { if (preview.open && !pages.children.length) showPreview(); });
+    if (again) again.addEventListener("click", showPreview);
   }
 })();
