@@ -13,6 +13,7 @@ from typing import Any
 
 from wtforms.validators import ValidationError
 
+from service import quarterly
 from service.rules import Person
 from service.rules.engine import self_rating_problem
 
@@ -25,8 +26,7 @@ INFERRED = (" (Mẫu 05 mới biết tên gọi; mục này do hệ thống xây
             "bản gốc.)")
 PERIODS = [("", "— Chọn kỳ đánh giá —"), ("quy_1", "Quý I"), ("quy_2", "Quý II"), ("quy_3", "Quý III"),
            ("quy_4", "Quý IV"), ("nam", "Năm")]
-TASK_RESULTS = [("", "— Chưa tự đánh giá —"), ("vuot_muc", "Hoàn thành vượt mức"), ("hoan_thanh", "Hoàn thành"),
-                ("chua_hoan_thanh", "Chưa hoàn thành")]
+TASK_RESULTS = [("", "— Chưa tự đánh giá —"), *quarterly.TASK_RESULTS.items()]
 
 
 class TaskRow(FieldsForm):

@@ -11,11 +11,11 @@ from werkzeug.datastructures import MultiDict
 
 import forms
 from forms.fields import short_label
-from service import access, documents, member_year, output, templates
+from service import access, documents, member_year, output, quarterly, templates
 from service import preview as preview_images
 from service.archive import audit
 from service.catalog import get_kind, readable_errors
-from service.errors import InvalidInput
+from service.errors import InvalidInput, NotFound
 from service.models import DOCUMENT_STATUSES, Member, Unit
 from service.regimes import FIRST_YEAR, regime_for_year
 from service.review import ratings
@@ -207,6 +207,31 @@ def copy_previous(doc_id: int):
     return redirect(url_for("pages.edit", doc_id=doc.id))
 
 
+@bp.post("/documents/<int:doc_id>/quarters")
+@login_required
+def take_up_quarters(doc_id: int):
+    """"Lấy từ các quý": the year-end self-review (QĐ 366) as it is on the page, with what the member's submitted
+    quarterly self-assessments (Mẫu 05) recorded put into its empty fields and offered beside the others
+    (service.quarterly says what maps to what). Nothing is saved: the person saves when satisfied."""
+    db = session()
+    doc = access.document_for(db, current(), doc_id)
+    if doc.member_id is None or not quarterly.applies(doc.kind_code):
+        raise NotFound("Chỉ bản tự kiểm điểm cuối năm (từ năm 2025) lấy được nội dung từ các quý.")
+    found = quarterly.take_up(db, doc.member_id, doc.cycle.year)
+    formdata = MultiDict(request.form)
+    filled, offers = [], dict(found.offers)
+    for name, value in found.texts.items():
+        if formdata.get(name, "").strip():  # never over what the person typed: offered beside it instead
+            offers[name] = value
+        else:
+            formdata.setlist(name, [value])
+            filled.append(name)
+    kind, form = _form_for(doc, formdata, draft=True)
+    takeup = {"summary": found.summary, "filled": filled, "offers": offers, "figures": found.figures,
+              "filled_labels": [short_label(form[name].label.text, 60) for name in filled if name in form]}
+    return _page(doc, kind, form, base_revision=_base_revision(doc), takeup=takeup)
+
+
 def _as_formdata(data: dict) -> dict:
     return {k: ("" if v is None else str(v)) for k, v in data.items()}
 
@@ -252,7 +277,7 @@ def _as_text(value) -> str:
 
 
 def _page(doc, kind, form, *, base_revision: int | None = None, theirs: list[dict] | None = None,
-          autosaved=None):
+          autosaved=None, takeup: dict | None = None):
     for field in form:
         if hasattr(field, "row_form"):  # spare lines to type into
             for _ in range(3 if field.entries else 5):
@@ -266,7 +291,9 @@ def _page(doc, kind, form, *, base_revision: int | None = None, theirs: list[dic
                            base_revision=doc.revision if base_revision is None else base_revision,
                            autosaved=autosaved, menu=section_menu(form),
                            errors=error_summary(form), on_behalf=documents.entered_on_behalf(doc, current()),
-                           has_previous=documents.previous_year_answers(session(), doc) is not None)
+                           has_previous=documents.previous_year_answers(session(), doc) is not None,
+                           takeup=takeup, quarters_url=url_for("pages.take_up_quarters", doc_id=doc.id)
+                           if doc.member_id and quarterly.applies(doc.kind_code) else None)
 
 
 def section_menu(form) -> list[tuple[str, str, bool]]:

@@ -72,8 +72,21 @@
     event.preventDefault();
     event.returnValue = "Có nội dung chưa lưu. Rời trang?";
   });
-  // Restored typing is not saved yet: leaving without "Lưu nháp" warns too.
-  if (new URLSearchParams(window.location.search).get("restore")) dirty = true;
+  // Restored typing, or text taken from the quarters, is not saved yet: leaving without "Lưu nháp" warns too.
+  if (new URLSearchParams(window.location.search).get("restore") || form.dataset.unsaved) dirty = true;
+
+  // ---- "Lấy từ các quý": text offered beside a field that already had some, added or put in only on request
+  document.querySelectorAll(".takeup-offer").forEach(function (box) {
+    var target = document.getElementById(box.dataset.target), text = box.querySelector(".offer-text").textContent;
+    if (!target) return;
+    function put(value) { target.value = value; target.dispatchEvent(new Event("input", {bubbles: true})); target.focus(); }
+    box.querySelector(".offer-append").addEventListener("click", function () {
+      put(target.value.trim() ? target.value.replace(/\s+$/, "") + "\n\n" + text : text);
+    });
+    box.querySelector(".offer-replace").addEventListener("click", function () {
+      if (!target.value.trim() || window.confirm("Thay toàn bộ nội dung đang có của mục này bằng đoạn lấy từ các quý?")) put(text);
+    });
+  });
 
   // ---- downloads: "đang tạo PDF…" while the file is made
   var downloadState = document.getElementById("download-state");
