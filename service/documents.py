@@ -58,12 +58,13 @@ def member_facts(member: Member, year: int, default_place: str) -> dict[str, Any
     return facts
 
 
-def member_row(member: Member) -> dict[str, Any]:
-    """A member as a table row for unit and meeting documents."""
+def member_row(member: Member, status: str | None = None) -> dict[str, Any]:
+    """A member as a table row for unit and meeting documents (`status`: theirs in the document's year, when known;
+    else today's)."""
     return {"id": member.id, "full_name": member.full_name,
             "birth_date": member.birth_date.isoformat() if member.birth_date else "",
             "admitted_on": member.admitted_on.isoformat() if member.admitted_on else "",
-            "official": member.official, "status": member.status, "leader": member.leader,
+            "official": member.official, "status": status or member.status, "leader": member.leader,
             "in_political_system": member.in_political_system, "position": member.position,
             "party_post": member.party_post, "work_unit": member.work_unit}
 
@@ -71,8 +72,9 @@ def member_row(member: Member) -> dict[str, Any]:
 def unit_facts(unit: Unit, year: int, default_place: str) -> dict[str, Any]:
     """What the system knows about a unit: its header and its members in Vietnamese order."""
     facts = header_facts(unit, year, default_place)
-    people = [entry.member for entry in members.members_on(object_session(unit), [unit.id], members.board_date(year))]
-    facts.update({"unit_name": unit.name, "chi_bo": unit.name, "members": [member_row(m) for m in people]})
+    people = members.members_on(object_session(unit), [unit.id], members.board_date(year))  # with that year's status
+    facts.update({"unit_name": unit.name, "chi_bo": unit.name,
+                  "members": [member_row(entry.member, entry.status) for entry in people]})
     return facts
 
 

@@ -7,7 +7,7 @@ from flask import (Blueprint, Flask, current_app, flash, g, jsonify, redirect, r
                    send_file, url_for)
 from flask_login import login_required
 
-from service import access, text
+from service import access
 from service.archive import audit, listing, printed, thumbnails, uploads
 from service.archive.audit import Actor
 from service.archive.uploads import Archive
@@ -169,11 +169,12 @@ def _archive_page(unit: Unit, year: int, errors: dict | None = None, status: int
     listed = not below or bool(kind or state)
     states = listing.document_states(session(), user, unit.id, year, member_id=member_id, kind=kind, state=state,
                                      below=below) if listed else []
-    members = text.sort_people(unit.members) if not below else []
+    members, departed = listing.filter_members(session(), unit.id, year) if not below else ([], [])
     return render_template(
         "archive_unit.html", unit=unit, year=year, states=states, listed=listed, below=below, filters={"member_id": member_id, "kind": kind,
                                                                           "state": state},
         signed_states=listing.SIGNED_STATES, kinds=kinds_for(regime_for_year(year)), members=members,
+        departed=departed,
         progress=listing.unit_progress(session(), user, unit.id, year) if below else [],
         uploads=listing.recent_uploads(session(), user, unit.id, year), packets=printed.packets_of(
             session(), unit.id, year), may_upload=uploads.may_manage(session(), user, unit.id),

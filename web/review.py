@@ -10,7 +10,7 @@ from service import access, documents, dossier, member_year, text, units
 from service.archive import listing
 from service.catalog import kinds_for, readable_errors
 from service.errors import InvalidInput, NotFound
-from service.models import Member, Unit
+from service.models import MEMBER_STATUSES, Member, Unit
 from service.regimes import regime_for_year
 from service.review import dashboard, meeting, people, ratings
 from service.review.models import ATTENDANCE, MemberYear, step_labels, utcnow
@@ -178,7 +178,7 @@ def meeting_page(unit_id: int, year: int):
     on the page (422) with each message on its field or member row and a summary linking to them."""
     unit = _unit(unit_id)
     cycle, state = _state(unit, year)
-    active = [m for m in state.members if m.status == "active"]
+    active = state.attending()  # as on the year's board date: a past year shows who was active then
     voting = {m.id for m in state.members if not people.excluded_reason(state, m)}
     if request.method == "POST":
         form = request.form
@@ -249,7 +249,9 @@ def _meeting_page(unit: Unit, year: int, state, active: list[Member], voting: se
                     for m in row["errors"]]
         summary += [("diem-danh", m) for m in errors["other"]]
     counts = meeting.counts(state, record) if record is not None else None
-    return render_template("review_meeting.html", unit=unit, year=year, data=data, rows=rows, counts=counts,
+    away = [(m, MEMBER_STATUSES.get(state.year_status(m), state.year_status(m)))
+            for m in state.members if m not in active]  # with their status in that year, not today's
+    return render_template("review_meeting.html", unit=unit, year=year, data=data, rows=rows, counts=counts, away=away,
                            statuses=ATTENDANCE, fields=MEETING_FIELDS, vote_codes=VOTE_CODES, levels=LEVEL_LABELS,
                            field_errors=(errors or {}).get("fields", {}), summary=summary), 422 if errors else 200
 

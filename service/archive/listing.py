@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import text
+from .. import members as member_records, text
 from ..access import subtree_ids, visible_unit_ids
 from ..catalog import get_kind
 from ..errors import InvalidInput, NotFound
-from ..models import Document, Member, ReviewCycle, Unit, User
+from ..models import LEFT_STATUSES, Document, Member, ReviewCycle, Unit, User
 from .models import Upload, UploadFile, UploadPage
 from .uploads import signed_copies
 
@@ -73,6 +73,24 @@ def _unit_ids(session: Session, user: User, unit_id: int, below: bool = True) ->
     if unit_id not in visible or user.role == "member":
         raise NotFound("Không tìm thấy tổ chức đảng.")
     return subtree_ids(session, unit_id) & visible if below else {unit_id}
+
+
+def filter_members(session: Session, unit_id: int, year: int) -> tuple[list[Member], list[tuple[Member, str]]]:
+    """Whom the archive's member filter offers for a unit's year: the unit's members of that year (on its board
+    date), then, apart, those who have documents of that year here but have since left it, each with why
+    (moved to another chi bộ, moved out, expelled, died), all in Vietnamese order."""
+    of_year = [entry.member for entry in member_records.members_on(session, [unit_id], member_records.board_date(year))]
+    seen = {m.id for m in of_year}
+    with_documents = set(session.scalars(select(Document.member_id).join(ReviewCycle).where(
+        ReviewCycle.unit_id == unit_id, ReviewCycle.year == year, Document.member_id.is_not(None))))
+    gone = session.scalars(select(Member).where(Member.id.in_(with_documents - seen))).all() if with_documents - seen \
+        else []
+    def why(m: Member) -> str:
+        if m.status in LEFT_STATUSES or m.unit_id == unit_id:
+            return m.status_label[:1].lower() + m.status_label[1:]  # "chuyển sinh hoạt đảng đi", "ra khỏi Đảng"
+        return f"chuyển sang {m.unit.name}"
+    departed = [(m, why(m)) for m in text.sort_people(gone)]
+    return of_year, departed
 
 
 def document_states(session: Session, user: User, unit_id: int, year: int, *, member_id: int | None = None,

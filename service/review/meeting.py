@@ -48,7 +48,7 @@ class Counts:
 def counts(state: CycleState, meeting: Meeting) -> Counts:
     """Attendance figures from the recorded statuses (members without a status count as absent without reason)."""
     status = {a.member_id: a for a in meeting.attendance}
-    active = [m for m in state.members if m.status == "active"]
+    active = state.attending()
     present = [m for m in active if status.get(m.id) and status[m.id].status == "present"]
     return Counts(
         total=len(state.members), official=sum(m.official for m in state.members),
@@ -58,7 +58,7 @@ def counts(state: CycleState, meeting: Meeting) -> Counts:
                        for m in active if status.get(m.id) and status[m.id].status == "absent_reason"],
         absent_no_reason=[m.full_name for m in active
                           if not status.get(m.id) or status[m.id].status == "absent_no_reason"],
-        excluded=[m.full_name for m in state.members if m.status != "active"])
+        excluded=[m.full_name for m in state.members if state.year_status(m) != "active"])
 
 
 MAX_VOTES = 10_000  # far above any chi bộ; keeps typed numbers inside the database's integer range

@@ -35,9 +35,17 @@ class CycleState:
     steps: list[RatingStep] = field(default_factory=list)
     statuses: dict[int, str] = field(default_factory=dict)  # member id → status on the board date
 
+    def year_status(self, member: Member) -> str:
+        """The member's recorded status on the year's board date (service.members.MEMBER_STATUSES), not today's."""
+        return self.statuses.get(member.id, member.status)
+
+    def attending(self) -> list[Member]:
+        """The members active on the year's board date: those at the year's meeting."""
+        return [m for m in self.members if self.year_status(m) == "active"]
+
     def status_of(self, member: Member) -> str:
         """The member's status on the year's board date, as the rule engine knows it."""
-        status = self.statuses.get(member.id, member.status)
+        status = self.year_status(member)
         return members.RATING_STATUS.get(status, status)
 
     def levels(self, member_id: int | None) -> dict[str, RatingStep]:
