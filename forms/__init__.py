@@ -9,6 +9,7 @@ from typing import Any
 
 from service import catalog
 from service.catalog import DocumentKind
+from service.rules import RuleSettings
 
 from . import prefill
 from .base import DocumentForm
@@ -45,11 +46,12 @@ class FormSchema:
         self.form_class = form_class
         self.recorded = bool(getattr(form_class, "RECORDED", None))
 
-    def check(self, kind: DocumentKind, data: dict[str, Any], *, draft: bool = False) -> dict[str, Any]:
-        return self.form_class.from_json(data, kind=kind, draft=draft).check()
+    def check(self, kind: DocumentKind, data: dict[str, Any], *, draft: bool = False,
+              rules: RuleSettings | None = None) -> dict[str, Any]:
+        return self.form_class.from_json(data, kind=kind, draft=draft, rules=rules).check()
 
-    def context(self, kind: DocumentKind, data: dict[str, Any]) -> dict[str, Any]:
-        return self.form_class(kind=kind).to_context(data, kind)
+    def context(self, kind: DocumentKind, data: dict[str, Any], rules: RuleSettings | None = None) -> dict[str, Any]:
+        return self.form_class(kind=kind, rules=rules).to_context(data, kind)
 
     def initial_data(self, facts: dict[str, Any]) -> dict[str, Any]:
         return self.form_class.initial_data(facts)
@@ -64,6 +66,7 @@ class FormSchema:
 catalog.register_schemas({code: FormSchema(form) for code, form in FORMS.items()})
 
 
-def context_for(kind: DocumentKind, data: dict) -> dict:
-    """The template context of a kind from its stored (already validated) data."""
-    return catalog.schema_of(kind).context(kind, data)
+def context_for(kind: DocumentKind, data: dict, rules: RuleSettings | None = None) -> dict:
+    """The template context of a kind from its stored (already validated) data, under the readings of the rules in
+    force at the document's unit (service.unit_rules; None: the installation's)."""
+    return catalog.schema_of(kind).context(kind, data, rules)

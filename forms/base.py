@@ -11,6 +11,7 @@ from service import text
 from service.catalog import DocumentKind
 from service.errors import InvalidInput, UnsupportedYear
 from service.regimes import regime_for_year
+from service.rules import RuleSettings, configured
 
 from .fields import ContextMixin, LineField, Required, VnDateField, YearField, parse_date
 
@@ -35,19 +36,23 @@ class FieldsForm(Form):
     Meta = CleanMeta
     is_draft = False
 
-    def __init__(self, formdata=None, *, draft: bool = False, kind: DocumentKind | None = None, **kw) -> None:
+    def __init__(self, formdata=None, *, draft: bool = False, kind: DocumentKind | None = None,
+                 rules: RuleSettings | None = None, **kw) -> None:
         super().__init__(formdata, **kw)
         self.is_draft = draft
         self.kind = kind
+        # The readings of the rules in force at the document's unit (service.unit_rules.in_force); without a unit,
+        # the installation's.
+        self.rules = rules if rules is not None else configured()
 
     @classmethod
     def from_json(cls, payload: dict[str, Any], *, kind: DocumentKind | None = None,
-                  draft: bool = False) -> "FieldsForm":
+                  draft: bool = False, rules: RuleSettings | None = None) -> "FieldsForm":
         """A form filled from an API object; unknown keys and wrong types are reported per field."""
         if not isinstance(payload, dict):
             raise InvalidInput("Dữ liệu gửi lên phải là một đối tượng JSON.")
-        formdata, errors = flatten(cls(kind=kind, draft=draft), payload)
-        form = cls(formdata, kind=kind, draft=draft)
+        formdata, errors = flatten(cls(kind=kind, draft=draft, rules=rules), payload)
+        form = cls(formdata, kind=kind, draft=draft, rules=rules)
         if errors:
             form.validate()
             for name, messages in flat_errors(form.errors).items():

@@ -13,7 +13,6 @@ from service.errors import UnsupportedYear
 from service.regimes import regime_for_year
 from service.review import votes
 from service.review.votes import given_count, percent
-from service.rules import configured
 from service.rules.levels import LEVELS
 
 from .base import DocumentForm, FieldsForm
@@ -249,7 +248,7 @@ class MinutesForm(MeetingDocument):
         results = table_rows(self.results)
         ok = attach(self.results, votes.excluded_problems(results, apart)) and ok
         ok = attach(self.attendance, votes.reason_problems(attendance, EXCUSED)) and ok
-        if configured().vote_support_required:
+        if self.rules.vote_support_required:
             ok = attach(self.results, votes.proposal_problems(results, base, label)) and ok
         for field in (self.collective_agree, self.adopted_agree):
             if isinstance(field.data, int) and field.data > base:

@@ -71,7 +71,7 @@ class SelfRating366Form(DocumentForm):
         person = Person("self", score_general=self.score_general.data, score_tasks=self.score_tasks.data,
                         proposed=field.data, tasks_done_pct=100 * done / len(results),
                         tasks_exceeded_pct=100 * results.count("vuot_muc") / len(results))
-        problem = self_rating_problem("366", person, on=date(self.year.data, 12, 31))
+        problem = self_rating_problem("366", person, on=date(self.year.data, 12, 31), settings=self.rules)
         if problem:
             raise ValidationError(f"Mức tự xếp loại không phù hợp với bảng nhiệm vụ ({done}/{len(results)} nhiệm vụ "
                                   f"hoàn thành): {problem}")

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from wtforms.validators import ValidationError
 
-from service.rules import REGIME_TABLES, configured
+from service.rules import REGIME_TABLES
 from service.rules.levels import LEVEL_LABELS, LEVELS
 from service.rules.quota import compute_quota
 from service.text import percentage, vn_number
@@ -127,7 +127,7 @@ class SummaryForm(DocumentForm):
         pct = float(data.get("quota_pct") or 20)
         # Decisions are final levels: each counts as decided (the rules were applied when it was recorded).
         quota = compute_quota([r.get("decision") or None for r in rows if not r.get("not_rated")], pct,
-                              configured().quota_base)
+                              self.rules.quota_base)
         verdict = f"vượt {quota.excess}." if quota.excess else "không vượt."
         return {
             "total_members": len(rows),

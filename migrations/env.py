@@ -8,6 +8,7 @@ from service import models  # noqa: F401  (registers the tables)
 from service.review import models as review_models  # noqa: F401
 from service.archive import models as archive_models  # noqa: F401
 from service.templates import models as template_models  # noqa: F401
+from service import unit_rules  # noqa: F401
 from service.db import Base
 
 config = context.config

@@ -168,10 +168,12 @@ class KindSchema(Protocol):
     form_class: Any  # the page form of the input layer; the domain never looks inside
     recorded: bool  # the document takes recorded facts (meeting, ratings) and can be refreshed from them
 
-    def check(self, kind: DocumentKind, data: dict[str, Any], *, draft: bool = False) -> dict[str, Any]:
-        """The data cleaned and checked (a draft may be incomplete), or InvalidInput with per-field messages."""
+    def check(self, kind: DocumentKind, data: dict[str, Any], *, draft: bool = False,
+              rules: Any = None) -> dict[str, Any]:
+        """The data cleaned and checked (a draft may be incomplete), or InvalidInput with per-field messages; `rules`
+        are the readings in force at the document's unit (service.unit_rules; None: the installation's)."""
 
-    def context(self, kind: DocumentKind, data: dict[str, Any]) -> dict[str, Any]:
+    def context(self, kind: DocumentKind, data: dict[str, Any], rules: Any = None) -> dict[str, Any]:
         """The template context of checked data: exactly the variables the kind's templates may use."""
 
     def initial_data(self, facts: dict[str, Any]) -> dict[str, Any]:
@@ -204,11 +206,12 @@ def schema_of(kind: DocumentKind) -> KindSchema:
                            "(web/__init__.py, web/worker.py)") from None
 
 
-def document_context(kind: DocumentKind, data: dict[str, Any]) -> dict[str, Any]:
+def document_context(kind: DocumentKind, data: dict[str, Any], rules: Any = None) -> dict[str, Any]:
     """The template context of a saved document, checked as a final document first (InvalidInput lists what is
-    missing): the one way from stored data to what a template prints."""
+    missing): the one way from stored data to what a template prints. `rules`: the readings of the rating rules in
+    force at the document's unit (service.unit_rules.settings_for; None: the installation's)."""
     schema = schema_of(kind)
-    return schema.context(kind, schema.check(kind, data))
+    return schema.context(kind, schema.check(kind, data, rules=rules), rules)
 
 
 _ROW_KEY = re.compile(r"(\w+)\[(\d+)\]\.(\w+)")

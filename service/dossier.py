@@ -19,7 +19,7 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
 
-from . import bounds, packet_parts, render, templates, text
+from . import bounds, packet_parts, render, templates, text, unit_rules
 from .access import subtree_ids
 from .catalog import document_context, get_kind, readable_errors, slug
 from .convert import get_pool
@@ -226,7 +226,7 @@ def render_docx(session: Session, planned: PlannedDoc) -> bytes:
     doc = session.get(Document, planned.document_id)
     kind = get_kind(doc.kind_code)
     try:
-        context = document_context(kind, doc.data)
+        context = document_context(kind, doc.data, unit_rules.settings_for(session, doc.cycle.unit_id))
     except InvalidInput as exc:
         raise ServiceError(f"Văn bản “{planned.title}” chưa hợp lệ: " + readable_errors(kind, exc.fields, 3)) from exc
     return render.render(kind, context, templates.in_force(session, kind, doc.cycle.unit_id))
@@ -249,7 +249,8 @@ def print_code_of(planned: PlannedDoc) -> str:
 def _render_key(session: Session, planned: PlannedDoc) -> str:
     doc = session.get(Document, planned.document_id)
     kind = get_kind(doc.kind_code)
-    return render.render_key(kind, doc.data, templates.in_force(session, kind, doc.cycle.unit_id))
+    return render.render_key(kind, doc.data, templates.in_force(session, kind, doc.cycle.unit_id),
+                             unit_rules.settings_for(session, doc.cycle.unit_id))
 
 
 def _to_pdf(convert: Converter, planned: PlannedDoc, pdfa: bool) -> Callable[[bytes], bytes]:

@@ -8,6 +8,7 @@ import logging
 import re
 import threading
 import zipfile
+from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from . import templates
 from .catalog import DocumentKind
 from .templates import TemplateSource
 from .errors import RenderFailed
+from .rules import RuleSettings, configured
 
 log = logging.getLogger(__name__)
 _PATCHER = object.__new__(DocxTemplate)  # patch_xml reads nothing of the instance: an empty one will do
@@ -121,9 +123,12 @@ def _code_fingerprint() -> bytes:
     return digest.digest()
 
 
-def render_key(kind: DocumentKind, data: dict[str, Any], source: TemplateSource | None = None) -> str:
-    """What a rendered DOCX depends on: the render code, the template in force and the saved data."""
+def render_key(kind: DocumentKind, data: dict[str, Any], source: TemplateSource | None = None,
+               rules: RuleSettings | None = None) -> str:
+    """What a rendered DOCX depends on: the render code, the template in force, the readings of the rules in force
+    at the document's unit (the summary prints its quota line by them) and the saved data."""
     digest = hashlib.sha256(_code_fingerprint())
+    digest.update(json.dumps(asdict(rules or configured()), sort_keys=True).encode())
     digest.update(repr(kind).encode())  # the kind's declaration (fields, template, titles), not only its code
     digest.update((source or templates.builtin(kind)).sha256.encode())
     digest.update(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode())

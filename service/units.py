@@ -195,6 +195,21 @@ def tree(session: Session, ids: set[int]) -> list[TreeRow]:
     return out
 
 
+def lineage(session: Session, unit_id: int | None) -> list[Unit]:
+    """The unit, its parent, … up to the top of the tree: the order in which a unit's own settings (templates,
+    rule readings) win over inherited ones. Empty for None or a missing unit; a loop in the tree ends the walk."""
+    out: list[Unit] = []
+    seen: set[int] = set()
+    while unit_id is not None and unit_id not in seen:
+        seen.add(unit_id)
+        unit = session.get(Unit, unit_id)
+        if unit is None:
+            break
+        out.append(unit)
+        unit_id = unit.parent_id
+    return out
+
+
 def own_line(unit: Unit) -> str:
     """The unit's own header line, as printed (capitals)."""
     return unit.header_line or text.clean(unit.name).upper()

@@ -7,7 +7,7 @@ import forms  # noqa: F401  registers each kind's form as its schema (service.ca
 
 from . import api_documents, api_review, openapi  # noqa: F401  (their routes join api.bp when imported)
 from . import (accounts, api, api_org, archive, auth, cli, database, display, errors, health, inputs, jobs, org, pages,
-               pdf, review, security, unit_templates)
+               pdf, review, security, unit_rules, unit_templates)
 
 
 def init_app(app: Flask) -> None:
@@ -34,3 +34,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(accounts.bp)
     app.register_blueprint(unit_templates.bp)
     app.register_blueprint(unit_templates.api)
+    app.register_blueprint(unit_rules.bp)
+    app.register_blueprint(unit_rules.api)

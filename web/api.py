@@ -6,7 +6,7 @@ from functools import wraps
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy import func, select
 
-from service import access, accounts, rules
+from service import access, accounts, rules, unit_rules
 from service.catalog import all_kinds, get_kind
 from service.errors import InvalidInput
 from service.models import Member, Unit
@@ -100,5 +100,14 @@ def saved_document_file(doc_id: int):
 @bp.post("/rating/check")
 @token_required
 def rating_check():
-    """Ask the rating rules before printing: eligibility, highest level allowed, violations, the quota."""
-    return jsonify(rules.check_payload(json_body()))
+    """Ask the rating rules before printing: eligibility, highest level allowed, violations, the quota. With
+    "unit_id", under the readings in force at that unit (its own, inherited, or the installation's); the body's
+    "settings" still change them for this check."""
+    body = json_body()
+    settings = None
+    if "unit_id" in body:
+        unit_id = body["unit_id"]
+        if isinstance(unit_id, bool) or not isinstance(unit_id, int):
+            raise InvalidInput("Mã tổ chức đảng (unit_id) phải là một số.", {"unit_id": ["Phải là một số nguyên."]})
+        settings = unit_rules.settings_for(session(), unit_rules.readable_unit(session(), g.api_user, unit_id).id)
+    return jsonify(rules.check_payload(body, settings=settings))

@@ -6,7 +6,7 @@ from flask import current_app, g, jsonify
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from service import access, bounds, documents
+from service import access, bounds, documents, unit_rules
 from service.catalog import get_kind
 from service.errors import InvalidInput, NotFound
 from service.models import Document
@@ -100,7 +100,8 @@ def save_document(doc_id: int):
         raise documents.StaleRevision(doc.id, doc.revision)
     kind = get_kind(doc.kind_code)
     merged = {**doc.data, **data, "year": doc.cycle.year}  # the cycle fixes the year, whatever was sent
-    clean = kind.form_class().from_json(merged, kind=kind, draft=not submit).check()
+    clean = kind.form_class().from_json(merged, kind=kind, draft=not submit,
+                                       rules=unit_rules.settings_for(db, doc.cycle.unit_id)).check()
     documents.save_revision(db, doc, clean, g.api_user, status="submitted" if submit else "draft",
                             base_revision=base)
     ratings.record_self_from_document(db, doc, g.api_user, actor_for(g.api_user))

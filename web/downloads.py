@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 from flask import Response, send_file
 
-from service import dossier, output, templates
+from service import dossier, output, templates, unit_rules
 from service.archive import audit
 from service.archive.audit import Actor
 from service.catalog import DocumentKind, document_context, get_kind
@@ -32,7 +32,8 @@ def saved_document_file(doc: Document, fmt: str, actor: Actor) -> Response:
             docx, pdfa=pdfa, name=title), pdf_cache())
         out = output.OutputFile(pdf, kind.file_name(doc.cycle.year, name, "pdf"), output.MIMETYPES["pdf"])
     else:
-        out = output.produce(kind, document_context(kind, doc.data), fmt, converter(), source)
+        out = output.produce(kind, document_context(kind, doc.data, unit_rules.settings_for(session(), doc.cycle.unit_id)),
+                             fmt, converter(), source)
     audit.record(session(), actor, "download", object_type="document", object_id=doc.id, unit_id=doc.cycle.unit_id,
                  document_id=doc.id, format=fmt, revision=doc.revision,
                  template=source.sha256[:16], template_label=source.label)

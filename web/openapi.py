@@ -40,6 +40,15 @@ SCHEMAS: dict[str, Any] = {
     "Kind": {"type": "object", "properties": {
         "code": TEXT, "title": TEXT, "form_code": TEXT, "regime": TEXT, "regulation": TEXT, "guide": TEXT,
         "subject": TEXT, "fields": {"type": "array", "items": ANY_OBJECT}}},
+    "RuleSettings": {"type": "object", "required": ["unit_id", "settings"], "properties": {
+        "unit_id": {"type": ["integer", "null"]}, "changed": {"type": "boolean", "description": "PUT: có thay đổi"},
+        "settings": {"type": "object", "description": "Theo tên cách hiểu (gap_reading, quota_base, "
+                     "vote_support_required)", "additionalProperties": {"type": "object", "properties": {
+                         "value": {}, "label": TEXT, "value_label": TEXT, "meaning": TEXT, "clause": TEXT,
+                         "own": {"type": "boolean", "description": "Tổ chức tự đặt (không kế thừa)"},
+                         "source": {"type": "string", "description": "“mặc định của hệ thống” hoặc tên tổ chức"},
+                         "source_unit_id": {"type": ["integer", "null"]},
+                         "choices": {"type": "array", "items": ANY_OBJECT}}}}}},
     "Unit": {"type": "object", "properties": {"id": ID, "name": TEXT, "kind": TEXT, "parent_id": {
         "type": ["integer", "null"]}}, "additionalProperties": True},
     "Document": {"type": "object", "required": ["id", "kind", "year", "status", "revision", "data"], "properties": {
@@ -167,7 +176,9 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "summary": "Hỏi quy tắc xếp loại trước khi in: điều kiện, mức cao nhất, vi phạm, tỷ lệ",
         "requestBody": json_body({"type": "object", "required": ["year", "group"], "properties": {
             "year": YEAR, "group": {"type": "array", "items": ANY_OBJECT, "maxItems": 2000},
-            "quota_pct": {"type": "number"}, "settings": ANY_OBJECT}}),
+            "quota_pct": {"type": "number"}, "settings": ANY_OBJECT,
+            "unit_id": {**ID, "description": "Dùng cách hiểu quy định đang áp dụng ở tổ chức này (GET "
+                                             "/api/v1/units/{unit_id}/rule-settings); settings vẫn đè lên"}}}),
         "responses": {"200": ok()}},
     ("GET", "/api/v1/units/<int:unit_id>/review/<int:year>"): {
         "summary": "Bảng theo dõi kiểm điểm của tổ chức trong năm",
@@ -252,6 +263,28 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "summary": "Tải lên mẫu DOCX riêng của tổ chức (dùng ngay)",
         "requestBody": multipart({"file": {"type": "string", "format": "binary"}}, ["file"]),
         "responses": {"201": ok(description="Đã dùng, kèm cảnh báo"), "422": ok(ref("Error"), "Mẫu bị từ chối")}},
+    ("GET", "/api/v1/units/<int:unit_id>/rule-settings"): {
+        "summary": "Cách hiểu quy định xếp loại đang áp dụng ở tổ chức: giá trị, ý nghĩa, căn cứ, nguồn (tổ chức "
+                   "nào đặt, hay mặc định của hệ thống)",
+        "responses": {"200": ok(ref("RuleSettings"))}},
+    ("PUT", "/api/v1/units/<int:unit_id>/rule-settings"): {
+        "summary": "Đặt hoặc bỏ (null: theo cấp trên / mặc định) cách hiểu quy định của tổ chức, kèm lý do; chỉ văn "
+                   "phòng cấp ủy của tổ chức hoặc cấp trên, hoặc quản trị viên. Trường không gửi thì giữ nguyên",
+        "requestBody": json_body({"type": "object", "required": ["reason"], "properties": {
+            "gap_reading": {"enum": ["letter", "strict", None],
+                            "description": "Trường hợp Quy định không xác định được mức: letter (cấp có thẩm quyền "
+                                           "quyết định) hoặc strict (Không hoàn thành, cách hiểu của địa phương)"},
+            "quota_base": {"enum": ["tot_only", "tot_and_above", None],
+                           "description": "Căn cứ tính tỷ lệ Hoàn thành xuất sắc: số Hoàn thành tốt (câu chữ) hoặc "
+                                          "số từ Hoàn thành tốt trở lên"},
+            "vote_support_required": {"type": ["boolean", "null"],
+                                      "description": "Mức chi bộ đề xuất phải được quá nửa đảng viên chính thức có "
+                                                     "mặt biểu quyết: true từ chối, false chỉ cảnh báo"},
+            "reason": {"type": "string", "maxLength": 1000, "description": "Lý do (số nghị quyết, thông báo …)"}},
+            "additionalProperties": False}),
+        "responses": {"200": ok(ref("RuleSettings")),
+                      "403": ok(ref("Error"), "Xem được nhưng không được đổi (bí thư chi bộ)"),
+                      "422": ok(ref("Error"), "Thông báo theo từng trường")}},
     ("DELETE", "/api/v1/units/<int:unit_id>/templates/<code>"): {
         "summary": "Trở lại mẫu kế thừa (của cấp trên hoặc mẫu có sẵn)",
         "responses": {"204": {"description": "Đã trở lại mẫu kế thừa"}}},

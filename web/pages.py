@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 import forms
 from forms.fields import short_label
-from service import access, documents, member_year, output, quarterly, templates
+from service import access, documents, member_year, output, quarterly, templates, unit_rules
 from service import preview as preview_images
 from service.archive import audit
 from service.catalog import get_kind, readable_errors
@@ -96,14 +96,19 @@ def my_document(family: str, year: int):
                             **request.args))
 
 
+def _rules(doc):
+    """The readings of the rating rules in force at the document's unit (its checks and printed lines use them)."""
+    return unit_rules.settings_for(session(), doc.cycle.unit_id)
+
+
 def _form_for(doc, formdata=None, *, draft: bool = False):
     kind = get_kind(doc.kind_code)
     form_cls = kind.form_class()
     if formdata is None:
-        return kind, form_cls(data=doc.data, kind=kind)
+        return kind, form_cls(data=doc.data, kind=kind, rules=_rules(doc))
     formdata = MultiDict(formdata)
     formdata.setlist("year", [str(doc.cycle.year)])  # the cycle fixes the year, whatever was posted
-    return kind, form_cls(formdata, kind=kind, draft=draft)
+    return kind, form_cls(formdata, kind=kind, draft=draft, rules=_rules(doc))
 
 
 SUBMIT_ACTIONS = ("submit", "check")  # "check" is the former name of "Nộp"
@@ -128,7 +133,7 @@ def edit(doc_id: int):
             flash("Đã đưa nội dung đang gõ dở trở lại trang. Bấm “Lưu nháp” để giữ lại.", "info")
             return _page(doc, kind, form)
         if request.args.get("check"):
-            form = kind.form_class()(MultiDict(_as_formdata(doc.data)), kind=kind)
+            form = kind.form_class()(MultiDict(_as_formdata(doc.data)), kind=kind, rules=_rules(doc))
             form.validate()
         return _page(doc, kind, form, autosaved=autosaved)
     final = request.form.get("action") in SUBMIT_ACTIONS
@@ -192,7 +197,7 @@ def copy_previous(doc_id: int):
     data = {**doc.data, **answers}
     for _ in range(3):  # answers last year's form allowed but this year's does not are left as they are now
         try:
-            data = kind.form_class().from_json(data, kind=kind, draft=True).check()
+            data = kind.form_class().from_json(data, kind=kind, draft=True, rules=_rules(doc)).check()
             break
         except InvalidInput as exc:
             refused = {name.split("[", 1)[0].split(".", 1)[0] for name in exc.fields}
@@ -342,7 +347,7 @@ def download(doc_id: int, fmt: str):
     if fmt not in kind.formats:
         abort(404)
     try:  # checked here first: the printing path reports problems for packets, not per field
-        kind.form_class().from_json(doc.data, kind=kind).check()
+        kind.form_class().from_json(doc.data, kind=kind, rules=_rules(doc)).check()
     except InvalidInput as exc:
         flash("Văn bản chưa đủ để in: " + readable_errors(kind, exc.fields), "error")
         return redirect(url_for("pages.edit", doc_id=doc.id, check=1))
@@ -369,11 +374,11 @@ def preview(doc_id: int):
     else:
         data, source_revision = doc.data, doc.revision
     try:
-        data = kind.form_class().from_json(data, kind=kind, draft=True).check()
+        data = kind.form_class().from_json(data, kind=kind, draft=True, rules=_rules(doc)).check()
     except InvalidInput as exc:
         return jsonify({"error": "Chưa xem trước được: " + readable_errors(kind, exc.fields)}), 422
     source = templates.in_force(db, kind, doc.cycle.unit_id)  # the unit's own template, as printed
-    pdf = output.produce(kind, forms.context_for(kind, data), "pdf", converter(), source).content
+    pdf = output.produce(kind, forms.context_for(kind, data, _rules(doc)), "pdf", converter(), source).content
     key, count = preview_images.page_images(pdf, _preview_folder())
     return jsonify({"revision": source_revision, "pages": [
         url_for("pages.preview_page", doc_id=doc.id, key=key, number=n) for n in range(1, count + 1)]})

@@ -6,7 +6,7 @@ from flask import session as flask_session
 from flask_login import login_required
 
 from forms.review import MemberYearForm, StepForm
-from service import access, documents, dossier, member_year, text, units
+from service import access, documents, dossier, member_year, text, unit_rules, units
 from service.archive import listing
 from service.catalog import kinds_for, readable_errors
 from service.errors import InvalidInput, NotFound
@@ -73,6 +73,8 @@ def _board_page(unit: Unit, year: int, outcome: dict | None = None, status: int 
                            member_steps=step_labels(unit.kind, True), unit_steps=step_labels(unit.kind, False),
                            step_choices=ratings.steps_for(current().role),
                            levels=LEVELS, outcome=outcome, user=current(),
+                           rule_readings=unit_rules.in_force(session(), unit.id),
+                           rule_readings_editable=unit_rules.may_change(session(), current(), unit),
                            member_links={row.member.id: member_links(unit, year, row.member)
                                          for row in boards[0].rows}), status
 
@@ -290,7 +292,8 @@ def refresh_unit_document(unit_id: int, year: int, family: str):
     session().commit()  # a document opened here for the first time stays, whatever follows
     back = redirect(url_for("pages.edit", doc_id=doc.id))
     try:
-        data = kind.schema.check(kind, kind.schema.refreshed(doc.data, facts), draft=True)
+        data = kind.schema.check(kind, kind.schema.refreshed(doc.data, facts), draft=True,
+                                rules=unit_rules.settings_for(session(), unit.id))
     except InvalidInput as exc:
         flash("Chưa cập nhật: dữ liệu sau khi cập nhật chưa hợp lệ, văn bản giữ nguyên. "
               + readable_errors(kind, exc.fields), "error")

@@ -38,6 +38,7 @@ ACTIONS = {
     "match": "Gán trang bằng tay",
     "rating": "Ghi nhận xếp loại",
     "packet": "Lập hồ sơ in",
+    "rule_settings": "Đổi cách hiểu quy định",
 }
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import members, rules
+from .. import members, rules, unit_rules
 from ..errors import InvalidInput
 from ..catalog import get_kind
 from ..models import Document, Member, ReviewCycle
@@ -34,6 +34,7 @@ class CycleState:
     docs: dict[str, Document] = field(default_factory=dict)  # subject_key + kind family → document
     steps: list[RatingStep] = field(default_factory=list)
     statuses: dict[int, str] = field(default_factory=dict)  # member id → status on the board date
+    rules: rules.RuleSettings | None = None  # the readings in force at the unit (service.unit_rules.in_force)
 
     def year_status(self, member: Member) -> str:
         """The member's recorded status on the year's board date (service.members.MEMBER_STATUSES), not today's."""
@@ -69,7 +70,7 @@ def load_cycle(session: Session, cycle: ReviewCycle) -> CycleState:
 
 def load_cycles(session: Session, cycles: list[ReviewCycle]) -> dict[int, CycleState]:
     """Several units' cycles in five queries whatever their number (the đảng bộ dashboard needs 80 at once)."""
-    states = {c.unit_id: CycleState(c, []) for c in cycles}
+    states = {c.unit_id: CycleState(c, [], rules=unit_rules.settings_for(session, c.unit_id)) for c in cycles}
     by_cycle = {c.id: states[c.unit_id] for c in cycles if c.id is not None}
     for year in {c.year for c in cycles}:  # who belonged on the year's board date (service.members)
         for entry in members.members_on(session, [c.unit_id for c in cycles if c.year == year],
@@ -118,7 +119,8 @@ def check(state: CycleState, step: str, override: dict[int, str] | None = None, 
         level = override.get(member.id) or (latest[step].level if step in latest else None)
         people.append(person(state, member, level))
     regime = regime_for_year(state.cycle.year).code
-    return rules.check_group(regime, people, on=date(state.cycle.year, 12, 31), quota_pct=quota_pct)
+    return rules.check_group(regime, people, on=date(state.cycle.year, 12, 31), quota_pct=quota_pct,
+                             settings=state.rules)
 
 
 def excluded_reason(state: CycleState, member: Member) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import documents
+from .. import documents, unit_rules
 from ..archive import audit
 from ..archive.audit import Actor
 from ..access import subtree_ids
@@ -13,7 +13,7 @@ from ..config import Settings
 from ..errors import InvalidInput, ServiceError
 from ..models import Document, Member, ReviewCycle, Unit, User
 from ..regimes import regime_for_year
-from ..rules import LEVEL_LABELS, configured
+from ..rules import LEVEL_LABELS
 from . import meeting, people, steps
 from . import votes as vote_rules
 from .models import STEPS, RatingStep, step_labels
@@ -98,7 +98,7 @@ def record_step(session: Session, cycle: ReviewCycle, member: Member | None, ste
         if step == "proposal":
             record = session.scalar(select(meeting.Meeting).where(meeting.Meeting.cycle_id == cycle.id))
             unsupported = meeting.unsupported_proposal(state, record, member.id, level)
-            if unsupported and configured().vote_support_required:
+            if unsupported and state.rules.vote_support_required:
                 raise StepRefused(f"Mức “{LEVEL_LABELS[level]}” chưa được hội nghị biểu quyết thông qua đối với đồng "
                                   f"chí {member.full_name}.", [{"rule": "vote_support", "message": unsupported,
                                                                 "source": vote_rules.SUPPORT_SOURCE}])
@@ -146,9 +146,9 @@ def record_result_document(session: Session, cycle: ReviewCycle, member: Member,
     fresh = kind.schema.refreshed(doc.data, facts)
     status, note = "submitted", "Theo kết quả xếp loại đã ghi"
     try:
-        data = kind.schema.check(kind, fresh)
+        data = kind.schema.check(kind, fresh, rules=unit_rules.settings_for(session, unit.id))
     except InvalidInput as exc:
-        data = kind.schema.check(kind, fresh, draft=True)
+        data = kind.schema.check(kind, fresh, draft=True, rules=unit_rules.settings_for(session, unit.id))
         status = "draft"
         note = "Theo kết quả xếp loại đã ghi; còn thiếu: " + ", ".join(exc.fields)
     if doc.revision and data == doc.data:

@@ -21,7 +21,7 @@ __all__ = ["Person", "Violation", "PersonResult", "QuotaResult", "CheckResult", 
 # Each table module provides CODE, RULES, score_total, ELIGIBILITY_SOURCE, STEPS_SOURCE,
 # QUOTA_SOURCE and QUOTA_PCTS.
 REGIME_TABLES: dict[str, ModuleType] = {"124": regime_124, "366": regime_366}
-PAYLOAD_KEYS = ("year", "group", "quota_pct", "settings")
+PAYLOAD_KEYS = ("year", "group", "quota_pct", "settings", "unit_id")  # unit_id: read by the caller (web.api)
 MAX_GROUP = 2000
 
 
@@ -110,10 +110,10 @@ def check_person(regime: str, person: Person, *, on: date, settings: RuleSetting
     return _evaluate(_table(regime), person, on, settings or configured())
 
 
-def self_rating_problem(regime: str, person: Person, *, on: date) -> str | None:
+def self_rating_problem(regime: str, person: Person, *, on: date, settings: RuleSettings | None = None) -> str | None:
     """Why a self-rated level is ruled out by the rules (binding violations, or a level whose own conditions the
     regulation's gap leaves unmet), as one Vietnamese message with its sources; None when it stands."""
-    result = check_person(regime, person, on=on)
+    result = check_person(regime, person, on=on, settings=settings)
     if result.proposed_ok is False:
         found = [v for v in result.violations if v.binding]
     elif not result.determined and person.proposed not in (None, LOWEST):
@@ -183,9 +183,10 @@ def _read_group(group: Any, errors: dict[str, list[str]]) -> list[Person]:
 
 
 def check_payload(payload: dict, *, settings: RuleSettings | None = None) -> dict:
-    """The API body {"year", "group", "quota_pct"?, "settings"?} -> the JSON-able CheckResult.
+    """The API body {"year", "group", "quota_pct"?, "settings"?, "unit_id"?} -> the JSON-able CheckResult.
 
-    `settings` are the installation's (RuleSettings); the body's "settings" object changes some of them
+    `settings` are the installation's, or those in force at the body's "unit_id" (the caller looks them up:
+    service.unit_rules.in_force); the body's "settings" object changes some of them
     for this check only ({"quota_base": "tot_and_above", "gap_reading": "strict"}); an unknown or bad
     one is refused (InvalidInput, 422).
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ..catalog import DocumentKind, all_kinds
 from ..errors import InvalidInput, NotFound
 from ..models import Unit, User, utcnow
+from ..units import lineage
 from .contract import CheckResult, check
 from .models import STATES, TemplateFile, TemplateVersion
 
@@ -79,16 +80,11 @@ class Resolver:
         return self._seen[key]
 
     def _find(self, kind: DocumentKind, unit_id: int | None) -> TemplateSource:
-        seen: set[int] = set()
-        while unit_id is not None and unit_id not in seen:
-            seen.add(unit_id)
-            version = _latest_active(self.session, unit_id, kind.code)
+        for unit in lineage(self.session, unit_id):
+            version = _latest_active(self.session, unit.id, kind.code)
             if version is not None and version.sha256 is not None:
                 blob = self.session.get(TemplateFile, version.sha256)
-                return TemplateSource(kind.code, blob.content, blob.sha256, unit_id, version.unit.name,
-                                      version.number)
-            unit = self.session.get(Unit, unit_id)
-            unit_id = unit.parent_id if unit else None
+                return TemplateSource(kind.code, blob.content, blob.sha256, unit.id, unit.name, version.number)
         return builtin(kind)
 
 
