@@ -13,7 +13,7 @@ from service.archive.models import AuditEvent
 from service.catalog import get_kind
 from service.errors import InvalidInput
 from service.models import Member, Unit, User
-from service.review import dashboard, people, ratings
+from service.review import dashboard, ratings
 from service.review.models import MemberYear
 from service.samples.meeting import minutes
 from tests.conftest import bearer, csrf_token
