@@ -4,11 +4,15 @@ or critical axe-core violation) and a member's part of the year. tests/test_brow
 """
 from __future__ import annotations
 
+import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 BAD_IMPACTS = ("serious", "critical")
 SIZES = {"desk": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+SHOTS = os.environ.get("YEAR_SCREENSHOTS")  # a folder: every checked page is also saved as a picture there
 
 
 @dataclass
@@ -44,6 +48,11 @@ class YearWalk:
                 self.problems.append(f"[{self.size}] {label}: axe {violation['impact']} {violation['id']}: "
                                      f"{violation['help']} {targets}")
         self.checked.append(label)
+        if SHOTS:
+            Path(SHOTS).mkdir(parents=True, exist_ok=True)
+            plain = unicodedata.normalize("NFKD", label.lower().replace("đ", "d")).encode("ascii", "ignore").decode()
+            name = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+            page.screenshot(path=str(Path(SHOTS) / f"{self.size}-{len(self.checked):02d}-{name}.png"), full_page=True)
 
     def assert_clean(self) -> None:
         assert not self.server_errors, self.server_errors
@@ -129,6 +138,48 @@ def typing_kept_and_pdf_made(walk: YearWalk) -> None:
     expect(page.locator("#download-state")).to_contain_text("Đã tạo xong")
 
 
+def preview_of_typing(walk: YearWalk) -> None:
+    """On an open document: text typed and not saved shows in the preview of the printed pages, and nothing is
+    saved by it (the page still says how many times it was saved)."""
+    from playwright.sync_api import expect
+
+    page = walk.page
+    saved = page.locator(".meta").first.inner_text()
+    area = page.locator("form#document-form textarea").first
+    area.fill(area.input_value() + " Câu chỉ để xem trước.")
+    page.locator("#preview summary").click()
+    expect(page.locator("#preview-state")).to_contain_text("theo nội dung đang có trên trang", timeout=120_000)
+    expect(page.locator("#preview-pages img").first).to_be_visible()
+    assert page.locator("#preview-pages img").first.evaluate("i => i.complete && i.naturalWidth") > 0
+    walk.check("xem trước nội dung đang gõ")
+    assert page.locator(".meta").first.inner_text() == saved
+
+
+def quarters_taken_up(walk: YearWalk, year: int) -> None:
+    """The year-end self-review takes up the submitted quarter: the page names the quarters taken and missing, the
+    text written in the year's A.I.2 stays, the quarter's tasks are offered beside it and added on request."""
+    from playwright.sync_api import expect
+
+    page = walk.page
+    page.goto("/")
+    page.locator(f"#nam-{year} tr[data-family='personal-review'] a").click()
+    page.wait_for_url(re.compile(r"/documents/\d+$"))
+    typed = page.locator("#a_i_2").input_value()
+    page.locator("#take-up-quarters").click()
+    summary = page.locator("#takeup-summary")
+    expect(summary).to_contain_text("Đã lấy từ Mẫu 05 đã nộp của Quý I.")
+    expect(summary).to_contain_text("Quý II (chưa viết)")
+    expect(page.locator("#a_i_2")).to_have_value(typed)  # what was written is not replaced
+    offer = page.locator(".takeup-offer[data-target='a_i_2']")
+    expect(offer).to_contain_text("Quý I:")
+    walk.check("lấy từ các quý")
+    offer.locator(".offer-append").click()
+    value = page.locator("#a_i_2").input_value()
+    assert value.startswith(typed.rstrip()) and "Quý I:" in value
+    page.locator("#save-draft").click()
+    expect(page.locator(".flash.info")).to_contain_text("Đã lưu bản nháp")
+
+
 def member_year(walk: YearWalk, year: int, extras: bool = False) -> None:
     """From the home page: the self-review, the commitment and the first quarter's Mẫu 05, each submitted; the
     home page then shows them submitted. With `extras`, the self-review's autosave and PDF download too."""
@@ -147,8 +198,12 @@ def member_year(walk: YearWalk, year: int, extras: bool = False) -> None:
         submit_document(walk, label, f"Nội dung {label} năm {year}")
         if extras and family == "personal-review":
             typing_kept_and_pdf_made(walk)
+            preview_of_typing(walk)
     page.goto("/")
     for family, quarter, _ in steps:
         expect(page.locator(f"#nam-{year} tr[data-family='{family}'][data-quarter='{quarter}'] .state")) \
             .to_have_text("Đã nộp")
+        expect(page.locator(f"#nam-{year} tr[data-family='{family}'][data-quarter='{quarter}'] .saved")) \
+            .to_contain_text("lần lưu")
     walk.check("trang chính: đã nộp")
+    quarters_taken_up(walk, year)

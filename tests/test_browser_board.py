@@ -9,6 +9,7 @@ of impact "serious" or "critical". With BOARD_SCREENSHOTS=<folder> each page is 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -167,6 +168,10 @@ def test_secretary_and_office_finish_the_year(browser, live_server, year_units, 
         visits.check("bien-ban")
         page.click("#back-to-board")
         expect(page).to_have_url(f"{live_server}{board}")
+        # each unit document with its state, and for a saved one which save and when (Vietnam time)
+        minutes = page.locator("#unit-docs tr[data-family='minutes']")
+        expect(minutes.locator(".state")).to_have_text(re.compile("^(Chưa bắt đầu|Nháp|Đã nộp)$"))
+        expect(page.locator("#unit-docs .saved").first).to_contain_text(re.compile(r"lần lưu \d+, lúc \d\d/\d\d/"))
 
         # The packet, its job page leading back, its printed pages uploaded, looked at and accepted
         page.click("#make-packet")
@@ -219,6 +224,9 @@ def test_secretary_and_office_finish_the_year(browser, live_server, year_units, 
         visits.check("van-phong-quyet-dinh")
         page.goto(f"/units/{unit['parent_id']}/review/{YEAR}")
         expect(page.locator("#units-overview")).to_be_visible()
+        # a đảng bộ's own board: its collective's step 2 is not "Chi bộ đề xuất", no chi bộ meeting documents
+        expect(page.locator("#step-unit option[value=proposal]")).to_have_text("Thẩm định, đề xuất mức xếp loại")
+        expect(page.locator("#unit-docs")).not_to_contain_text("Biên bản")
         visits.check("dang-bo")
         page.goto(f"/units/{unit['parent_id']}/archive/{YEAR}")
         visits.check("dang-bo-luu-tru")
