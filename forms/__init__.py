@@ -1,7 +1,8 @@
-"""Input forms: one module per area; each form validates a kind's data and builds its template's context.
+"""Input forms: the page form of each kind.
 
-Importing this package registers each form as the schema of its kinds (service.catalog.KindSchema), so the
-domain reaches the fields without importing this layer. The web app and the job worker import it at start.
+Kinds declared with their fields (service/kinds/, `DocumentKind.fields`) get a form generated from the
+declaration (forms/generate.py). The others still have a hand-written form class here, which importing this
+package registers as the kind's schema (service.catalog.KindSchema). `form_for(kind)` gives either.
 """
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ from typing import Any
 
 from service import catalog
 from service.catalog import DocumentKind
+from service.kinds import recorded
 from service.rules import RuleSettings
 
-from . import prefill
 from .base import DocumentForm
+from .generate import form_class as generated_form
 from .collective import CollectiveReport124Form, CollectiveReport366Form
-from .commitment import CommitmentForm
 from .decisions import ReratingDecision366Form
 from .dossier import DossierList366Form
 from .meeting import MinutesForm
@@ -33,7 +34,7 @@ FORMS: dict[str, type[DocumentForm]] = {
     "self-rating-366": SelfRating366Form, "collective-report-124": CollectiveReport124Form,
     "member-review-124": MemberReview124Form, "leader-review-124": LeaderReview124Form,
     **{f"{family}-{regime}": form for family, form in (
-        ("commitment", CommitmentForm), ("rating-result", RatingResultForm), ("minutes", MinutesForm),
+        ("rating-result", RatingResultForm), ("minutes", MinutesForm),
         ("ballot", BallotForm), ("vote-count", VoteCountForm), ("summary", SummaryForm))
        for regime in ("124", "366")},
 }
@@ -57,13 +58,19 @@ class FormSchema:
         return self.form_class.initial_data(facts)
 
     def refreshed(self, saved: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
-        return prefill.refreshed(self.form_class, saved, facts)
+        return recorded.refreshed(self.form_class.initial_data(facts), getattr(self.form_class, "RECORDED", {}),
+                                  saved, facts)
 
     def describe(self) -> list[dict[str, Any]]:
         return self.form_class.describe()
 
 
 catalog.register_schemas({code: FormSchema(form) for code, form in FORMS.items()})
+
+
+def form_for(kind: DocumentKind) -> type[DocumentForm]:
+    """The page form of a kind: generated from its declaration, else its hand-written class."""
+    return generated_form(kind) if kind.fields is not None else FORMS[kind.code]
 
 
 def context_for(kind: DocumentKind, data: dict, rules: RuleSettings | None = None) -> dict:

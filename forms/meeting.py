@@ -18,7 +18,7 @@ from service.rules.levels import LEVELS
 from .base import DocumentForm, FieldsForm
 from .fields import ChoiceField, FlagField, IntField, LineField, Required, RowsField, VnDateField, VnTimeField
 from .personal import section
-from .prefill import FromRecords, Recorded
+from service.kinds.recorded import FromRecords, Recorded
 
 LEVEL_CHOICES = [("", "— Chưa có —"), *LEVELS]
 LEVEL_CODES = tuple(code for code, _ in LEVELS)

@@ -22,7 +22,7 @@ from .base import DocumentForm
 from .decisions import committee_of, signer_body_of
 from .fields import ChoiceField, IntField, LineField, MarkdownField, Required, VnDateField
 from .personal import MD_HELP
-from .prefill import FromRecords, Recorded
+from service.kinds.recorded import FromRecords, Recorded
 
 LEVEL_CHOICES = [("", "— Chọn mức xếp loại —"), *LEVELS]
 # (field, rating step recorded in service.review) for the four steps, in the printed order.

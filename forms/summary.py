@@ -18,7 +18,7 @@ from service.text import percentage, vn_number
 
 from .base import DocumentForm, FieldsForm
 from .fields import ChoiceField, FlagField, LevelField, LineField, Required, RowsField
-from .prefill import FromRecords, Recorded
+from service.kinds.recorded import FromRecords, Recorded
 
 MAX_ROWS = 200
 # The three rating columns: (row field, printed header).

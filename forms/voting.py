@@ -28,7 +28,7 @@ from .meeting import (
 )
 from service.review import votes
 
-from .prefill import FromRecords, Recorded
+from service.kinds.recorded import FromRecords, Recorded
 
 
 class BallotRow(FieldsForm):

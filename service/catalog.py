@@ -1,8 +1,9 @@
-"""The document kinds, declared once: routes, API, forms, rendering and packets follow from here.
+"""The document kinds, declared once: routes, API, page forms, rendering and packets follow from here.
 
-What a kind's fields are (their checks, the template context they build, how a new document starts) reaches
-the domain through a KindSchema registered for the kind; the input layer (forms/) registers them when it is
-imported, at the start of the web app and of a job worker. The domain never imports that layer."""
+Each kind carries its fields (`fields=`, a service.kinds.KindFields declared in service/kinds/<area>.py): their
+checks, the template context they build, how a new document starts. The page forms are generated from that in
+forms/; the domain never imports that layer. Kinds not yet declared that way still reach the domain through a
+KindSchema the input layer registers at import (register_schemas)."""
 from __future__ import annotations
 
 import re
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Protocol
 
 from .errors import NotFound
+from .kinds import KindFields
+from .kinds.commitment import COMMITMENT
 from .regimes import QD124, QD366, Regime
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "doc_templates"
@@ -55,6 +58,7 @@ class DocumentKind:
     confidence: str = "H"  # how sure we are of the printed layout (see docs/REGULATIONS.md, Forms)
     spreadsheet: str | None = None  # "module:function" turning the template context into XLSX bytes
     form_number: str = ""  # "03", "2B": the number in form_code (official forms only)
+    fields: KindFields | None = None  # what it asks for and prints (service/kinds/); None: a registered schema
 
     @property
     def printed_form_code(self) -> str:
@@ -82,12 +86,8 @@ class DocumentKind:
 
     @property
     def schema(self) -> "KindSchema":
-        """The kind's fields as registered by the input layer (see KindSchema)."""
+        """The kind's fields: its declaration, else the schema the input layer registered (see KindSchema)."""
         return schema_of(self)
-
-    def form_class(self):
-        """The page form class that captures this kind (opaque to the domain: only web/ and forms/ use it)."""
-        return self.schema.form_class
 
     def stem(self, year: int, name: str) -> str:
         """A file name without extension, like 'Ban-kiem-diem-ca-nhan-2025-Nguyen-Van-An' (ASCII, safe everywhere)."""
@@ -146,7 +146,7 @@ KINDS: tuple[DocumentKind, ...] = (
               "qd124/personal_leader.docx", "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "L"),
     # Customary documents of every chi bộ (REFERENCE.md §4–5), both regimes
     *_customary("commitment", "Bản cam kết tu dưỡng, rèn luyện, phấn đấu", "member",
-                "common/commitment.docx", "Ban-cam-ket-{year}-{name}", 120),
+                "common/commitment.docx", "Ban-cam-ket-{year}-{name}", 120, fields=COMMITMENT),
     *_customary("rating-result", "Kết quả đánh giá, xếp loại chất lượng đảng viên", "member",
                 "common/rating_result.docx", "Ket-qua-xep-loai-{year}-{name}", 130),
     *_customary("minutes", "Biên bản hội nghị kiểm điểm, đánh giá, xếp loại chất lượng đảng viên", "meeting",
@@ -163,9 +163,9 @@ _BY_CODE = {k.code: k for k in KINDS}
 
 
 class KindSchema(Protocol):
-    """A kind's fields as the domain uses them; forms/ provides one per kind (catalog.register_schemas)."""
+    """A kind's fields as the domain uses them: a KindFields declaration (service/kinds/), or for kinds not yet
+    declared, what forms/ registers (catalog.register_schemas)."""
 
-    form_class: Any  # the page form of the input layer; the domain never looks inside
     recorded: bool  # the document takes recorded facts (meeting, ratings) and can be refreshed from them
 
     def check(self, kind: DocumentKind, data: dict[str, Any], *, draft: bool = False,
@@ -194,11 +194,16 @@ def register_schemas(schemas: Mapping[str, KindSchema]) -> None:
     unknown = set(schemas) - set(_BY_CODE)
     if unknown:
         raise ValueError(f"schemas for kinds the catalog does not declare: {sorted(unknown)}")
+    declared = {code for code in schemas if _BY_CODE[code].fields is not None}
+    if declared:
+        raise ValueError(f"kinds declared with their fields need no registered schema: {sorted(declared)}")
     _SCHEMAS.update(schemas)
 
 
 def schema_of(kind: DocumentKind) -> KindSchema:
-    """The registered schema of a kind."""
+    """A kind's schema: its declared fields, else the one registered for it."""
+    if kind.fields is not None:
+        return kind.fields
     try:
         return _SCHEMAS[kind.code]
     except KeyError:
@@ -239,6 +244,24 @@ def readable_errors(kind: DocumentKind, errors: Mapping[str, list[str]], limit: 
     parts = [f"{field_title(kind, name)}: {' '.join(messages)}" for name, messages in list(errors.items())[:limit]]
     more = len(errors) - limit
     return "; ".join(parts) + (f"; và {more} mục khác." if more > 0 else ".")
+
+
+def add_kind(kind: DocumentKind) -> None:
+    """Add a kind declared elsewhere (with its fields) to the catalog, e.g. an office's own or a test's."""
+    global KINDS
+    if kind.code in _BY_CODE:
+        raise ValueError(f"a kind {kind.code} is already declared")
+    if kind.fields is None:
+        raise ValueError(f"{kind.code}: a kind added to the catalog declares its fields")
+    KINDS = (*KINDS, kind)
+    _BY_CODE[kind.code] = kind
+
+
+def remove_kind(code: str) -> None:
+    """Take out a kind added with add_kind (the built-in ones stay)."""
+    global KINDS
+    KINDS = tuple(k for k in KINDS if k.code != code)
+    _BY_CODE.pop(code, None)
 
 
 def all_kinds() -> tuple[DocumentKind, ...]:

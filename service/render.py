@@ -93,8 +93,9 @@ def render(kind: DocumentKind, context: dict[str, Any], source: TemplateSource |
 
 
 _ROOT = Path(__file__).resolve().parent.parent
-# The code between saved data and a DOCX: the forms (context), the domain modules they read (catalog, regimes,
-# rules, review facts, text, rich text…) and this module. Packaging, jobs, conversion and the archive cannot change
+# The code between saved data and a DOCX: the kinds' declarations and their context code (service/kinds/**), the
+# domain modules they read (catalog, regimes, rules, review facts, text, rich text…), this module, and the forms
+# of kinds not yet declared in service/kinds. Packaging, jobs, conversion and the archive cannot change
 # a rendered document and are left out, so a change there does not make every cached render stale.
 _RENDER_CODE = ("forms/**/*.py", "service/**/*.py")
 _NOT_RENDER_CODE = ("service/archive/", "service/jobs/", "service/convert/", "service/packets/",

@@ -273,8 +273,8 @@ def validated(code: str, payload: dict) -> tuple:
     from service.catalog import get_kind
 
     kind = get_kind(code)
-    data = kind.form_class().from_json(payload, kind=kind).check()
-    return kind, data, forms.context_for(kind, data)
+    data = kind.schema.check(kind, payload)
+    return kind, data, kind.schema.context(kind, data)
 
 
 def assert_in_order(texts: list[str], wanted: list[str], *, whole: bool = False) -> None:

@@ -54,7 +54,7 @@ def _ready_for_proposal(app, unit_id: int, name: str) -> int:
     member = members[name]
     doc = documents.open_personal_review(s, member, 2026, "Hà Nội")
     payload = member_review_366(full_name=member.full_name)
-    clean = get_kind(doc.kind_code).form_class().from_json(payload, kind=get_kind(doc.kind_code)).check()
+    clean = get_kind(doc.kind_code).schema.check(get_kind(doc.kind_code), payload)
     documents.save_revision(s, doc, clean, users["admin"], status="submitted")
     ratings.record_self_from_document(s, doc, users["admin"])
     s.commit()

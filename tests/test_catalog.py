@@ -23,14 +23,14 @@ KIND_CODES = [k.code for k in all_kinds()]
 
 def _context(code: str, payload: dict) -> dict:
     kind = get_kind(code)
-    return forms.context_for(kind, kind.form_class().from_json(payload, kind=kind).check())
+    return forms.context_for(kind, kind.schema.check(kind, payload))
 
 
 def test_every_kind_has_a_sample_form_and_template():
     assert set(SAMPLES) == set(KIND_CODES)
     for kind in all_kinds():
         assert kind.template_path.exists(), kind.template
-        assert kind.form_class().describe()
+        assert kind.schema.describe()
 
 
 @pytest.mark.parametrize("code", KIND_CODES)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from forms.commitment import CommitmentForm
 from service import output, render
 from service.catalog import get_kind
+from service.kinds.commitment import COMMITMENT
 from service.errors import InvalidInput
 from tests.conftest import docx_paragraphs, pdf_text, squash
 from service.samples.common import SAMPLES, commitment_124, commitment_366
@@ -114,9 +114,9 @@ def test_template_variables_equal_context_keys():
         assert render.template_variables(kind) == set(context), code
 
 
-def test_both_regimes_share_one_form_and_template():
+def test_both_regimes_share_one_declaration_and_template():
     k366, k124 = get_kind("commitment-366"), get_kind("commitment-124")
-    assert k366.form_class() is k124.form_class() is CommitmentForm
+    assert k366.fields is k124.fields is COMMITMENT
     assert k366.template_path == k124.template_path == REPO / "doc_templates" / "common" / "commitment.docx"
     assert k366.form_code == k124.form_code == "" and k366.formats == ("docx", "pdf")
 
@@ -140,7 +140,7 @@ def test_initial_data_from_member_facts_is_a_complete_commitment():
              "full_name": "Trần Thị Ánh Tuyết", "birth_date": "1985-09-02", "admitted_on": "2010-05-19",
              "work_unit": "Tổ Toán – Tin", "chi_bo": "Chi bộ Tổ Toán – Tin", "party_post": "Chi ủy viên",
              "government_post": "Giáo viên", "union_post": "", "previous": {}, "members": []}
-    data = CommitmentForm.initial_data(facts)
+    data = COMMITMENT.initial_data(facts)
     assert data["positions"] == "Chi ủy viên; Giáo viên"
     assert data["admitted_on"] == "2010-05-19" and data["target_level"] == "tot"
     assert "năm 2026" in data["point_4"] and "{year}" not in data["point_4"] + data["point_6"]
@@ -154,12 +154,12 @@ def test_member_facts_without_admission_date_still_open_as_a_draft():
     """service.documents.member_facts has no admitted_on yet: the draft opens, the final check asks for it."""
     facts = {"year": 2026, "full_name": "Lê Văn Nam", "birth_date": "", "party_post": "", "government_post": "",
              "union_post": "", "work_unit": "", "chi_bo": "Chi bộ Tổ Toán – Tin"}
-    data = CommitmentForm.initial_data(facts)
+    data = COMMITMENT.initial_data(facts)
     assert data["positions"] == "" and "admitted_on" not in data
     kind = get_kind("commitment-366")
-    assert CommitmentForm.from_json(data, kind=kind, draft=True).check()["full_name"] == "Lê Văn Nam"
+    assert COMMITMENT.check(kind, data, draft=True)["full_name"] == "Lê Văn Nam"
     with pytest.raises(InvalidInput) as info:
-        CommitmentForm.from_json(data, kind=kind).check()
+        COMMITMENT.check(kind, data)
     assert "Vui lòng nhập mục “Ngày vào Đảng”." in info.value.fields["admitted_on"]
 
 
@@ -173,7 +173,7 @@ def test_member_facts_without_admission_date_still_open_as_a_draft():
 def test_vietnamese_messages(overrides, field, message):
     kind = get_kind("commitment-366")
     with pytest.raises(InvalidInput) as info:
-        CommitmentForm.from_json(commitment_366(**overrides), kind=kind).check()
+        COMMITMENT.check(kind, commitment_366(**overrides))
     assert any(message in m for m in info.value.fields[field]), info.value.fields
 
 

@@ -281,10 +281,10 @@ def test_opening_new_documents_prefills_them_through_the_service(app):
             doc = documents.open_document(session, kind, unit, 2026, facts=documents.unit_facts(unit, 2026, "Hà Nội"))
             assert doc.data["issuing_body"] == "ĐẢNG ỦY TRƯỜNG THPT PHAN ĐÌNH PHÙNG"
             assert doc.data["superior_body"] == "ĐẢNG BỘ PHƯỜNG BA ĐÌNH"
-            draft = kind.form_class().from_json(doc.data, kind=kind, draft=True).check()
+            draft = kind.schema.check(kind, doc.data, draft=True)
             assert draft["year"] == 2026
             with pytest.raises(InvalidInput) as final:
-                kind.form_class().from_json(doc.data, kind=kind).check()
+                kind.schema.check(kind, doc.data)
             assert ("rows" if code == DECISION else "rows[0].pages") in final.value.fields
     finally:
         session.rollback()
@@ -294,14 +294,14 @@ def test_opening_new_documents_prefills_them_through_the_service(app):
 def test_a_draft_may_leave_table_cells_empty():
     kind = get_kind(DECISION)
     partial = rerating_decision(rows=[{"full_name": "Tạ Đình Phong"}])
-    assert kind.form_class().from_json(partial, kind=kind, draft=True).check()["rows"][0]["new_level"] == ""
+    assert kind.schema.check(kind, partial, draft=True)["rows"][0]["new_level"] == ""
     with pytest.raises(InvalidInput) as final:
-        kind.form_class().from_json(partial, kind=kind).check()
+        kind.schema.check(kind, partial)
     assert {"rows[0].unit", "rows[0].earlier_level", "rows[0].new_level", "rows[0].reason"} <= set(
         final.value.fields)
     bad = rerating_decision(rows=[{"full_name": "Tạ Đình Phong", "new_level": "gioi"}])
     with pytest.raises(InvalidInput) as draft:  # a draft is still checked for what is typed
-        kind.form_class().from_json(bad, kind=kind, draft=True).check()
+        kind.schema.check(kind, bad, draft=True)
     assert list(draft.value.fields) == ["rows[0].new_level"]
 
 

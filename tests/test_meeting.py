@@ -90,7 +90,7 @@ def printed(code: str) -> list[str]:
 def _errors(code: str, payload: dict) -> dict[str, list[str]]:
     kind = get_kind(code)
     with pytest.raises(InvalidInput) as caught:
-        kind.form_class().from_json(payload, kind=kind).check()
+        kind.schema.check(kind, payload)
     return caught.value.fields
 
 

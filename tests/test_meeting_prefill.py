@@ -49,7 +49,7 @@ def _record_steps(s, unit, cycle, members, admin):
         doc = documents.open_personal_review(s, member, 2026, "Hà Nội")
         kind = get_kind(doc.kind_code)
         payload = member_review_366(full_name=name, proposed_level="tot", score_general=28, score_tasks=60)
-        documents.save_revision(s, doc, kind.form_class().from_json(payload, kind=kind).check(), admin,
+        documents.save_revision(s, doc, kind.schema.check(kind, payload), admin,
                                 status="submitted")
         ratings.record_self_from_document(s, doc, admin)
         ratings.record_step(s, cycle, member, "proposal", "tot", admin)
@@ -279,6 +279,6 @@ def _formdata(kind, data: dict) -> dict:
     """Stored JSON as the browser posts it (table cells as rows-0-name)."""
     from forms.base import flatten
 
-    formdata, errors = flatten(kind.form_class()(kind=kind), data)
+    formdata, errors = flatten(forms.form_for(kind)(kind=kind), data)
     assert not errors, errors
     return dict(formdata.items(multi=False))

@@ -109,3 +109,24 @@ def test_documents_that_do_not_exist_or_are_not_yours_answer_404(client, auth, a
     with app.extensions["db"].session() as s:
         other = s.scalar(select(Member).where(Member.full_name != "Trần Thị Ánh Tuyết"))
     assert client.get(f"/members/{other.id}/documents/commitment/2026").status_code == 404
+
+
+def test_commitment_page_shows_the_declared_rules_on_their_inputs(client, auth):
+    """The page form is generated from the kind's declaration (service/kinds/commitment.py): its labels, section
+    menu and the domain's messages appear on the page; what was typed stays."""
+    auth.login("tuyet")
+    url, page = _open(client, "/my/commitment/2026")
+    assert 'data-section="6."' in page and "Mục tiêu phấn đấu" in page and "Về tư tưởng chính trị" in page
+    fields = form_values(page)
+    fields.update({"birth_date": "02/09/1985", "admitted_on": "01/01/1980", "official_on": "31/02/2011",
+                   "point_3": "", "action": "submit"})
+    resp = client.post(url, data=fields)
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 422, body[:500]
+    assert "Ngày vào Đảng phải sau ngày sinh." in body
+    assert "Tháng 2/2011 không có ngày 31." in body
+    assert "Vui lòng nhập mục “3. Về ý thức tổ chức kỷ luật”." in body
+    assert 'value="31/02/2011"' in body  # what was typed stays on the page
+    resp = client.post(url, data={**fields, "action": "draft", "point_3": "", "official_on": ""})
+    assert resp.status_code == 422  # a draft still refuses a date before birth, but not an empty section
+    assert "Vui lòng nhập mục" not in resp.get_data(as_text=True)

@@ -139,7 +139,7 @@ PRINTED = {
 
 def _context(code: str, payload: dict) -> tuple:
     kind = get_kind(code)
-    data = kind.form_class().from_json(payload, kind=kind).check()
+    data = kind.schema.check(kind, payload)
     return kind, data, forms.context_for(kind, data)
 
 
@@ -201,7 +201,7 @@ def test_docx_has_official_headings_in_order_and_every_value(code):
     texts = docx_paragraphs(render.render(kind, context))
     _in_order(texts, HEADINGS[code])
     joined = "\n".join(texts)
-    for value in _typed_values(kind.form_class()(), data) + PRINTED[code]:
+    for value in _typed_values(forms.form_for(kind)(), data) + PRINTED[code]:
         assert value in joined, value
 
 
@@ -215,7 +215,7 @@ def test_pdf_keeps_headings_values_and_diacritics(code, converter):
     assert extracted == unicodedata.normalize("NFC", extracted)  # no decomposed diacritics
     _in_order([extracted], [h for h in HEADINGS[code] if not h.startswith("Mẫu ")], _squeeze)
     squeezed = _squeeze(extracted)
-    for value in _typed_values(kind.form_class()(), data) + PRINTED[code] + [context["form_code"]]:
+    for value in _typed_values(forms.form_for(kind)(), data) + PRINTED[code] + [context["form_code"]]:
         assert _squeeze(value) in squeezed, value
 
 
@@ -254,10 +254,10 @@ def test_totals_are_computed():
 def test_leader_124_any_grade_kem_limits_the_level():
     kind = get_kind("leader-review-124")
     with pytest.raises(InvalidInput) as caught:
-        kind.form_class().from_json(SAMPLES["leader-review-124"]() | {"grade_i_4": "kem"}, kind=kind).check()
+        kind.schema.check(kind, SAMPLES["leader-review-124"]() | {"grade_i_4": "kem"})
     assert "Kém" in caught.value.fields["proposed_level"][0]
     payload = SAMPLES["leader-review-124"]() | {"grade_i_4": "kem", "proposed_level": "khong_hoan_thanh"}
-    assert kind.form_class().from_json(payload, kind=kind).check()["proposed_level"] == "khong_hoan_thanh"
+    assert kind.schema.check(kind, payload)["proposed_level"] == "khong_hoan_thanh"
 
 
 def test_self_rating_rows_need_content_on_a_final_document_only():
@@ -266,12 +266,12 @@ def test_self_rating_rows_need_content_on_a_final_document_only():
     payload["tasks"][1] = {"content": "", "product": "Biên bản kiểm tra", "progress": "Đúng hạn"}
     payload["tasks"].append({"content": "", "product": "", "progress": "", "quality": ""})  # blank: dropped
     with pytest.raises(InvalidInput) as caught:
-        kind.form_class().from_json(payload, kind=kind).check()
+        kind.schema.check(kind, payload)
     assert set(caught.value.fields) == {"tasks[1].content"}
-    draft = kind.form_class().from_json(payload, kind=kind, draft=True).check()
+    draft = kind.schema.check(kind, payload, draft=True)
     assert len(draft["tasks"]) == 5
     with pytest.raises(InvalidInput) as caught:
-        kind.form_class().from_json(SAMPLES["self-rating-366"]() | {"tasks": [], "period": ""}, kind=kind).check()
+        kind.schema.check(kind, SAMPLES["self-rating-366"]() | {"tasks": [], "period": ""})
     assert {"tasks", "period"} <= set(caught.value.fields)
 
 
@@ -342,12 +342,12 @@ def test_self_rating_level_is_checked_against_its_own_task_table():
     tasks = [{"content": f"Nhiệm vụ {n}", "self_assessment": "chua_hoan_thanh" if n <= 10 else "hoan_thanh"}
              for n in range(1, 31)]
     with pytest.raises(InvalidInput) as caught:
-        kind.form_class().from_json(SAMPLES["self-rating-366"](tasks=tasks, proposed_level="tot"), kind=kind).check()
+        kind.schema.check(kind, SAMPLES["self-rating-366"](tasks=tasks, proposed_level="tot"))
     message = " ".join(caught.value.fields["proposed_level"])
     assert "20/30" in message and "Điều 11" in message and "366-QĐ/TW" in message
     done = [{**t, "self_assessment": "hoan_thanh"} for t in tasks]
-    kind.form_class().from_json(SAMPLES["self-rating-366"](tasks=done, proposed_level="tot"), kind=kind).check()
+    kind.schema.check(kind, SAMPLES["self-rating-366"](tasks=done, proposed_level="tot"))
     with pytest.raises(InvalidInput) as caught:  # 87 points: xuất sắc needs 90
-        kind.form_class().from_json(SAMPLES["self-rating-366"](tasks=done, proposed_level="xuat_sac"),
+        forms.form_for(kind).from_json(SAMPLES["self-rating-366"](tasks=done, proposed_level="xuat_sac"),
                                     kind=kind).check()
     assert "Tổng điểm 87" in " ".join(caught.value.fields["proposed_level"])

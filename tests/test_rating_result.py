@@ -183,7 +183,7 @@ def test_initial_data_from_the_chi_bo_header_alone_names_the_committee_and_leave
 def _submit(s, kind, member, user, payload):
     doc = documents.open_document(s, kind, member.unit, 2026, member=member,
                                   facts=documents.member_facts(member, 2026, "Hà Nội"))
-    clean = kind.form_class().from_json(payload, kind=kind).check()
+    clean = kind.schema.check(kind, payload)
     documents.save_revision(s, doc, clean, user, status="submitted")
     return doc
 

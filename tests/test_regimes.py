@@ -27,4 +27,4 @@ def test_templates_keyed_on_regime_and_subject_not_letter():
     assert len(codes) == len(set(codes))
     for kind in all_kinds():
         assert kind.template_path.exists(), kind.template
-        kind.form_class()
+        assert kind.schema.describe(), kind.code

@@ -15,7 +15,7 @@ from service.samples import member_review_366
 def _submit_review(s, member, user, **data):
     doc = documents.open_personal_review(s, member, 2026, "Hà Nội")
     payload = member_review_366(full_name=member.full_name, **data)
-    clean = get_kind(doc.kind_code).form_class().from_json(payload, kind=get_kind(doc.kind_code)).check()
+    clean = get_kind(doc.kind_code).schema.check(get_kind(doc.kind_code), payload)
     documents.save_revision(s, doc, clean, user, status="submitted")
     ratings.record_self_from_document(s, doc, user)
     return doc

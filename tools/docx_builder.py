@@ -339,7 +339,7 @@ def recipients_signature_block(doc: DocumentObject, right: Sequence[Line], loop:
 
 
 GRADE_LABEL = "Tự đánh giá về cấp độ thực hiện: "
-LEVEL_MARKS = (  # the four levels as tick boxes; forms.fields.LevelField provides the mark_* variables
+LEVEL_MARKS = (  # the four levels as tick boxes; a "level" field (service/kinds/fields.py) prints the mark_* variables
     ("mark_xuat_sac", "Hoàn thành xuất sắc nhiệm vụ"),
     ("mark_tot", "Hoàn thành tốt nhiệm vụ"),
     ("mark_hoan_thanh", "Hoàn thành nhiệm vụ"),

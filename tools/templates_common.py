@@ -37,7 +37,7 @@ from .docx_builder import (
 
 NAME_TAB = Cm(10.5)
 
-# The six points: (heading, answer variable), headings as in forms/commitment.py POINTS.
+# The six points: (heading, answer variable), headings as in service/kinds/commitment.py POINTS.
 COMMITMENT_POINTS = (
     ("1. Về tư tưởng chính trị", "point_1"),
     ("2. Về phẩm chất đạo đức, lối sống", "point_2"),

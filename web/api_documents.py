@@ -100,8 +100,7 @@ def save_document(doc_id: int):
         raise documents.StaleRevision(doc.id, doc.revision)
     kind = get_kind(doc.kind_code)
     merged = {**doc.data, **data, "year": doc.cycle.year}  # the cycle fixes the year, whatever was sent
-    clean = kind.form_class().from_json(merged, kind=kind, draft=not submit,
-                                       rules=unit_rules.settings_for(db, doc.cycle.unit_id)).check()
+    clean = kind.schema.check(kind, merged, draft=not submit, rules=unit_rules.settings_for(db, doc.cycle.unit_id))
     documents.save_revision(db, doc, clean, g.api_user, status="submitted" if submit else "draft",
                             base_revision=base)
     ratings.record_self_from_document(db, doc, g.api_user, actor_for(g.api_user))

@@ -103,7 +103,7 @@ def _rules(doc):
 
 def _form_for(doc, formdata=None, *, draft: bool = False):
     kind = get_kind(doc.kind_code)
-    form_cls = kind.form_class()
+    form_cls = forms.form_for(kind)
     if formdata is None:
         return kind, form_cls(data=doc.data, kind=kind, rules=_rules(doc))
     formdata = MultiDict(formdata)
@@ -133,7 +133,7 @@ def edit(doc_id: int):
             flash("Đã đưa nội dung đang gõ dở trở lại trang. Bấm “Lưu nháp” để giữ lại.", "info")
             return _page(doc, kind, form)
         if request.args.get("check"):
-            form = kind.form_class()(MultiDict(_as_formdata(doc.data)), kind=kind, rules=_rules(doc))
+            form = forms.form_for(kind)(MultiDict(_as_formdata(doc.data)), kind=kind, rules=_rules(doc))
             form.validate()
         return _page(doc, kind, form, autosaved=autosaved)
     final = request.form.get("action") in SUBMIT_ACTIONS
@@ -197,7 +197,7 @@ def copy_previous(doc_id: int):
     data = {**doc.data, **answers}
     for _ in range(3):  # answers last year's form allowed but this year's does not are left as they are now
         try:
-            data = kind.form_class().from_json(data, kind=kind, draft=True, rules=_rules(doc)).check()
+            data = kind.schema.check(kind, data, draft=True, rules=_rules(doc))
             break
         except InvalidInput as exc:
             refused = {name.split("[", 1)[0].split(".", 1)[0] for name in exc.fields}
@@ -347,7 +347,7 @@ def download(doc_id: int, fmt: str):
     if fmt not in kind.formats:
         abort(404)
     try:  # checked here first: the printing path reports problems for packets, not per field
-        kind.form_class().from_json(doc.data, kind=kind, rules=_rules(doc)).check()
+        kind.schema.check(kind, doc.data, rules=_rules(doc))
     except InvalidInput as exc:
         flash("Văn bản chưa đủ để in: " + readable_errors(kind, exc.fields), "error")
         return redirect(url_for("pages.edit", doc_id=doc.id, check=1))
@@ -374,11 +374,11 @@ def preview(doc_id: int):
     else:
         data, source_revision = doc.data, doc.revision
     try:
-        data = kind.form_class().from_json(data, kind=kind, draft=True, rules=_rules(doc)).check()
+        data = kind.schema.check(kind, data, draft=True, rules=_rules(doc))
     except InvalidInput as exc:
         return jsonify({"error": "Chưa xem trước được: " + readable_errors(kind, exc.fields)}), 422
     source = templates.in_force(db, kind, doc.cycle.unit_id)  # the unit's own template, as printed
-    pdf = output.produce(kind, forms.context_for(kind, data, _rules(doc)), "pdf", converter(), source).content
+    pdf = output.produce(kind, kind.schema.context(kind, data, _rules(doc)), "pdf", converter(), source).content
     key, count = preview_images.page_images(pdf, _preview_folder())
     return jsonify({"revision": source_revision, "pages": [
         url_for("pages.preview_page", doc_id=doc.id, key=key, number=n) for n in range(1, count + 1)]})

@@ -4,15 +4,15 @@
 opened_at, closed_at, place, chair, secretary), `attendance` ({status, reason}), `tallies` (votes per level),
 `ratings` (the latest level of each recorded step) and `excluded` (why a member is not rated). The web passes
 Python dicts with int keys, JSON gives string keys: both are accepted. When nothing is recorded every lookup
-answers None/"" and the forms keep pre-filling from the members list alone.
+answers None/"" and the kinds keep pre-filling from the members list alone.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from service.rules.eligibility import row_exclusion
-from service.rules.levels import LEVELS
+from ..rules.eligibility import row_exclusion
+from ..rules.levels import LEVELS
 
 LEVEL_CODES = tuple(code for code, _ in LEVELS)
 NO_STATUS = "absent_no_reason"  # an active member without a recorded status (as service.review.meeting.counts)
@@ -85,7 +85,7 @@ class Recorded:
 
 @dataclass(frozen=True)
 class FromRecords:
-    """A form field filled from the recorded data, for refreshing a saved document.
+    """A field filled from the recorded data, for refreshing a saved document.
 
     `sources` name the facts it comes from ("meeting.chair", "tallies"…): the field is refreshed only when one of
     them holds something. For a table (rows matched by full_name), `kept` are the columns whose saved value
@@ -120,12 +120,13 @@ def _merge_rows(saved: list[Any], fresh: list[dict[str, Any]], kept: tuple[str, 
     return out
 
 
-def refreshed(form_cls: Any, saved: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
-    """A saved document brought up to date with the recorded data (form_cls.RECORDED): those fields are
-    recomputed, everything else (typed text, header, defaults the secretary changed) is kept as saved."""
-    fresh = form_cls.initial_data(facts)
+def refreshed(fresh: dict[str, Any], recorded: dict[str, FromRecords], saved: dict[str, Any],
+              facts: dict[str, Any]) -> dict[str, Any]:
+    """A saved document brought up to date with the recorded data: the `recorded` fields take their `fresh` value
+    (what a new document would start with), everything else (typed text, header, defaults the secretary
+    changed) is kept as saved."""
     out = dict(saved)
-    for name, spec in getattr(form_cls, "RECORDED", {}).items():
+    for name, spec in recorded.items():
         if name not in fresh or not any(_holds(facts, source) for source in spec.sources):
             continue
         value = fresh[name]

@@ -1,20 +1,17 @@
 """Bản cam kết tu dưỡng, rèn luyện, phấn đấu (Chỉ thị 05-CT/TW): no central form, the customary layout.
 
-REFERENCE.md §4 [L]: identity lines, six commitment points (the sixth with a target rating), and the
-signatures of the member (right) and of the chi ủy/chi bộ confirming it (left). One form, one template,
-both regimes (catalog `commitment-124`, `commitment-366`).
+docs/REGULATIONS.md (customary documents) [L]: identity lines, six commitment points (the sixth with a target
+rating), and the signatures of the member (right) and of the chi ủy/chi bộ confirming it (left). One declaration,
+one template, both regimes (catalog `commitment-124`, `commitment-366`).
 """
 from __future__ import annotations
 
 from typing import Any
 
-from wtforms.validators import ValidationError
+from .fields import date_field, level_field, section_field, text_field
+from .schema import KindFields
 
-from .base import DocumentForm
-from .fields import LevelField, LineField, Required, VnDateField
-from .personal import section
-
-# The six customary points (REFERENCE.md §4): (field, printed heading, help text).
+# The six customary points (docs/REGULATIONS.md): (field, printed heading, help text).
 POINTS: tuple[tuple[str, str, str], ...] = (
     ("point_1", "Về tư tưởng chính trị",
      "Trung thành với Đảng, kiên định mục tiêu, lý tưởng; chấp hành chủ trương, đường lối, chính sách, pháp luật; "
@@ -61,48 +58,50 @@ DEFAULT_POINTS: dict[str, str] = {
 }
 
 
-def _point(n: int):  # noqa: ANN202 - a MarkdownField
-    """Commitment point n as a Markdown section labelled "n. …"."""
-    _, label, help_text = POINTS[n - 1]
-    return section(f"{n}.", label, help_text)
+
+def _admitted_after_birth(data: dict[str, Any], given: Any) -> str | None:
+    """Nobody joins the Party before being born."""
+    born, admitted = data.get("birth_date"), data.get("admitted_on")
+    if admitted and born and admitted <= born:  # ISO dates compare as text
+        return "Ngày vào Đảng phải sau ngày sinh."
+    return None
 
 
-class CommitmentForm(DocumentForm):
-    """BẢN CAM KẾT TU DƯỠNG, RÈN LUYỆN, PHẤN ĐẤU NĂM … of one member (customary layout, [L])."""
+def _official_after_admission(data: dict[str, Any], given: Any) -> str | None:
+    """A member becomes official after the probation that follows admission."""
+    admitted, official = data.get("admitted_on"), data.get("official_on")
+    if official and admitted and official <= admitted:
+        return "Ngày chính thức phải sau ngày vào Đảng."
+    return None
 
-    full_name = LineField("Họ và tên", [Required()], max_length=120)
-    birth_date = VnDateField("Ngày sinh", [Required()])
-    admitted_on = VnDateField("Ngày vào Đảng", [Required()])
-    official_on = VnDateField("Ngày chính thức", description="Để trống nếu còn là đảng viên dự bị.")
-    positions = LineField("Chức vụ (đảng, chính quyền, đoàn thể)",
-                          description="Ví dụ: Chi ủy viên; Tổ trưởng chuyên môn; Ủy viên Ban Chấp hành Công đoàn. "
-                                      "Để trống nếu không có.")
-    work_unit = LineField("Đơn vị công tác", [Required()])
-    chi_bo = LineField("Chi bộ", [Required()])
-    point_1, point_2, point_3, point_4, point_5, point_6 = (_point(n) for n in range(1, 7))
-    target_level = LevelField("6. Mục tiêu phấn đấu: mức xếp loại chất lượng đảng viên cuối năm", [Required()],
-                              render_kw={"data-section": "6."})
-    confirmer_title = LineField("Chức vụ người xác nhận (chi ủy/chi bộ)",
-                                description="Ví dụ: BÍ THƯ. Để trống để viết tay.", max_length=120)
-    confirmer_name = LineField("Họ và tên người xác nhận", description="Để trống để viết tay.", max_length=120)
 
-    def validate_admitted_on(self, field) -> None:
-        """Nobody joins the Party before being born."""
-        if field.data and self.birth_date.data and field.data <= self.birth_date.data:
-            raise ValidationError("Ngày vào Đảng phải sau ngày sinh.")
+def _initial(facts: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """Identity from the member record, the usual wording of the six points, target 'Hoàn thành tốt'."""
+    posts = [facts.get(key) or "" for key in ("party_post", "government_post", "union_post")]
+    data["positions"] = "; ".join(p.strip() for p in posts if p and p.strip())
+    year = facts.get("year") or "…"
+    data.update({name: text.replace("{year}", str(year)) for name, text in DEFAULT_POINTS.items()})
+    data.setdefault("target_level", "tot")
+    return data
 
-    def validate_official_on(self, field) -> None:
-        """A member becomes official after the probation that follows admission."""
-        if field.data and self.admitted_on.data and field.data <= self.admitted_on.data:
-            raise ValidationError("Ngày chính thức phải sau ngày vào Đảng.")
 
-    @classmethod
-    def initial_data(cls, facts: dict[str, Any]) -> dict[str, Any]:
-        """Identity from the member record, the usual wording of the six points, target 'Hoàn thành tốt'."""
-        data = super().initial_data(facts)
-        posts = [facts.get(key) or "" for key in ("party_post", "government_post", "union_post")]
-        data["positions"] = "; ".join(p.strip() for p in posts if p and p.strip())
-        year = facts.get("year") or "…"
-        data.update({name: text.replace("{year}", str(year)) for name, text in DEFAULT_POINTS.items()})
-        data.setdefault("target_level", "tot")
-        return data
+COMMITMENT = KindFields(
+    fields=(
+        text_field("full_name", "Họ và tên", required=True, max_length=120),
+        date_field("birth_date", "Ngày sinh", required=True),
+        date_field("admitted_on", "Ngày vào Đảng", required=True),
+        date_field("official_on", "Ngày chính thức", "Để trống nếu còn là đảng viên dự bị."),
+        text_field("positions", "Chức vụ (đảng, chính quyền, đoàn thể)",
+                   "Ví dụ: Chi ủy viên; Tổ trưởng chuyên môn; Ủy viên Ban Chấp hành Công đoàn. Để trống nếu không có."),
+        text_field("work_unit", "Đơn vị công tác", required=True),
+        text_field("chi_bo", "Chi bộ", required=True),
+        *(section_field(name, f"{n}.", label, help_text) for n, (name, label, help_text) in enumerate(POINTS, 1)),
+        level_field("target_level", "6. Mục tiêu phấn đấu: mức xếp loại chất lượng đảng viên cuối năm",
+                    required=True, section="6."),
+        text_field("confirmer_title", "Chức vụ người xác nhận (chi ủy/chi bộ)", "Ví dụ: BÍ THƯ. Để trống để viết tay.",
+                   max_length=120),
+        text_field("confirmer_name", "Họ và tên người xác nhận", "Để trống để viết tay.", max_length=120),
+    ),
+    rules={"admitted_on": _admitted_after_birth, "official_on": _official_after_admission},
+    initial=_initial,
+)
