@@ -96,7 +96,7 @@ def test_pdf_keeps_headings_values_and_diacritics(code, payload, printed, conver
 
 def test_both_regimes_share_one_form_and_template_after_the_commitment():
     k366, k124 = get_kind("rating-result-366"), get_kind("rating-result-124")
-    assert k366.form_class() is k124.form_class() is RatingResultForm
+    assert forms.form_for(k366) is forms.form_for(k124) is RatingResultForm
     assert k366.template_path == k124.template_path == REPO / "doc_templates" / "common" / "rating_result.docx"
     assert k366.subject == "member" and k366.form_code == "" and k366.formats == ("docx", "pdf")
     assert get_kind("member-review-366").packet_order < get_kind("commitment-366").packet_order \
