@@ -22,15 +22,33 @@ from .recorded import FromRecords, refreshed
 if TYPE_CHECKING:
     from ..catalog import DocumentKind
 
-# A rule about one field: (clean data, kind) → message or None; run when the field itself is readable and given
+
+@dataclass(frozen=True)
+class Given:
+    """What a rule or a computed value reads besides the data: the kind (None when checked without one) and the
+    readings of the rating rules in force at the document's unit (service.unit_rules; else the installation's)."""
+
+    kind: DocumentKind | None
+    rules: Any
+
+    @classmethod
+    def of(cls, kind: DocumentKind | None, rules: Any = None) -> Given:
+        if rules is None:
+            from ..rules import configured
+            rules = configured()
+        return cls(kind, rules)
+
+
+# A rule about one field: (clean data, given) → message or None; run when the field itself is readable and given
 # (a required field left empty is reported as missing instead).
-FieldRule = Callable[[dict[str, Any], "DocumentKind | None"], "str | None"]
-# A rule across fields: (clean data, kind) → (where, message) pairs; where is "field" or "table[i].column".
-Check = Callable[[dict[str, Any], "DocumentKind | None"], Iterable[tuple[str, str]]]
+FieldRule = Callable[[dict[str, Any], Given], "str | None"]
+# A rule across fields: (clean data, given) → (where, message) pairs; where is "field" or "table[i].column".
+Check = Callable[[dict[str, Any], Given], Iterable[tuple[str, str]]]
 
 
-def _year_rule(data: dict[str, Any], kind: DocumentKind | None) -> str | None:
+def _year_rule(data: dict[str, Any], given: Given) -> str | None:
     """The year must exist in a regime, and be the regime of this kind."""
+    kind = given.kind
     year = data.get("year")
     if year is None:
         return None
@@ -73,7 +91,7 @@ class KindFields:
     # keeps function addresses out of the kind's repr, which the key also hashes.
     rules: Mapping[str, FieldRule] = dataclass_field(default_factory=dict, repr=False)
     checks: tuple[Check, ...] = dataclass_field(default=(), repr=False)
-    extras: Callable[[dict[str, Any], DocumentKind | None], dict[str, Any]] | None = dataclass_field(
+    extras: Callable[[dict[str, Any], Given], dict[str, Any]] | None = dataclass_field(
         default=None, repr=False)
     initial: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]] | None = dataclass_field(
         default=None, repr=False)
@@ -94,22 +112,24 @@ class KindFields:
     def field(self, name: str) -> F.Field:
         return next(f for f in self.fields if f.name == name)
 
-    def check(self, kind: DocumentKind | None, data: Any, *, draft: bool = False) -> dict[str, Any]:
+    def check(self, kind: DocumentKind | None, data: Any, *, draft: bool = False, rules: Any = None) -> dict[str, Any]:
         """The data read, checked and cleaned (a draft may leave required fields empty), or InvalidInput with a
-        Vietnamese message per field."""
+        Vietnamese message per field; `rules`: the readings in force at the document's unit (None: the
+        installation's)."""
         if not isinstance(data, dict):
             raise InvalidInput("Dữ liệu gửi lên phải là một đối tượng JSON.")
         raw, errors = _as_text(self.fields, data)
-        clean, problems = self.check_text(kind, raw, draft=draft)
+        clean, problems = self.check_text(kind, raw, draft=draft, rules=rules)
         for where, messages in problems.items():
             errors.setdefault(where, messages)
         if errors:
             raise InvalidInput("Dữ liệu chưa hợp lệ.", errors)
         return clean
 
-    def check_text(self, kind: DocumentKind | None, raw: dict[str, Any], *,
-                   draft: bool = False) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    def check_text(self, kind: DocumentKind | None, raw: dict[str, Any], *, draft: bool = False,
+                   rules: Any = None) -> tuple[dict[str, Any], dict[str, list[str]]]:
         """Typed text ({name: str, table: [{column: str}]}) → (clean data, errors by place)."""
+        given = Given.of(kind, rules)
         clean, errors = _read(self.fields, raw, draft)
         for name, rule in self.rules.items():
             field = self.field(name)
@@ -124,8 +144,9 @@ class KindFields:
         order = {f.name: i for i, f in enumerate(self.fields)}
         return clean, dict(sorted(errors.items(), key=lambda item: _place(item[0], order, self)))
 
-    def context(self, kind: DocumentKind, data: dict[str, Any]) -> dict[str, Any]:
-        """The template variables of checked data: exactly what the kind's templates may use."""
+    def context(self, kind: DocumentKind, data: dict[str, Any], rules: Any = None) -> dict[str, Any]:
+        """The template variables of checked data: exactly what the kind's templates may use (`rules`: the readings
+        in force at the document's unit, for what is computed)."""
         context: dict[str, Any] = {"year": data.get("year", "")}
         if kind.form_code:  # customary documents have no official code to print
             context["form_code"] = kind.printed_form_code
