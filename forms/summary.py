@@ -66,7 +66,19 @@ class SummaryRow(FieldsForm):
                     self[name].errors = [*self[name].errors, f"Đồng chí {self.full_name.data or ''} không xếp loại: "
                                                              f"bỏ trống cột “{self[name].label.text}”."]
                     ok = False
+        elif any(self[name].data for name, _ in COLUMNS) and _says_not_rated(self.note.data):
+            self.note.errors = [*self.note.errors, f"Đồng chí {self.full_name.data or ''}: ghi chú nói không xếp loại "
+                                                   "nhưng dòng có mức xếp loại. Một dòng hoặc được xếp loại, hoặc "
+                                                   "không: đánh dấu “Không xếp loại” và bỏ trống các cột mức, hoặc "
+                                                   "sửa ghi chú."]
+            ok = False
         return ok
+
+
+def _says_not_rated(note: str | None) -> bool:
+    """A note that starts as the not-rated rows' notes do (“Không xếp loại: …”, “Không đánh giá, xếp loại …”)."""
+    start = " ".join((note or "").split()).casefold()
+    return start.startswith(("không xếp loại", "không đánh giá, xếp loại"))
 
 
 QUOTA_CHOICES = [("20", "20% số Hoàn thành tốt nhiệm vụ"),

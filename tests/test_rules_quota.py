@@ -124,6 +124,23 @@ def test_quota_table_both_readings(regime, size, xs, only, above):
                     assert v.message == q.message and v.binding is True
 
 
+@pytest.mark.parametrize("size, xs, only, above", [
+    # 25 % (366 only, where the competent level decides so): (base, limit, excess) by each reading
+    pytest.param(1, 1, (0, 0, 1), (1, 0, 1), id="quota-25pct-1-person"),
+    pytest.param(4, 1, (3, 0, 1), (4, 1, 0), id="quota-25pct-4-people"),
+    pytest.param(5, 1, (4, 1, 0), (5, 1, 0), id="quota-25pct-5-people"),
+    pytest.param(9, 2, (7, 1, 1), (9, 2, 0), id="quota-25pct-9-people"),
+    pytest.param(10, 2, (8, 2, 0), (10, 2, 0), id="quota-25pct-10-people"),
+    pytest.param(11, 3, (8, 2, 1), (11, 2, 1), id="quota-25pct-11-people"),
+])
+def test_366_quota_table_at_25_percent_both_readings(size, xs, only, above):
+    people = group(size - xs, xs, "366")
+    for base_rule, (base, limit, excess) in (("tot_only", only), ("tot_and_above", above)):
+        q = check_group("366", people, on=ON["366"], quota_pct=25, settings=RuleSettings(quota_base=base_rule)).quota
+        assert (q.pct, q.base_rule, q.base, q.limit, q.excess) == (25, base_rule, base, limit, excess)
+        assert f"{base} người, tối đa {limit}" in q.message
+
+
 def test_quota_counts_each_person_at_the_level_the_rules_allow():
     """Five proposed tốt, four of whom only reach the Hoàn thành band: one tốt, so no xuất sắc (20 % of 1 = 0)."""
     people = [Person("t0", proposed="tot", **QUALIFIED["366"])]

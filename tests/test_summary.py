@@ -325,3 +325,22 @@ def test_api_refuses_a_workbook_of_a_kind_without_one(client, token_for):
     resp = client.post("/api/v1/kinds/commitment-366/render?format=xlsx", json=commitment_366(),
                        headers=_auth(token_for("admin")))
     assert resp.status_code == 422 and "loại văn bản này có docx, pdf" in resp.get_json()["error"]
+
+
+def test_a_row_is_rated_or_not_never_both():
+    """Issue 12: a row marked or noted "không xếp loại" cannot carry levels; it counts only as not rated."""
+    rows = _rows([("Lê Văn A", "tot"), ("Trần Thị B", "")])
+    rows[1]["not_rated"] = True
+    _, _, context = _context("summary-366", summary_366(rows=rows))
+    assert context["totals"][4]["decision_count"] == 1 and context["totals"][5]["decision_count"] == 1
+    flagged = [dict(r) for r in rows]
+    flagged[1]["decision"] = "tot"
+    with pytest.raises(InvalidInput) as refused:
+        _context("summary-366", summary_366(rows=flagged))
+    assert "Trần Thị B không xếp loại: bỏ trống cột" in refused.value.fields["rows[1].decision"][0]
+    noted = [dict(r) for r in rows]
+    noted[1].update(not_rated=False, self_level="tot", proposal="tot", decision="tot",
+                    note="Không xếp loại: mới vào Đảng dưới 6 tháng")
+    with pytest.raises(InvalidInput) as refused:
+        _context("summary-366", summary_366(rows=noted))
+    assert "ghi chú nói không xếp loại nhưng dòng có mức xếp loại" in refused.value.fields["rows[1].note"][0]
