@@ -41,7 +41,8 @@ class Settings:
     download then answers that the file is gone and must be made again).
 
     The readings of the rating rules the regulation leaves open (docs/RULES.md): rules [RULES_GAP_READING,
-    RULES_QUOTA_BASE, RULES_VOTE_SUPPORT_REQUIRED], one installation-wide choice (no per-unit settings store yet);
+    RULES_QUOTA_BASE, RULES_VOTE_SUPPORT_REQUIRED], the installation's default: a unit may set its own, inherited below
+    it (service.unit_rules);
     form_codes_without_year [FORM_CODE_WITHOUT_YEAR]: the forms whose code prints without the year, e.g. "03,05"
     ("Mẫu 03-HD KĐ.ĐG" as public copies cite it) or "*" for all; empty (default): "Mẫu 03-HD KĐ.ĐG 2025", as the
     guide's appendix prints it.

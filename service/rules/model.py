@@ -280,5 +280,6 @@ def configure(settings: RuleSettings) -> None:
 
 
 def configured() -> RuleSettings:
-    """The installation's readings: what every check uses unless a request says otherwise (the API's "settings")."""
+    """The installation's readings: the default of every unit that sets none of its own (service.unit_rules.in_force
+    is what checks of a unit use), changed for one API check by its "settings"."""
     return _CONFIGURED[0]
