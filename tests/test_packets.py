@@ -228,6 +228,25 @@ def test_payload_round_trip_is_short_alphanumeric(packet, doc, page):
     assert code.mode == "alphanumeric" and len(text) <= 30
 
 
+@pytest.mark.parametrize("packet, doc, page", [("P7K2Q", "D0042", 12),           # 17 characters: level H
+                                               ("V1A2B3R4C", "D9Z9Z9", 4321),     # 25 characters: level Q
+                                               ("ABCDEFGHIJ", "0123456789", 99999)])  # 30: level M
+def test_drawn_modules_read_back_as_the_payload_at_every_length(packet, doc, page):
+    import zxingcpp
+
+    from service.packets.qr import qr_runs
+
+    text = qr_payload(packet, doc, page)
+    size, runs = qr_runs(text)
+    assert size == 25   # always version 2: the printed module size does not depend on the page number
+    scale, border = 6, 4
+    image = Image.new("L", ((size + 2 * border) * scale,) * 2, 255)
+    for x, y, length in runs:
+        image.paste(0, ((x + border) * scale, (y + border) * scale, (x + border + length) * scale,
+                        (y + border + 1) * scale))
+    assert [b.text for b in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)] == [text]
+
+
 @pytest.mark.parametrize("junk", ["", "KD:P7K2Q:D0042", "KD:p7k2q:D0042:1", "XX:P7K2Q:D0042:1",
                                   "KD:P7K2Q:D0042:0", "KD:P7K2Q:D0042:012", "KD:P7K2Q:D0042:1:2",
                                   "KD:P7K2Q:D-42:1", "https://example.org/KD:P7K2Q:D0042:1", None])
