@@ -133,11 +133,11 @@ class Instance:
         self.starts += 1
         log.info("LibreOffice instance %d ready (group %d)", self.index, self.proc.pid)
 
-    def convert(self, src: Path, dst: Path, pdfa: bool, timeout: float) -> bytes:
+    def convert(self, src: Path, dst: Path, pdfa: bool, timeout: float, dests: bool = False) -> bytes:
         """Convert one file and return the PDF; raise BadDocument or InstanceFailed, never hang past timeout."""
         if not self.running:
             raise InstanceFailed("instance is not running")
-        line = json.dumps({"in": str(src), "out": str(dst), "pdfa": pdfa}) + "\n"
+        line = json.dumps({"in": str(src), "out": str(dst), "pdfa": pdfa, "dests": dests}) + "\n"
         try:
             self.proc.stdin.write(line.encode())
         except (OSError, ValueError) as exc:

@@ -102,7 +102,7 @@ class ConverterPool:
             errors.append(str(exc))
 
     def to_pdf(self, docx: bytes, *, pdfa: bool = False, name: str = "văn bản",
-               timeout: float | None = None) -> bytes:
+               timeout: float | None = None, dests: bool = False) -> bytes:
         """Convert one DOCX; a hang or crash gets one retry on a fresh instance, then ConversionFailed."""
         what = _what(name)
         if not docx:
@@ -121,7 +121,7 @@ class ConverterPool:
                     if not inst.running:
                         self._restart(inst)
                     started = time.monotonic()
-                    pdf = inst.convert(src, dst, pdfa, limit)
+                    pdf = inst.convert(src, dst, pdfa, limit, dests)
                 except BadDocument as exc:
                     self._checkin(inst)
                     self._count("bad_documents")

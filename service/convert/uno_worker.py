@@ -3,7 +3,8 @@
 Runs under Debian's /usr/bin/python3 (the only interpreter with `uno`), never imported by the app.
 Protocol, one JSON object per line:
   worker -> pool at start: {"event": "ready", "soffice_pid": N} or {"event": "error", "error": "..."}
-  pool -> worker: {"in": "/abs/in.docx", "out": "/abs/out.pdf", "pdfa": false}
+  pool -> worker: {"in": "/abs/in.docx", "out": "/abs/out.pdf", "pdfa": false, "dests": false}
+  ("dests": Word bookmarks exported as the PDF's named destinations, for a batch split back per document)
   worker -> pool: {"ok": true} or {"ok": false, "kind": "load" | "store" | "crash", "error": "..."}
 On "crash" the worker exits: the pool kills the process group and starts a new instance.
 """
@@ -69,7 +70,7 @@ def alive(desktop) -> bool:
         return False
 
 
-def convert(desktop, src: str, dst: str, pdfa: bool) -> dict:
+def convert(desktop, src: str, dst: str, pdfa: bool, dests: bool = False) -> dict:
     """Load read-only and hidden, export with writer_pdf_Export, always close the document."""
     try:
         doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0,
@@ -79,7 +80,10 @@ def convert(desktop, src: str, dst: str, pdfa: bool) -> dict:
     if doc is None:
         return {"ok": False, "kind": "load", "error": "loadComponentFromURL returned nothing"}
     try:
-        filter_data = props(SelectPdfVersion=2) if pdfa else props()
+        options = {"SelectPdfVersion": 2} if pdfa else {}
+        if dests:
+            options["ExportBookmarksToPDFDestination"] = True
+        filter_data = props(**options)
         doc.storeToURL(uno.systemPathToFileUrl(dst), props(
             FilterName="writer_pdf_Export",
             FilterData=uno.Any("[]com.sun.star.beans.PropertyValue", filter_data)))
@@ -98,7 +102,7 @@ def serve(desktop, reply) -> int:
     for line in sys.stdin:
         try:
             req = json.loads(line)
-            result = convert(desktop, req["in"], req["out"], bool(req.get("pdfa")))
+            result = convert(desktop, req["in"], req["out"], bool(req.get("pdfa")), bool(req.get("dests")))
         except (ValueError, KeyError) as exc:
             result = {"ok": False, "kind": "protocol", "error": repr(exc)}
         if not result["ok"] and not alive(desktop):
