@@ -254,3 +254,9 @@ def test_the_board_shows_each_unit_document_s_state_revision_and_time(app, clien
     row = _unit_doc_row(html, "collective-report")
     assert "Đã nộp" in row and f"lần lưu 2, lúc {saved_at}" in row
     assert "Chưa bắt đầu" in _unit_doc_row(html, "minutes")
+
+
+def test_the_audit_names_a_unit_s_own_proposal_neutrally():
+    from web.display import event_details
+    assert ("Bước", "Chi bộ đề xuất") in event_details({"step": "proposal", "member": "Trần Thị Bình"})
+    assert ("Bước", "Thẩm định, đề xuất mức xếp loại") in event_details({"step": "proposal"})

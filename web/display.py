@@ -9,7 +9,7 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 
 from service.models import User
-from service.review.models import STEPS
+from service.review.models import step_labels
 from service.rules import LEVEL_LABELS
 from service.text import vn_number
 
@@ -74,8 +74,8 @@ def event_details(details: dict) -> list[tuple[str, str]]:
         value = details.get(key)
         if value in (None, "", []):
             continue
-        if key == "step":
-            value = STEPS.get(value, value)
+        if key == "step":  # a member's step is of their chi bộ; a unit's own is named neutrally (step_labels)
+            value = step_labels("chi_bo" if details.get("member") else "", bool(details.get("member"))).get(value, value)
         elif key == "level":
             value = LEVEL_LABELS.get(value, value)
         elif key == "complete":
