@@ -6,6 +6,9 @@
 # waits on the database. Every process has its own LibreOffice pool and job threads: CONVERTER_SIZE defaults to 1
 # instance per process here (cores + 1 soffice in all), and jobs name the process running them, so a worker
 # (re)starting never fails its neighbours' packets.
+# Idle keep-alive connections are held WEB_KEEPALIVE seconds (default 5, gunicorn's own default is 2): longer than
+# the pause between two clicks, so a browser (or a proxy) reusing its connection does not race the server's close
+# and get "connection reset".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cores=$(.venv/bin/python -c 'import os; print(len(os.sched_getaffinity(0)))')
@@ -14,5 +17,5 @@ workers="${WEB_WORKERS:-$default_workers}"
 export CONVERTER_SIZE="${CONVERTER_SIZE:-1}" CONVERTER_AUTOSTART=1
 echo ">> gunicorn: $workers tiến trình × ${WEB_THREADS:-4} luồng, LibreOffice $CONVERTER_SIZE/tiến trình" >&2
 exec .venv/bin/gunicorn --bind "${BIND:-127.0.0.1:${PORT:-8000}}" --worker-class gthread --workers "$workers" \
-  --threads "${WEB_THREADS:-4}" --timeout 180 --graceful-timeout 60 --access-logfile "${ACCESS_LOG:--}" \
+  --threads "${WEB_THREADS:-4}" --timeout 180 --graceful-timeout 60 --keep-alive "${WEB_KEEPALIVE:-5}" --access-logfile "${ACCESS_LOG:--}" \
   'app:create_app()'
