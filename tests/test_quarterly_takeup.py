@@ -113,4 +113,4 @@ def test_without_any_submitted_quarter_the_page_says_so(app, client, auth, chi_b
     assert _textarea(page, "a_i_2") == "Giữ nguyên"
     resp = client.post(f"/documents/{doc_id}/quarters", data={**form_values(page), "base_revision": "1e309"})
     assert 400 <= resp.status_code < 500
-    assert "số lần lưu" in resp.get_data(as_text=True)  # said in Vietnamese, not a trace
+    assert "lần lưu phải là số nguyên" in resp.get_data(as_text=True)  # said in Vietnamese, not a trace
