@@ -16,8 +16,6 @@ from service.rules import RuleSettings
 from .base import DocumentForm
 from .generate import form_class as generated_form
 from .collective import CollectiveReport124Form, CollectiveReport366Form
-from .decisions import ReratingDecision366Form
-from .dossier import DossierList366Form
 from .meeting import MinutesForm
 from .personal import (LeaderReview124Form, LeaderReview366Form, MemberReview124Form, MemberReview366Form,
                        OutsideReview366Form)
@@ -30,7 +28,6 @@ from .voting import BallotForm, VoteCountForm
 FORMS: dict[str, type[DocumentForm]] = {
     "collective-report-366": CollectiveReport366Form, "leader-review-366": LeaderReview366Form,
     "member-review-366": MemberReview366Form, "outside-review-366": OutsideReview366Form,
-    "rerating-decision-366": ReratingDecision366Form, "dossier-list-366": DossierList366Form,
     "self-rating-366": SelfRating366Form, "collective-report-124": CollectiveReport124Form,
     "member-review-124": MemberReview124Form, "leader-review-124": LeaderReview124Form,
     **{f"{family}-{regime}": form for family, form in (

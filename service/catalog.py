@@ -15,6 +15,7 @@ from typing import Any, Iterable, Mapping, Protocol
 from .errors import NotFound
 from .kinds import KindFields
 from .kinds.commitment import COMMITMENT
+from .kinds.decisions import DOSSIER_LIST, RERATING_DECISION
 from .regimes import QD124, QD366, Regime
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "doc_templates"
@@ -99,11 +100,11 @@ class DocumentKind:
 
 
 def _official(code: str, title: str, number: str, regime: Regime, subject: str, template: str,
-              file_stem: str, packet_order: int | None, confidence: str) -> DocumentKind:
+              file_stem: str, packet_order: int | None, confidence: str, **extra) -> DocumentKind:
     """A form of Hướng dẫn 25 or 43, printed with its code, e.g. 'Mẫu 2B-HD KĐ.ĐG 2025'."""
     return DocumentKind(code=code, title=title, form_code=f"Mẫu {number}-HD KĐ.ĐG {regime.form_year}",
                         regime=regime, subject=subject, template=template, file_stem=file_stem,
-                        packet_order=packet_order, confidence=confidence, form_number=number)
+                        packet_order=packet_order, confidence=confidence, form_number=number, **extra)
 
 
 def _customary(code: str, title: str, subject: str, template: str, file_stem: str,
@@ -130,10 +131,10 @@ KINDS: tuple[DocumentKind, ...] = (
               "qd366/personal_outside.docx", "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "M"),
     _official("rerating-decision-366", "Quyết định đánh giá, xếp loại lại tổ chức đảng, đảng viên", "03", QD366,
               "unit", "qd366/rerating_decision.docx",
-              "Quyet-dinh-xep-loai-lai-{year}-{name}", 70, "L"),
+              "Quyet-dinh-xep-loai-lai-{year}-{name}", 70, "L", fields=RERATING_DECISION),
     _official("dossier-list-366", "Danh mục hồ sơ kiểm điểm, đánh giá, xếp loại cá nhân, tập thể", "04", QD366,
               "unit",
-              "qd366/dossier_list.docx", "Danh-muc-ho-so-{year}-{name}", 900, "L"),
+              "qd366/dossier_list.docx", "Danh-muc-ho-so-{year}-{name}", 900, "L", fields=DOSSIER_LIST),
     _official("self-rating-366", "Bản tự đánh giá, xếp loại của cá nhân Quý, Năm", "05", QD366, "leader",
               "qd366/self_rating.docx", "Ban-tu-danh-gia-{year}-{name}", 115, "L"),
     # Hướng dẫn 25-HD/BTCTW (Quy định 124), review years 2023 and 2024

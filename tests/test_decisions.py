@@ -13,8 +13,7 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from forms.decisions import ReratingDecision366Form
-from forms.dossier import DOSSIER_ITEMS, DossierList366Form
+from service.kinds.decisions import DOSSIER_ITEMS, DOSSIER_LIST, RERATING_DECISION
 from service import documents, output, render
 from service.catalog import get_kind
 from service.errors import InvalidInput
@@ -215,7 +214,7 @@ def test_api_renders_the_samples(client, token_for, code):
 
 def test_described_fields_list_the_row_columns():
     """What GET /api/v1/kinds lists for these kinds (forms.base.describe_field)."""
-    fields = {f["name"]: f for f in ReratingDecision366Form.describe()}
+    fields = {f["name"]: f for f in RERATING_DECISION.describe()}
     columns = {c["name"]: c for c in fields["rows"]["columns"]}
     assert list(columns) == ["full_name", "unit", "earlier_level", "new_level", "reason"]
     assert [c["value"] for c in columns["new_level"]["choices"]] == ["xuat_sac", "tot", "hoan_thanh",
@@ -225,7 +224,7 @@ def test_described_fields_list_the_row_columns():
     assert fields["rows"]["section"] == "Điều 1." and fields["bases"]["type"] == "markdown"
     for name in ("bases", "authority", "rows", "article_2", "article_3"):  # inferred wording is said so
         assert "Mẫu 03 chỉ có tên mẫu" in fields[name]["help"], name
-    dossier = {f["name"]: f for f in DossierList366Form.describe()}
+    dossier = {f["name"]: f for f in DOSSIER_LIST.describe()}
     assert [c["name"] for c in dossier["rows"]["columns"]] == ["title", "reference", "pages", "note"]
     assert dossier["rows"]["columns"][2]["type"] == "integer" and dossier["rows"]["columns"][2]["min"] == 1
 
@@ -238,7 +237,7 @@ FACTS = {"year": 2026, "superior_body": "ĐẢNG BỘ PHƯỜNG BA ĐÌNH", "iss
 
 
 def test_decision_initial_data_from_unit_facts():
-    start = ReratingDecision366Form.initial_data(FACTS)
+    start = RERATING_DECISION.initial_data(FACTS)
     assert (start["superior_body"], start["issuing_body"], start["authority"]) == (
         "ĐẢNG BỘ PHƯỜNG BA ĐÌNH", "ĐẢNG ỦY TRƯỜNG THPT PHAN ĐÌNH PHÙNG", "ĐẢNG ỦY TRƯỜNG THPT PHAN ĐÌNH PHÙNG")
     assert start["number"] == "…-QĐ/ĐU" and start["year"] == 2026 and start["place"] == "Hà Nội"
@@ -251,16 +250,16 @@ def test_decision_initial_data_from_unit_facts():
                                                                                    "Nguyễn Văn Hùng")
     assert [r["name"] for r in start["recipients"]][0] == "Như Điều 3"
     assert "members" not in start and "previous" not in start and "unit_name" not in start
-    chi_bo = ReratingDecision366Form.initial_data({"unit_name": "Chi bộ Ấp Một", "year": 2026})
+    chi_bo = RERATING_DECISION.initial_data({"unit_name": "Chi bộ Ấp Một", "year": 2026})
     assert (chi_bo["issuing_body"], chi_bo["number"], chi_bo["signer_body"]) == ("CHI BỘ ẤP MỘT", "…-QĐ/CB",
                                                                                  "CHI BỘ")
-    again = ReratingDecision366Form.initial_data({**FACTS, "previous": {"authority": "BAN THƯỜNG VỤ ĐẢNG ỦY",
+    again = RERATING_DECISION.initial_data({**FACTS, "previous": {"authority": "BAN THƯỜNG VỤ ĐẢNG ỦY",
                                                                         "signer_body": "BAN THƯỜNG VỤ"}})
     assert (again["authority"], again["signer_body"]) == ("BAN THƯỜNG VỤ ĐẢNG ỦY", "BAN THƯỜNG VỤ")
 
 
 def test_dossier_initial_data_lists_the_nine_kinds_of_documents():
-    start = DossierList366Form.initial_data(FACTS)
+    start = DOSSIER_LIST.initial_data(FACTS)
     assert [r["title"] for r in start["rows"]] == list(DOSSIER_ITEMS) and len(DOSSIER_ITEMS) == 9
     assert start["recipient"] == "Ban Tổ chức Trung ương"
     assert (start["issuing_body"], start["sender"], start["subject_name"]) == (
