@@ -19,7 +19,6 @@ from .collective import CollectiveReport124Form, CollectiveReport366Form
 from .meeting import MinutesForm
 from .personal import (LeaderReview124Form, LeaderReview366Form, MemberReview124Form, MemberReview366Form,
                        OutsideReview366Form)
-from .rating_result import RatingResultForm
 from .self_rating import SelfRating366Form
 from .summary import SummaryForm
 from .voting import BallotForm, VoteCountForm
@@ -31,7 +30,7 @@ FORMS: dict[str, type[DocumentForm]] = {
     "self-rating-366": SelfRating366Form, "collective-report-124": CollectiveReport124Form,
     "member-review-124": MemberReview124Form, "leader-review-124": LeaderReview124Form,
     **{f"{family}-{regime}": form for family, form in (
-        ("rating-result", RatingResultForm), ("minutes", MinutesForm),
+        ("minutes", MinutesForm),
         ("ballot", BallotForm), ("vote-count", VoteCountForm), ("summary", SummaryForm))
        for regime in ("124", "366")},
 }

@@ -16,6 +16,7 @@ from .errors import NotFound
 from .kinds import KindFields
 from .kinds.commitment import COMMITMENT
 from .kinds.decisions import DOSSIER_LIST, RERATING_DECISION
+from .kinds.rating_result import RATING_RESULT
 from .regimes import QD124, QD366, Regime
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "doc_templates"
@@ -149,7 +150,7 @@ KINDS: tuple[DocumentKind, ...] = (
     *_customary("commitment", "Bản cam kết tu dưỡng, rèn luyện, phấn đấu", "member",
                 "common/commitment.docx", "Ban-cam-ket-{year}-{name}", 120, fields=COMMITMENT),
     *_customary("rating-result", "Kết quả đánh giá, xếp loại chất lượng đảng viên", "member",
-                "common/rating_result.docx", "Ket-qua-xep-loai-{year}-{name}", 130),
+                "common/rating_result.docx", "Ket-qua-xep-loai-{year}-{name}", 130, fields=RATING_RESULT),
     *_customary("minutes", "Biên bản hội nghị kiểm điểm, đánh giá, xếp loại chất lượng đảng viên", "meeting",
                 "common/minutes.docx", "Bien-ban-hoi-nghi-{year}-{name}", 20),
     *_customary("ballot", "Phiếu đánh giá, xếp loại chất lượng đảng viên", "meeting",

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 import forms
-from forms.rating_result import RatingResultForm
+from service.kinds.rating_result import RATING_RESULT
 from service import documents, dossier, output, render
 from service.catalog import get_kind
 from service.errors import InvalidInput
@@ -96,7 +96,7 @@ def test_pdf_keeps_headings_values_and_diacritics(code, payload, printed, conver
 
 def test_both_regimes_share_one_form_and_template_after_the_commitment():
     k366, k124 = get_kind("rating-result-366"), get_kind("rating-result-124")
-    assert forms.form_for(k366) is forms.form_for(k124) is RatingResultForm
+    assert k366.fields is k124.fields is RATING_RESULT and forms.form_for(k366) is not None
     assert k366.template_path == k124.template_path == REPO / "doc_templates" / "common" / "rating_result.docx"
     assert k366.subject == "member" and k366.form_code == "" and k366.formats == ("docx", "pdf")
     assert get_kind("member-review-366").packet_order < get_kind("commitment-366").packet_order \
@@ -134,7 +134,7 @@ def test_committed_template_is_current(tmp_path):
 def test_vietnamese_messages(overrides, field, message):
     kind = get_kind("rating-result-124")
     with pytest.raises(InvalidInput) as info:
-        RatingResultForm.from_json(rating_result_124(**overrides), kind=kind).check()
+        RATING_RESULT.check(kind, rating_result_124(**overrides))
     assert any(message in m for m in info.value.fields[field]), info.value.fields
 
 
@@ -147,7 +147,7 @@ def test_initial_data_from_member_facts_and_recorded_steps():
              "tallies": {7: {"xuat_sac": 0, "tot": 2, "hoan_thanh": 5, "khong_hoan_thanh": 0}},
              "superior_unit": "Đảng bộ Trường THPT Phan Đình Phùng", "decided_on": "2026-12-20",
              "committee_header": {"superior_body": "ĐẢNG BỘ PHƯỜNG BA ĐÌNH", "place": "Hà Nội"}}
-    data = RatingResultForm.initial_data(facts)
+    data = RATING_RESULT.initial_data(facts)
     assert (data["self_level"], data["proposal_level"], data["decision_level"]) == ("tot", "tot", "hoan_thanh")
     assert "rerating_level" not in data and (data["votes_tot"], data["votes_hoan_thanh"]) == (2, 5)
     assert data["decided_by"] == "Đảng ủy Trường THPT Phan Đình Phùng" and data["decided_on"] == "2026-12-20"
@@ -165,14 +165,14 @@ def test_initial_data_from_the_chi_bo_header_alone_names_the_committee_and_leave
              "issuing_body": "CHI BỘ TỔ TOÁN – TIN", "place": "Hà Nội", "signed_on": "2026-12-22",
              "full_name": "Trần Thị Bình", "chi_bo": "Chi bộ Tổ Toán – Tin",
              "ratings": {"7": {"self": "tot", "proposal": "tot", "decision": "tot", "rerating": "hoan_thanh"}}}
-    data = RatingResultForm.initial_data(facts)
+    data = RATING_RESULT.initial_data(facts)
     assert data["decided_by"] == data["issuing_body"] == "ĐẢNG ỦY TRƯỜNG THPT PHAN ĐÌNH PHÙNG"
     assert data["superior_body"] == "" and data["decided_on"] == "2026-12-22"
     assert data["rerating_level"] == "hoan_thanh" and "votes_tot" not in data
     kind = get_kind("rating-result-366")
-    assert RatingResultForm.from_json(data, kind=kind, draft=True).check()["decision_level"] == "tot"
+    assert RATING_RESULT.check(kind, data, draft=True)["decision_level"] == "tot"
     with pytest.raises(InvalidInput) as info:
-        RatingResultForm.from_json(data, kind=kind).check()
+        RATING_RESULT.check(kind, data)
     assert list(info.value.fields) == ["superior_body"]
 
 
