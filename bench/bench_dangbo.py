@@ -2,15 +2,17 @@
 
 PostgreSQL (a throwaway database on 127.0.0.1:5432, or --database-url), a temp DATA_DIR, `demo --members M
 --chi-bo N`, then for 1 worker and for 2 (scripts/worker.sh, one LibreOffice each: CONVERTER_SIZE=1, one worker
-per core): the cold packet (empty caches) and the packet after one member's edit, each queued exactly as the API
+per core, each worker's LibreOffice started and warm before the clock starts): the cold packet (empty caches) and the packet after one member's edit, each queued exactly as the API
 queues it (dossier.packet_params + JobService.enqueue with the dedupe key) and polled until done. Sampled while it
 runs: progress (done/total must never go back), peak memory of every process (VmHWM of the workers, VmRSS of
-their LibreOffice processes), and at the end the packet's pages and size.
+their LibreOffice processes), the CPU seconds the workers and their LibreOffice used (so "cores busy" = CPU / wall
+tells how much room a second worker had), and at the end the packet's pages and size.
 
 The full size is the default (80 chi bộ × 25 members ≈ 6,000 documents); on a busy machine run a scaled version,
 e.g. --chi-bo 8, and say so.
 
-Usage: .venv/bin/python bench/bench_dangbo.py [--chi-bo 80] [--members 25] [--workers 1,2]
+Usage: PYTHONPATH=. .venv/bin/python bench/bench_dangbo.py [--chi-bo 80] [--members 25] [--workers 1,2]
+       [--converter-size 1]
 """
 from __future__ import annotations
 
@@ -65,6 +67,24 @@ def proc_status(pid: int, field: str) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of one process (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def comm(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm") as fh:
+            return fh.read().strip()
+    except OSError:
+        return ""
+
+
 def descendants(pid: int) -> list[int]:
     """Every process below `pid` (its LibreOffice instances), read from /proc."""
     children: dict[int, list[int]] = {}
@@ -106,6 +126,16 @@ class Workers:
                 self.peaks[f"worker {n} (python)"] = max(self.peaks.get(f"worker {n} (python)", 0), worker)
                 office = max((proc_status(p, "VmRSS") for p in descendants(proc.pid)), default=0)
                 self.peaks[f"worker {n} LibreOffice"] = max(self.peaks.get(f"worker {n} LibreOffice", 0), office)
+
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds so far: the workers (python) and their LibreOffice processes (live ones)."""
+        python = sum(cpu_seconds(p.pid) for p in self.procs)
+        office = sum(cpu_seconds(c) for p in self.procs for c in descendants(p.pid))
+        return {"workers": python, "libreoffice": office}
+
+    def offices_ready(self, size: int) -> bool:
+        """Every worker has its `size` soffice.bin running (started at worker start, see web/worker.py)."""
+        return all(sum(comm(c) == "soffice.bin" for c in descendants(p.pid)) >= size for p in self.procs)
 
     def stop(self) -> None:
         self._stop.set()
@@ -158,6 +188,7 @@ def main() -> None:
     ap.add_argument("--chi-bo", type=int, default=80)
     ap.add_argument("--members", type=int, default=25)
     ap.add_argument("--workers", default="1,2")
+    ap.add_argument("--converter-size", type=int, default=1, help="LibreOffice instances per worker (CONVERTER_SIZE)")
     ap.add_argument("--database-url", default=None, help="default: a throwaway database on 127.0.0.1:5432")
     ap.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     args = ap.parse_args()
@@ -194,7 +225,7 @@ def main() -> None:
     print(f"machine: {cores()} cores, load {load_before[0]:.1f}; commit {commit()}; PostgreSQL, Redis queue {queue}")
     print(f"generated đảng bộ of {args.chi_bo} chi bộ × {args.members} members in {generated:.0f} s")
 
-    env = {**os.environ, "REDIS_URL": args.redis_url, "CONVERTER_SIZE": "1",
+    env = {**os.environ, "REDIS_URL": args.redis_url, "CONVERTER_SIZE": str(args.converter_size),
            "VENV": str(Path(sys.executable).parent.parent)}
     service = JobService(db, settings.data_dir, args.redis_url, queue_name=queue, job_timeout=4 * 3600)
     results: dict = {}
@@ -202,15 +233,21 @@ def main() -> None:
         shutil.rmtree(settings.data_dir / "pdf-cache", ignore_errors=True)   # cold: nothing rendered or converted
         workers = Workers(count, env, root)
         try:
-            # warm: each worker starts its LibreOffice on a one-member packet (different members: different
-            # jobs) before the clock starts
+            # warm: every worker starts its LibreOffice as it starts (web/worker.py); wait until each has them all
+            # running, then one-member packets (different members: different jobs) so the code paths are warm too
+            deadline = time.monotonic() + 120
+            while not workers.offices_ready(args.converter_size):
+                assert time.monotonic() < deadline, "a worker's LibreOffice did not start within 120 s"
+                time.sleep(0.5)
             warm = [threading.Thread(target=run_packet, args=(service, db, uid, "member", mid))
                     for uid, mid in warmers[:count]]
             for thread in warm:
                 thread.start()
             for thread in warm:
                 thread.join()
+            cpu_before = workers.cpu()
             cold, job, cold_samples = run_packet(service, db, unit_id, "dang_bo")
+            cpu_cold = {k: v - cpu_before[k] for k, v in workers.cpu().items()}
             assert job.state == "done", (job.state, job.error)
             pdf = service.result_file(job, "pdf")
             size_mb = pdf.stat().st_size / 1e6
@@ -226,12 +263,16 @@ def main() -> None:
             assert job2.state == "done", (job2.state, job2.error)
         finally:
             workers.stop()
+        busy = sum(cpu_cold.values()) / cold
         results[count] = {"cold_s": round(cold, 1), "edit_s": round(edit, 1), "documents": job.total,
+                          "cold_cpu_s": {k: round(v, 1) for k, v in cpu_cold.items()}, "cold_cores_busy": round(busy, 2),
                           "pages": pages, "packet_mb": round(size_mb, 1),
                           "progress_honest": honest(cold_samples) and honest(edit_samples),
                           "peak_mib": {k: round(v / MIB) for k, v in workers.peaks.items()}}
         print(f"{count} worker(s): cold {cold:.1f} s, after one edit {edit:.1f} s; {job.total} documents, {pages} "
-              f"pages, {size_mb:.1f} MB; progress honest: {results[count]['progress_honest']}; peak memory: "
+              f"pages, {size_mb:.1f} MB; cold CPU: workers {cpu_cold['workers']:.1f} s + LibreOffice "
+              f"{cpu_cold['libreoffice']:.1f} s = {busy:.2f} cores busy; progress honest: "
+              f"{results[count]['progress_honest']}; peak memory: "
               + ", ".join(f"{k} {v / MIB:.0f} MiB" for k, v in workers.peaks.items()))
     service.shutdown()
     print()
@@ -247,6 +288,7 @@ def main() -> None:
     print(f"after one edit ≤ 30 s: {'OK' if edit_worst <= 30 else 'SLOWER THAN TARGET'} (worst {edit_worst:.1f} s); "
           f"peak memory per process ≤ 1 GB: {'OK' if worst <= 1024 else 'OVER'} (worst {worst} MiB)")
     path = write_results("dangbo", {"load_before": load_before, "chi_bo": args.chi_bo, "members": args.members,
+                                    "converter_size": args.converter_size,
                                     "full_size": args.chi_bo >= 80 and args.members >= 25,
                                     "generated_s": round(generated), "by_workers": results})
     print(f"figures written to {path.relative_to(ROOT)}")

@@ -146,7 +146,7 @@ def main() -> None:
     for name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY"):
         os.environ.pop(name, None)
     from app import create_app
-    from service import documents, dossier
+    from service import documents, dossier, packets
     from service.config import Settings
     from service.convert import ConverterPool
     from service.models import Document, Unit
@@ -181,7 +181,8 @@ def main() -> None:
         warm = [dossier.render_docx(session, d) for d in plan.docs[:size]]
     with ThreadPoolExecutor(size) as ex:  # every instance has converted a real document before the clock starts
         list(ex.map(pool.to_pdf, warm))
-    print(f"pool start + one warm-up document per instance: {time.perf_counter() - t0:.1f} s")
+    packets.warm_up()   # what a running worker has done at its start (web/worker.py, web/pdf.py): fonts, fpdf2
+    print(f"pool start + one warm-up document per instance + packet fonts: {time.perf_counter() - t0:.1f} s")
 
     def packet() -> tuple[float, bytes, dict]:
         """POST the packet, poll the job, download the PDF: the seconds a user waits."""

@@ -317,3 +317,20 @@ def test_default_pool_is_shared_and_replaceable(pool):
         assert get_pool() is pool
     finally:
         set_default_pool(previous)
+
+
+def test_a_worker_pool_follows_the_converter_settings(monkeypatch, tmp_path):
+    """An RQ worker has no app: its pool still takes CONVERTER_SIZE (one LibreOffice per worker when the workers
+    are the unit of scale-out), the time limit and the recycling from the environment, as the app's pool does."""
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("CONVERTER_SIZE", "1")
+    monkeypatch.setenv("CONVERTER_TIMEOUT", "17")
+    monkeypatch.setenv("CONVERTER_RECYCLE_AFTER", "33")
+    previous = set_default_pool(None)
+    try:
+        pool = get_pool()
+        assert (pool.size, pool.timeout, pool.recycle_after) == (1, 17.0, 33)
+        assert pool.work_dir == tmp_path.resolve() / "converter"
+        assert not pool.stats["started"]   # made, not started: the worker starts it in the background
+    finally:
+        set_default_pool(previous)

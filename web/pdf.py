@@ -6,7 +6,8 @@ import threading
 
 from flask import Flask, current_app
 
-from service.convert import ConverterPool, set_default_pool
+from service import packets
+from service.convert import ConverterPool, pool_from_settings, set_default_pool
 from service.pdfcache import PdfCache
 
 log = logging.getLogger(__name__)
@@ -15,9 +16,7 @@ log = logging.getLogger(__name__)
 def init_app(app: Flask) -> None:
     """Create the pool from settings; warm it in a thread unless tests say otherwise."""
     settings = app.config["SETTINGS"]
-    pool = app.config.get("CONVERTER_POOL") or ConverterPool(
-        settings.converter_size or None, timeout=settings.converter_timeout,
-        recycle_after=settings.converter_recycle_after, work_dir=settings.data_dir / "converter")
+    pool: ConverterPool = app.config.get("CONVERTER_POOL") or pool_from_settings(settings)
     app.extensions["converter"] = pool
     set_default_pool(pool)  # background jobs in this process share the same warm instances
     if app.config.get("CONVERTER_AUTOSTART"):
@@ -26,6 +25,7 @@ def init_app(app: Flask) -> None:
                 pool.start()
             except Exception:  # reported by /healthz and on each conversion
                 log.exception("LibreOffice could not be started")
+            packets.warm_up()
         threading.Thread(target=warm, name="converter-warmup", daemon=True).start()
 
 
