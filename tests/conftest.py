@@ -207,6 +207,27 @@ def wait_for_job(client, headers: dict, job_id: str, timeout: float = 120) -> di
     raise AssertionError(f"job {job_id} still {job['state']}")
 
 
+def wait_for_upload(client, headers: dict, accepted, *, pages: int | None = None) -> dict:
+    """Follow an upload answered 202 (its response, or its JSON) until its pages are read: the final status, with
+    the report when done or the reason when refused. The deadline is the reader's own time budget for the upload's
+    pages (the job cannot read longer) plus wait_for_job's allowance for the queue; `pages` when known at once."""
+    from service.archive.reader import ReaderBudget
+
+    body = accepted.get_json() if hasattr(accepted, "get_json") else accepted
+    assert body and body.get("status") == "processing" and body.get("status_url"), body
+    deadline = None
+    while True:
+        status = client.get(body["status_url"], headers=headers).get_json()
+        if status["status"] != "processing":
+            return status
+        if deadline is None:
+            total = pages or status["progress"]["total"]
+            deadline = time.monotonic() + ReaderBudget().seconds(total) + 120
+        if time.monotonic() > deadline:
+            raise AssertionError(f"upload {body['upload_id']} still processing: {status}")
+        time.sleep(0.1)
+
+
 def csrf_token(html: str) -> str:
     """The CSRF token of the first form on a page."""
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \

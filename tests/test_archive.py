@@ -20,6 +20,7 @@ from service.archive.storage import store_from_settings
 from tests.conftest import bearer as _auth
 from tests.conftest import download as _download
 from tests.conftest import wait_for_job as _wait
+from tests.conftest import wait_for_upload as _wait_upload
 from tests.signing import make_ca, sign_pdf, simple_pdf
 
 
@@ -88,6 +89,23 @@ def _upload(client, headers, files: list[tuple[str, bytes]], **form):
     return client.post("/api/v1/archive/uploads", headers=headers, **multipart(files, **form))
 
 
+def _uploaded(client, headers, files: list[tuple[str, bytes]], **form) -> dict:
+    """Upload, follow the reading of the pages to its end, and return the report (the reading must have filed it)."""
+    resp = _upload(client, headers, files, **form)
+    assert resp.status_code == 202, resp.get_data(as_text=True)
+    status = _wait_upload(client, headers, resp)
+    assert status["status"] == "done", status
+    return status["report"]
+
+
+def _page_after(client, location: str):
+    """The upload's page once the background reading of its pages has ended (the page polls; so does this)."""
+    upload_id = int(location.split("#")[0].rstrip("/").rsplit("/", 1)[1])
+    _wait_upload(client, {}, {"upload_id": upload_id, "status": "processing",
+                              "status_url": f"/archive/uploads/{upload_id}/status"})
+    return client.get(location)
+
+
 def _assert_exact_report(report: dict, dropped_doc: tuple, doubled_doc: tuple) -> None:
     docs = {d["document_id"]: d for d in report["documents"]}
     assert docs[dropped_doc[1]]["missing"] == [2] and docs[dropped_doc[1]]["complete"] is False
@@ -104,9 +122,7 @@ def test_scanned_packet_as_one_pdf_names_exactly_the_missing_and_duplicated_page
     order, dropped_doc, doubled_doc = _plan(printed)
     jpegs = [degrade(printed["scans"][n - 1], (-1.5, 1, 2, -2)[i % 4], i) for i, n in enumerate(order)]
     scan = img2pdf.convert(jpegs)
-    resp = _upload(client, _auth(token_for("admin")), [("ban-quet.pdf", scan)], packet_id=printed["code"])
-    assert resp.status_code == 201, resp.get_data(as_text=True)
-    report = resp.get_json()
+    report = _uploaded(client, _auth(token_for("admin")), [("ban-quet.pdf", scan)], packet_id=printed["code"])
     _assert_exact_report(report, dropped_doc, doubled_doc)
     assert report["files"][0]["pages"] == len(order) and len(report["files"][0]["sha256"]) == 64
     assert report["signatures"] == []
@@ -116,9 +132,7 @@ def test_scanned_packet_as_jpegs_gives_the_same_report(client, token_for, printe
     order, dropped_doc, doubled_doc = _plan(printed)
     files = [(f"trang-{i:02d}.jpg", degrade(printed["scans"][n - 1], (1.5, -1, -2, 2)[i % 4], 100 + i))
              for i, n in enumerate(order, 1)]
-    resp = _upload(client, _auth(token_for("admin")), files)  # no packet named: found from the codes
-    assert resp.status_code == 201, resp.get_data(as_text=True)
-    report = resp.get_json()
+    report = _uploaded(client, _auth(token_for("admin")), files)  # no packet named: found from the codes
     assert report["packet_id"] is None and report["unit_id"] == printed["unit_id"]
     _assert_exact_report(report, dropped_doc, doubled_doc)
     assert [f["name"] for f in report["files"]][:2] == ["trang-01.jpg", "trang-02.jpg"]
@@ -127,7 +141,7 @@ def test_scanned_packet_as_jpegs_gives_the_same_report(client, token_for, printe
 def test_stored_file_comes_back_unchanged_with_its_hash(client, token_for, printed):
     headers = _auth(token_for("admin"))
     original = degrade(printed["scans"][0], 1, 7)
-    report = _upload(client, headers, [("bia.jpg", original)]).get_json()
+    report = _uploaded(client, headers, [("bia.jpg", original)])
     with client.get(f"/api/v1/archive/uploads/{report['upload_id']}/file/1", headers=headers) as resp:
         assert resp.status_code == 200 and resp.data == original
         assert resp.headers["X-Content-SHA256"] == report["files"][0]["sha256"]
@@ -191,8 +205,8 @@ def test_a_page_without_code_is_assigned_by_hand_then_the_upload_is_accepted(app
         next(e for e in printed["entries"] if e[1] is not None)
     pages = [degrade(printed["scans"][doc[2] - 1 + k], 0.5, k) for k in range(doc[3])]
     pages[0] = _without_code(pages[0])
-    report = _upload(client, headers, [(f"p{k}.jpg", p) for k, p in enumerate(pages, 1)],
-                     packet_id=printed["code"]).get_json()
+    report = _uploaded(client, headers, [(f"p{k}.jpg", p) for k, p in enumerate(pages, 1)],
+                       packet_id=printed["code"])
     upload_id = report["upload_id"]
     assert report["unmatched_pages"][0]["page"] == 1 and "Không đọc được mã QR" in report["unmatched_pages"][0][
         "reason"]
@@ -247,13 +261,13 @@ def test_upload_page_shows_report_and_refuses_files_with_messages(client, auth, 
                        **multipart([("trang3.jpg", degrade(printed["scans"][2], 1, 3))], csrf_token=csrf_token(html),
                                    packet_id=printed["code"]))
     assert resp.status_code == 302
-    report_page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    report_page = _page_after(client, resp.headers["Location"]).get_data(as_text=True)
     assert "Đối chiếu theo văn bản" in report_page and "trang3.jpg" in report_page
 
 
 def test_members_and_other_units_cannot_see_uploads(client, auth, token_for, printed, app):
     headers = _auth(token_for("admin"))
-    report = _upload(client, headers, [("bia.jpg", degrade(printed["scans"][0], 1, 9))]).get_json()
+    report = _uploaded(client, headers, [("bia.jpg", degrade(printed["scans"][0], 1, 9))])
     for outsider in ("tuyet", "bithu.toan"):  # a member; the secretary of another chi bộ
         resp = client.get(f"/api/v1/archive/uploads/{report['upload_id']}", headers=_auth(token_for(outsider)))
         assert resp.status_code == 404
@@ -273,15 +287,14 @@ def test_signed_pdf_is_verified_and_a_changed_byte_is_shown_invalid(app, client,
     (roots / "goc-thu.pem").write_bytes(ca.root_pem)
     headers = _auth(token_for("admin"))
     try:
-        sig = _upload(client, headers, [("ky-so.pdf", signed)], unit_id=str(printed["unit_id"])).get_json()[
+        sig = _uploaded(client, headers, [("ky-so.pdf", signed)], unit_id=str(printed["unit_id"]))[
             "signatures"][0]
         assert sig["intact"] and sig["trusted"] and sig["valid"] and "Nguyễn Văn Thử" in sig["signer"]
         assert sig["signed_at"]
         digit = re.search(rb"BT (\d)", signed).start(1)  # inside the first signed range: the text moves
         assert digit < int(re.search(rb"/ByteRange \[ *0 +(\d+)", signed).group(1))
         tampered = signed[:digit] + str((int(signed[digit:digit + 1]) + 1) % 10).encode() + signed[digit + 1:]
-        bad_report = _upload(client, headers, [("ky-so-sua.pdf", tampered)],
-                             unit_id=str(printed["unit_id"])).get_json()
+        bad_report = _uploaded(client, headers, [("ky-so-sua.pdf", tampered)], unit_id=str(printed["unit_id"]))
         bad = bad_report["signatures"][0]
         assert bad["valid"] is False and bad["intact"] is False and "KHÔNG hợp lệ" in bad["summary"]
         auth.login("admin")
@@ -290,7 +303,7 @@ def test_signed_pdf_is_verified_and_a_changed_byte_is_shown_invalid(app, client,
         assert "ky-so-sua.pdf" in banner and "KHÔNG hợp lệ" in banner  # shown first, never hidden
     finally:
         (roots / "goc-thu.pem").unlink()
-    untrusted = _upload(client, headers, [("ky-so.pdf", signed)], unit_id=str(printed["unit_id"])).get_json()[
+    untrusted = _uploaded(client, headers, [("ky-so.pdf", signed)], unit_id=str(printed["unit_id"]))[
         "signatures"][0]
     assert untrusted["intact"] and not untrusted["trusted"] and not untrusted["valid"]
 
@@ -301,14 +314,14 @@ def test_every_change_and_download_is_an_event_in_one_unbroken_chain_and_views_a
     from service.archive.models import AuditView
 
     headers = _auth(token_for("admin"))
-    report = _upload(client, headers, [("bia.jpg", degrade(printed["scans"][0], 1, 11))]).get_json()
+    report = _uploaded(client, headers, [("bia.jpg", degrade(printed["scans"][0], 1, 11))])
     client.get(f"/api/v1/archive/uploads/{report['upload_id']}", headers=headers)
     client.get(f"/api/v1/archive/uploads/{report['upload_id']}/file/1", headers=headers).close()
     with app.extensions["db"].session() as s:
         events = s.scalars(select(AuditEvent).where(AuditEvent.object_type == "upload",
                                                     AuditEvent.object_id == str(report["upload_id"]))
                            .order_by(AuditEvent.seq)).all()
-        assert [e.action for e in events][:2] == ["upload", "download"]
+        assert [e.action for e in events][:3] == ["upload", "read", "download"]  # received, filed, downloaded
         assert all(e.actor and e.address == "127.0.0.1" and len(e.mac) == 64 for e in events)
         views = s.scalars(select(AuditView).where(AuditView.object_id == str(report["upload_id"]))).all()
         assert [(v.action, v.address) for v in views] == [("view", "127.0.0.1")]
@@ -331,7 +344,7 @@ def test_a_single_document_pdf_signed_digitally_comes_back_matched_and_valid(app
     roots.mkdir(parents=True, exist_ok=True)
     (roots / "goc-ban-le.pem").write_bytes(ca.root_pem)
     try:
-        report = _upload(client, headers, [("ky-so.pdf", sign_pdf(pdf, ca))]).get_json()
+        report = _uploaded(client, headers, [("ky-so.pdf", sign_pdf(pdf, ca))])
     finally:
         (roots / "goc-ban-le.pem").unlink()
     assert report["unit_id"] == printed["unit_id"] and report["unmatched_pages"] == []
@@ -361,7 +374,7 @@ def test_a_scan_without_any_readable_code_can_still_be_assigned_on_the_page(clie
     resp = client.post(f"/units/{printed['unit_id']}/archive/2026/uploads",
                        **multipart([("rach-goc.jpg", torn)], csrf_token=csrf_token(html)))
     assert resp.status_code == 302
-    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    page = _page_after(client, resp.headers["Location"]).get_data(as_text=True)
     assert "Không đọc được mã QR" in page
     doc_id, title, first, count = next((e[1], e[4], e[2], e[3]) for e in printed["entries"] if e[2] == 3)
     assert f'<option value="{doc_id}">' in page and f"({count} trang)" in page
@@ -378,10 +391,9 @@ def test_an_upload_far_above_the_apps_form_limit_is_accepted(client, token_for, 
     big = io.BytesIO()
     Image.effect_noise((2600, 3600), 90).save(big, "JPEG", quality=95)
     assert big.tell() > 6 * 1024 * 1024
-    resp = _upload(client, _auth(token_for("admin")), [("anh-lon.jpg", big.getvalue())],
-                   unit_id=str(printed["unit_id"]))
-    assert resp.status_code == 201, resp.get_data(as_text=True)
-    assert resp.get_json()["files"][0]["size"] == big.tell()
+    report = _uploaded(client, _auth(token_for("admin")), [("anh-lon.jpg", big.getvalue())],
+                       unit_id=str(printed["unit_id"]))
+    assert report["files"][0]["size"] == big.tell()
 
 
 def test_the_office_sees_every_unit_below_and_lists_documents_once_filtered(client, auth, app, printed):
@@ -407,11 +419,10 @@ def test_a_page_of_another_units_packet_stays_foreign_in_every_later_report(app,
     with app.extensions["db"].session() as s:
         own_unit = s.scalar(select(User.unit_id).where(User.username == "bithu.toan"))
     secretary = _auth(token_for("bithu.toan"))
-    resp = _upload(client, secretary, [("nham-ho-so.jpg", degrade(printed["scans"][2], 1, 31))],
-                   unit_id=str(own_unit))
-    assert resp.status_code == 201, resp.get_data(as_text=True)
-    for report in (resp.get_json(), client.get(f"/api/v1/archive/uploads/{resp.get_json()['upload_id']}",
-                                               headers=_auth(token_for("admin"))).get_json()):
+    first = _uploaded(client, secretary, [("nham-ho-so.jpg", degrade(printed["scans"][2], 1, 31))],
+                      unit_id=str(own_unit))
+    for report in (first, client.get(f"/api/v1/archive/uploads/{first['upload_id']}",
+                                     headers=_auth(token_for("admin"))).get_json()):
         assert report["unit_id"] == own_unit and report["documents"] == []
         [page] = report["unmatched_pages"]
         assert page["code"].split(":")[1] in page["reason"] and "ngoài phạm vi" in page["reason"]
@@ -460,11 +471,9 @@ def test_a_pdf_running_javascript_or_carrying_files_is_stored_but_flagged_and_na
     from tests.hostile_pdfs import attachment_pdf, javascript_pdf
 
     headers = _auth(token_for("admin"))
-    resp = _upload(client, headers, [("hoadon\u202efdp.exe", javascript_pdf()), ("kem.pdf", attachment_pdf()),
-                                     ("bia.jpg", degrade(printed["scans"][0], 1, 5))],
-                   unit_id=str(printed["unit_id"]))
-    assert resp.status_code == 201, resp.get_data(as_text=True)
-    report = resp.get_json()
+    report = _uploaded(client, headers, [("hoadon\u202efdp.exe", javascript_pdf()), ("kem.pdf", attachment_pdf()),
+                                         ("bia.jpg", degrade(printed["scans"][0], 1, 5))],
+                       unit_id=str(printed["unit_id"]))
     assert [f["name"] for f in report["files"]][:2] == ["hoadon fdp.exe", "kem.pdf"]
     flagged = {f["file"]: " ".join(f["warnings"]) for f in report["flagged"]}
     assert set(flagged) == {"hoadon fdp.exe", "kem.pdf"}
@@ -522,9 +531,7 @@ def test_an_office_scan_of_two_chi_bo_is_seen_and_accepted_by_each_secretary_for
     doc_a, doc_b = t["docs"][t["a"]], t["docs"][t["b"]]
     pages_a = len(PdfReader(io.BytesIO(t["pdfs"][t["a"]])).pages)
     office = _auth(token_for("vanphong.hai"))
-    resp = _upload(client, office, [("ca-hai-chi-bo.pdf", _joined(t["pdfs"][t["a"]], t["pdfs"][t["b"]]))])
-    assert resp.status_code == 201, resp.get_data(as_text=True)
-    report = resp.get_json()
+    report = _uploaded(client, office, [("ca-hai-chi-bo.pdf", _joined(t["pdfs"][t["a"]], t["pdfs"][t["b"]]))])
     upload_id = report["upload_id"]
     assert report["unit_id"] == t["parent"] and not report["partial"]  # filed where both chi bộ meet
     assert {d["document_id"] for d in report["documents"] if d["complete"]} == {doc_a, doc_b}

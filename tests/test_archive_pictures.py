@@ -15,6 +15,7 @@ from tests.conftest import Auth, csrf_token
 from tests.conftest import bearer as _auth
 from tests.conftest import download as _download
 from tests.conftest import wait_for_job as _wait
+from tests.conftest import wait_for_upload
 from tests.test_archive import multipart
 
 PASSWORD = "mat-khau-thu-anh"
@@ -37,7 +38,8 @@ def uploaded(app, token_for):
         documents = [(e.title, e.first_page + e.page_count - 1) for e in packet.entries if e.document_id]
         total = packet.total_pages
     resp = client.post("/api/v1/archive/uploads", headers=headers, **multipart([("ho-so-da-ky.pdf", pdf)]))
-    assert resp.status_code == 201, resp.get_data(as_text=True)
+    assert resp.status_code == 202, resp.get_data(as_text=True)
+    assert wait_for_upload(client, headers, resp)["status"] == "done"
     return {"unit_id": unit_id, "upload_id": resp.get_json()["upload_id"], "documents": documents, "total": total}
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from service.archive.storage import S3BlobStore
 from service.models import Unit
-from tests.conftest import bearer
+from tests.conftest import bearer, wait_for_upload
 from tests.test_archive import multipart
 
 
@@ -29,8 +29,9 @@ def test_an_app_configured_for_s3_stores_verifies_and_backs_up_from_the_bucket(f
     page = io.BytesIO()
     Image.new("L", (600, 840), 235).save(page, "JPEG")
     client = app.test_client()
-    report = client.post("/api/v1/archive/uploads", headers=headers,
-                         **multipart([("ban-quet.jpg", page.getvalue())], unit_id=str(unit_id))).get_json()
+    resp = client.post("/api/v1/archive/uploads", headers=headers,
+                       **multipart([("ban-quet.jpg", page.getvalue())], unit_id=str(unit_id)))
+    report = wait_for_upload(client, headers, resp)["report"]
     sha = report["files"][0]["sha256"]
 
     store = S3BlobStore(bucket, prefix="luu-tru/", endpoint_url=s3_endpoint)

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select
 from service.archive.models import AuditEvent, UploadFile
 from service.archive.storage import LocalBlobStore
 from service.models import Unit
+from tests.conftest import wait_for_upload
 from tests.test_archive import multipart
 
 
@@ -28,9 +29,10 @@ def test_verify_reports_a_flipped_byte_and_a_deleted_event_and_exits_non_zero(fr
     client, headers = app.test_client(), {"Authorization": f"Bearer {token}"}
     with app.extensions["db"].session() as s:
         unit_id = s.scalar(select(Unit.id).where(Unit.kind == "chi_bo"))
-    for shade in (200, 230, 250):  # three uploads, each downloaded: six events in the chain (views are apart)
+    for shade in (200, 230, 250):  # three uploads, each read and downloaded: nine events (views are apart)
         body = client.post("/api/v1/archive/uploads", headers=headers,
                            **multipart([(f"trang-{shade}.jpg", _jpeg(shade))], unit_id=str(unit_id))).get_json()
+        assert wait_for_upload(client, headers, body)["status"] == "done"
         client.get(f"/api/v1/archive/uploads/{body['upload_id']}", headers=headers)
         client.get(f"/api/v1/archive/uploads/{body['upload_id']}/file/1", headers=headers).close()
 

@@ -8,11 +8,11 @@ from flask import (Blueprint, Flask, current_app, flash, g, jsonify, redirect, r
 from flask_login import login_required
 
 from service import access
-from service.archive import audit, listing, printed, thumbnails, uploads
+from service.archive import audit, intake, listing, printed, thumbnails, uploads
 from service.archive.audit import Actor
 from service.archive.uploads import Archive
 from service.catalog import get_kind, kinds_for
-from service.errors import InvalidInput, NotFound
+from service.errors import InvalidInput, NotFound, ServiceError
 from service.models import Document, Unit, User
 from service.regimes import regime_for_year
 
@@ -21,6 +21,7 @@ from .api import json_body, token_required
 from .inputs import int_param
 from .auth import actor_for, current, current_actor
 from .database import session
+from .jobs import jobs
 
 bp = Blueprint("archive", __name__)
 
@@ -56,14 +57,45 @@ def _int_arg(value: str | None, name: str) -> int | None:
     return int_param(value, name)
 
 
-def _receive(user: User, actor: Actor, default_unit: int | None = None):
+def _receive(user: User, actor: Actor, default_unit: int | None = None, year: int | None = None):
+    """Authorise, check, store and record the upload, then queue the reading of its pages: the request never
+    renders a page."""
     if not uploads.may_upload(user):  # before the body is read: a member's token costs nothing
         raise NotFound("Không tìm thấy tổ chức đảng.")
     files, packet_code, unit_id = _upload_request()
-    upload = uploads.receive(session(), archive(), actor, user, files, packet_code=packet_code,
-                             unit_id=unit_id or default_unit)
+    unit_given = unit_id or default_unit
+    upload = uploads.store_upload(session(), archive(), actor, user, files, packet_code=packet_code,
+                                  unit_id=unit_given, year=year)
+    # The job's row is written from the job service's own session: this request's transaction ends first.
+    session().commit()
+    try:
+        job = jobs().enqueue(uploads.READ_JOB, {"upload_id": upload.id, "unit_id": upload.unit_id,
+                                                "unit_given": unit_given}, user_id=user.id)
+    except ServiceError as exc:  # the queue is down: the upload says so instead of waiting forever
+        uploads.refuse(session(), upload, exc.message)
+        session().commit()
+        raise
+    upload.job_id = job.id
     session().commit()
     return upload
+
+
+def _followed(upload):
+    """The upload, refused now if its job ended without filing it (a worker or the service gone meanwhile); and
+    the job's row (None once it is gone or for uploads made before jobs read them)."""
+    if upload.state != "processing":
+        return None
+    job = jobs().get(upload.job_id) if upload.job_id else None
+    if uploads.follow_job(session(), upload, job):
+        session().commit()
+    return job
+
+
+def _status_body(upload, user: User) -> dict:
+    job = _followed(upload)
+    body = uploads.status(session(), upload, job)
+    body["report"] = uploads.report(session(), upload, user) if body["status"] == "done" else None
+    return body
 
 
 def _unit(user: User, unit_id: int) -> Unit:
@@ -77,16 +109,36 @@ def _unit(user: User, unit_id: int) -> Unit:
 @api_bp.post("/archive/uploads")
 @token_required
 def api_upload():
-    """Upload signed files (multipart `files`, optional `packet_id`, `unit_id`): 201 with the matching report."""
+    """Upload signed files (multipart `files`, optional `packet_id`, `unit_id`): checked and stored at once, then
+    202 with where to follow the reading of the pages (`status_url`)."""
     upload = _receive(g.api_user, actor_for(g.api_user))
-    return jsonify(uploads.report(session(), upload, g.api_user)), 201
+    return jsonify({"upload_id": upload.id, "status": "processing",
+                    "status_url": url_for("api.archive_upload_status", upload_id=upload.id)}), 202
+
+
+@api_bp.get("/archive/uploads/<int:upload_id>/status")
+@token_required
+def archive_upload_status(upload_id: int):
+    """processing (pages read / total), done (with the report) or refused (with the reason)."""
+    upload = uploads.upload_for(session(), g.api_user, upload_id)
+    return jsonify(_status_body(upload, g.api_user))
+
+
+@api_bp.post("/archive/uploads/<int:upload_id>/cancel")
+@token_required
+def api_cancel_upload(upload_id: int):
+    """Stop reading the pages: the upload ends refused, its files kept as stored."""
+    upload = uploads.upload_for(session(), g.api_user, upload_id)
+    _cancel(upload, g.api_user)
+    return jsonify(_status_body(upload, g.api_user))
 
 
 @api_bp.get("/archive/uploads/<int:upload_id>")
 @token_required
 def api_report(upload_id: int):
-    """The upload's report, as when it was made (with hand assignments since)."""
+    """The upload's report, as when it was made (with hand assignments since), with its status."""
     upload = uploads.upload_for(session(), g.api_user, upload_id)
+    _followed(upload)
     body = uploads.report(session(), upload, g.api_user)
     audit.record(session(), actor_for(g.api_user), "view", object_type="upload", object_id=upload.id,
                  unit_id=upload.unit_id)
@@ -170,13 +222,16 @@ def _archive_page(unit: Unit, year: int, errors: dict | None = None, status: int
     states = listing.document_states(session(), user, unit.id, year, member_id=member_id, kind=kind, state=state,
                                      below=below) if listed else []
     members, departed = listing.filter_members(session(), unit.id, year) if not below else ([], [])
+    listed_uploads = listing.recent_uploads(session(), user, unit.id, year)
+    for upload in listed_uploads:  # one whose reading was cut short says so here too, not "processing" forever
+        _followed(upload)
     return render_template(
         "archive_unit.html", unit=unit, year=year, states=states, listed=listed, below=below, filters={"member_id": member_id, "kind": kind,
                                                                           "state": state},
         signed_states=listing.SIGNED_STATES, kinds=kinds_for(regime_for_year(year)), members=members,
         departed=departed,
         progress=listing.unit_progress(session(), user, unit.id, year) if below else [],
-        uploads=listing.recent_uploads(session(), user, unit.id, year), packets=printed.packets_of(
+        uploads=listed_uploads, packets=printed.packets_of(
             session(), unit.id, year), may_upload=uploads.may_manage(session(), user, unit.id),
         limits=archive().limits, errors=errors or {}), status
 
@@ -189,12 +244,13 @@ def upload(unit_id: int, year: int):
     if not uploads.may_manage(session(), current(), unit.id):
         raise NotFound("Không tìm thấy tổ chức đảng.")
     try:
-        received = _receive(current(), current_actor(), default_unit=unit.id)
+        received = _receive(current(), current_actor(), default_unit=unit.id,
+                            year=year if 1900 <= year <= 2200 else None)
     except InvalidInput as exc:
         session().rollback()
         flash(exc.message, "error")
         return _archive_page(unit, year, exc.fields, 422)
-    flash(f"Đã nhận {len(received.files)} tệp. Kiểm tra kết quả đối chiếu rồi bấm “Xác nhận”.", "info")
+    flash(f"Đã nhận và lưu {len(received.files)} tệp; đang đọc mã QR các trang.", "info")
     return redirect(url_for("archive.show", upload_id=received.id))
 
 
@@ -204,10 +260,45 @@ def show(upload_id: int):
     """The report: documents complete or missing pages, a picture of every page (signature pages large), strays to
     assign by hand, signatures, files; acceptance behind a confirmation, then who accepted and when."""
     upload = uploads.upload_for(session(), current(), upload_id)
+    job = _followed(upload)
     audit.record(session(), current_actor(), "view", object_type="upload", object_id=upload.id,
                  unit_id=upload.unit_id)
     session().commit()
+    if upload.state in ("processing", "refused"):
+        return render_template("archive_upload_status.html", upload=upload, unit=session().get(Unit, upload.unit_id),
+                               status=uploads.status(session(), upload, job),
+                               files=[(f.position, intake.neutral_name(f.original_name), f.pages)
+                                      for f in upload.files])
     return _report_page("archive_upload.html", upload)
+
+
+@bp.get("/archive/uploads/<int:upload_id>/status")
+@login_required
+def status(upload_id: int):
+    """Polled by the upload's page while its pages are read."""
+    upload = uploads.upload_for(session(), current(), upload_id)
+    body = uploads.status(session(), upload, _followed(upload))
+    return jsonify(body)
+
+
+@bp.post("/archive/uploads/<int:upload_id>/cancel")
+@login_required
+def cancel(upload_id: int):
+    """Stop reading the pages."""
+    upload = uploads.upload_for(session(), current(), upload_id)
+    _cancel(upload, current())
+    flash("Đã yêu cầu dừng đọc các trang.", "info")
+    return redirect(url_for("archive.show", upload_id=upload.id))
+
+
+def _cancel(upload, user: User) -> None:
+    if not uploads.may_manage(session(), user, upload.unit_id):
+        raise NotFound("Không tìm thấy lần tải lên.")
+    if upload.state == "processing" and upload.job_id:
+        session().commit()
+        job = jobs().cancel(upload.job_id)
+        if uploads.follow_job(session(), upload, job):
+            session().commit()
 
 
 def _report_page(template: str, upload, status: int = 200, **extra):

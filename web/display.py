@@ -64,7 +64,7 @@ DETAIL_LABELS = {"title": "Văn bản", "member": "Đảng viên", "year": "Năm
                  "override_reason": "Lý do làm khác trình tự", "format": "Định dạng", "revision": "Lần lưu",
                  "file": "Tệp số", "page": "Trang", "doc_page": "Trang của văn bản", "sha256": "SHA-256",
                  "packets": "Hồ sơ", "unmatched_pages": "Trang chưa nhận ra", "complete": "Số văn bản đủ trang",
-                 "template_label": "Mẫu in"}
+                 "template_label": "Mẫu in", "reason": "Lý do"}
 
 
 def event_details(details: dict) -> list[tuple[str, str]]:

@@ -104,6 +104,14 @@ SCHEMAS: dict[str, Any] = {
     "Job": {"type": "object", "properties": {"id": TEXT, "state": TEXT, "state_label": TEXT, "done": {
         "type": "integer"}, "total": {"type": "integer"}, "step": TEXT, "error": {"type": ["string", "null"]},
         "formats": {"type": "array", "items": TEXT}}, "additionalProperties": True},
+    "UploadAccepted": {"type": "object", "required": ["upload_id", "status", "status_url"], "properties": {
+        "upload_id": {"type": "integer"}, "status": {"enum": ["processing"]}, "status_url": TEXT}},
+    "UploadStatus": {"type": "object", "required": ["upload_id", "status", "progress"], "properties": {
+        "upload_id": {"type": "integer"}, "status": {"enum": ["processing", "done", "refused"]},
+        "state_label": TEXT, "progress": {"type": "object", "properties": {
+            "done": {"type": "integer"}, "total": {"type": "integer"}}},
+        "error": {"type": ["string", "null"]}, "fields": {"type": "object"},
+        "report": {"type": ["object", "null"]}}, "additionalProperties": True},
 }
 
 
@@ -215,7 +223,14 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "summary": "Tải lên bản có chữ ký (PDF, ảnh quét)",
         "requestBody": multipart({"files": {"type": "array", "items": {"type": "string", "format": "binary"}},
                                   "packet_id": TEXT, "unit_id": ID}, ["files"]),
-        "responses": {"201": ok()}},
+        "responses": {"202": ok(ref("UploadAccepted")),
+                      "422": ok(ref("Error"), "Không nhận: tệp không hợp lệ (từng tệp một lý do), chưa lưu gì")}},
+    ("GET", "/api/v1/archive/uploads/<int:upload_id>/status"): {
+        "summary": "Tiến độ đọc các trang của một lần tải lên; báo cáo khi xong, lý do khi không nhận",
+        "responses": {"200": ok(ref("UploadStatus"))}},
+    ("POST", "/api/v1/archive/uploads/<int:upload_id>/cancel"): {
+        "summary": "Dừng đọc các trang (lần tải lên thành không nhận)",
+        "responses": {"200": ok(ref("UploadStatus"))}},
     ("GET", "/api/v1/archive/uploads/<int:upload_id>"): {"summary": "Báo cáo đối chiếu của một lần tải lên",
                                                          "responses": {"200": ok()}},
     ("GET", "/api/v1/archive/uploads/<int:upload_id>/file/<int:n>"): {

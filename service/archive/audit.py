@@ -32,6 +32,8 @@ from .seal import Seal
 GENESIS = "0" * 64
 ACTIONS = {
     "upload": "Tải lên bản ký",
+    "read": "Đọc và đối chiếu các trang",
+    "refuse": "Không nhận lần tải lên",
     "view": "Xem",
     "download": "Tải xuống",
     "accept": "Xác nhận bản ký",

@@ -10,7 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db import Base
 from ..models import utcnow
 
-UPLOAD_STATES = {"received": "Chờ xác nhận", "accepted": "Đã xác nhận"}
+# "processing": stored, its pages being read by a background job; "refused": the reading refused it (or was cut
+# short), the reason kept; "received": read and matched, waiting for the secretary; "accepted".
+UPLOAD_STATES = {"processing": "Đang xử lý", "refused": "Không nhận", "received": "Chờ xác nhận",
+                 "accepted": "Đã xác nhận"}
 
 
 class Packet(Base):
@@ -58,6 +61,9 @@ class Upload(Base):
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     accepted_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
     accepted_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    job_id: Mapped[Optional[str]] = mapped_column(String(40))  # the job reading its pages
+    reason: Mapped[Optional[str]] = mapped_column(Text)  # why it was refused, as the uploader reads it
+    problems: Mapped[Optional[dict[str, list[str]]]] = mapped_column(JSON)  # file name → its messages
     files: Mapped[list["UploadFile"]] = relationship(order_by="UploadFile.position")
 
     @property

@@ -5,23 +5,26 @@ each later action (a page assigned by hand, the secretary's acceptance, a downlo
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..access import visible_unit_ids
 from ..config import Settings
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput, NotFound, ServiceError
+from ..jobs import JobCancelled, JobContext, register
+from ..jobs.store import RESTARTED, WORKER_LOST
 from ..models import Document, ReviewCycle, Unit, User
 from ..packets import parse_payload
 from . import audit, intake, signatures
 from .audit import Actor
 from .matching import LaidOutDoc, MatchResult, PageSeen, match
 from .models import UPLOAD_STATES, Packet, SignedCopy, Upload, UploadFile, UploadPage
-from .reader import ReaderBudget, read_codes
+from .reader import ReaderBudget, ReadingFailed, StoredPages, read_codes
 from .storage import BlobStore, store_from_settings
 
 MANAGERS = ("secretary", "office", "admin")
@@ -91,35 +94,90 @@ def authorise_upload(session: Session, user: User, packet_code: str | None, unit
     return visible, expected
 
 
-def receive(session: Session, archive: Archive, actor: Actor, user: User, files: list[tuple[str, bytes]], *,
-            packet_code: str | None = None, unit_id: int | None = None) -> Upload:
-    """Check, read, verify, then store and record an upload; refuses the whole request before storing anything."""
+READ_JOB = "archive-upload"
+READING_STEP = "Đọc mã QR các trang"
+FILING_STEP = "Đối chiếu và lưu kết quả"
+INTERRUPTED = ("Việc đọc các trang bị gián đoạn (dịch vụ khởi động lại hoặc tiến trình xử lý dừng đột ngột), nên "
+               "lần tải lên này chưa được đối chiếu. Hãy tải lên lại các tệp.")
+CANCELLED = "Đã dừng đọc các trang theo yêu cầu, nên lần tải lên này chưa được đối chiếu. Hãy tải lên lại nếu cần."
+NOT_READ = "Các tệp đã được lưu nguyên trạng để đối chiếu nhưng không được dùng; hãy sửa rồi tải lên lại."
+
+
+def store_upload(session: Session, archive: Archive, actor: Actor, user: User, files: list[tuple[str, bytes]], *,
+                 packet_code: str | None = None, unit_id: int | None = None, year: int | None = None) -> Upload:
+    """What the request itself does, all of it quick: authorise (before any file is parsed), the checks that answer
+    at once (type from the content, sizes, page count and size, decoded content streams), then store the bytes
+    write-once and record the upload as "processing". Reading the pages is read_upload()'s, in a background job.
+    A refused request stores nothing. `year`: the year whose archive page it was sent from, if any."""
     visible, expected = authorise_upload(session, user, packet_code, unit_id)
     accepted = intake.accept_upload(files, archive.limits)
-    codes = read_codes(accepted, archive.limits, archive.reader_budget)  # in a memory-limited process
-    packets_seen = {parsed[0] for file_codes in codes for c in file_codes if c and (parsed := parse_payload(c))}
-    layouts = _layouts(session, packets_seen | ({expected.code} if expected else set()), visible)
-    pages = [PageSeen(n, p, c) for n, file_codes in enumerate(codes, 1) for p, c in enumerate(file_codes, 1)]
-    result = match(pages, layouts, expected.code if expected else None)
-    unit, year = _owner(session, visible, expected, result, unit_id)
-    if user.role not in MANAGERS or unit.id not in visible:  # may_manage, with the units already at hand
-        raise NotFound("Không tìm thấy tổ chức đảng.")
-    roots = archive.trust_roots()
-    checks = [[c.as_dict() for c in signatures.verify_pdf_signatures(f.data, roots)]
-              if f.media_type == "application/pdf" else [] for f in accepted]
-
-    upload = Upload(unit_id=unit.id, year=year, packet_code=expected.code if expected else None,
-                    uploaded_by_id=user.id, uploaded_by=actor.name, address=actor.address)
+    unit, packet_year = _provisional_owner(session, user, visible, expected, unit_id)
+    upload = Upload(unit_id=unit, year=packet_year or year, packet_code=expected.code if expected else None,
+                    uploaded_by_id=user.id, uploaded_by=actor.name, address=actor.address, state="processing")
     session.add(upload)
     session.flush()
-    for n, (f, file_codes, sigs) in enumerate(zip(accepted, codes, checks), 1):
+    for n, f in enumerate(accepted, 1):
         sha = archive.store.put(f.data)
-        pdf_sha = sha if f.pdf == f.data else archive.store.put(f.pdf)
-        row = UploadFile(upload_id=upload.id, position=n, original_name=f.name[:300], media_type=f.media_type,
-                         size=len(f.data), sha256=sha, pdf_sha256=pdf_sha, pages=f.pages, signatures=sigs,
-                         warnings=list(f.warnings))
-        session.add(row)
-        session.flush()
+        pdf_sha = sha if f.pdf is f.data else archive.store.put(f.pdf)
+        session.add(UploadFile(upload_id=upload.id, position=n, original_name=f.name[:300], media_type=f.media_type,
+                               size=len(f.data), sha256=sha, pdf_sha256=pdf_sha, pages=f.pages, signatures=[],
+                               warnings=list(f.warnings)))
+    session.flush()
+    session.expire(upload, ["files"])
+    audit.record(session, actor, "upload", object_type="upload", object_id=upload.id, unit_id=upload.unit_id,
+                 files=[{"name": f.name, "sha256": r.sha256, "pages": f.pages}
+                        for f, r in zip(accepted, upload.files)])
+    return upload
+
+
+def _provisional_owner(session: Session, user: User, visible: set[int], expected: Packet | None,
+                       unit_id: int | None) -> tuple[int, int | None]:
+    """(unit, year) an upload is filed under until its pages are read: the packet's, the unit named, else the
+    user's own unit (or the unit above all they see); read_upload() files it where its pages belong."""
+    if expected is not None:
+        return expected.unit_id, expected.year
+    if unit_id is not None:
+        return unit_id, None
+    if user.unit_id in visible:
+        return user.unit_id, None
+    return _common_unit(session, visible) or min(visible), None
+
+
+def read_upload(session: Session, archive: Archive, upload: Upload, *, unit_given: int | None = None,
+                progress=None, check=None) -> Upload:
+    """The background part: read every page's code in a memory-limited child with a time budget, match the pages,
+    verify signatures, and file the upload (each document stays its own unit's: see UploadView); or refuse it with
+    the reason kept. `progress(done, total)` follows the pages read; `check()` may raise to stop (a cancel)."""
+    if upload.state != "processing":
+        return upload
+    visible = _uploader_view(session, upload)
+    rows = list(upload.files)
+    inputs = [StoredPages(r.original_name, r.media_type, r.pages, (lambda sha=r.sha256: archive.store.get(sha)),
+                          None if r.pdf_sha256 == r.sha256 else (lambda sha=r.pdf_sha256: archive.store.get(sha)))
+              for r in rows]
+    expected = session.get(Packet, upload.packet_code) if upload.packet_code else None
+    try:
+        codes = read_codes(inputs, archive.limits, archive.reader_budget, progress=progress, check=check)
+        if progress is not None:
+            progress(sum(r.pages for r in rows), sum(r.pages for r in rows))
+        packets_seen = {parsed[0] for file_codes in codes for c in file_codes if c and (parsed := parse_payload(c))}
+        layouts = _layouts(session, packets_seen | ({expected.code} if expected else set()), visible)
+        pages = [PageSeen(n, p, c) for n, file_codes in enumerate(codes, 1) for p, c in enumerate(file_codes, 1)]
+        result = match(pages, layouts, expected.code if expected else None)
+        unit, year = _owner(session, visible, expected, result, unit_given)
+    except InvalidInput as refusal:  # ReadingFailed is not: see below
+        return refuse(session, upload, refusal.message, refusal.fields)
+    except ReadingFailed as failed:
+        return refuse(session, upload, failed.message, {})
+    roots = archive.trust_roots()
+    for row in rows:
+        if row.media_type == PDF_TYPE:
+            row.signatures = [c.as_dict() for c in signatures.verify_pdf_signatures(archive.store.get(row.sha256),
+                                                                                     roots)]
+    if not _leave_processing(session, upload, state="received", unit_id=unit.id,
+                             year=year if year is not None else upload.year):
+        return upload  # refused meanwhile (its job was taken for lost): nothing filed
+    for n, (row, file_codes) in enumerate(zip(rows, codes), 1):
         for page, code in enumerate(file_codes, 1):
             placed = result.placements.get((n, page))
             session.add(UploadPage(file_id=row.id, page=page, code=code,
@@ -128,13 +186,63 @@ def receive(session: Session, archive: Archive, actor: Actor, user: User, files:
                                    doc_page=placed.doc_page if placed else None,
                                    matched_by=placed.how if placed else ""))
     session.flush()
-    session.expire(upload, ["files"])
-    audit.record(session, actor, "upload", object_type="upload", object_id=upload.id, unit_id=unit.id,
-                 files=[{"name": f.name, "sha256": r.sha256, "pages": f.pages}
-                        for f, r in zip(accepted, upload.files)],
+    for row in rows:
+        session.expire(row, ["page_rows"])
+    audit.record(session, _uploader(upload), "read", object_type="upload", object_id=upload.id, unit_id=unit.id,
                  complete=[d.document_id for d in result.complete_documents],
                  unmatched_pages=len(result.unmatched), packets=result.packets)
     return upload
+
+
+def refuse(session: Session, upload: Upload, reason: str, problems: dict[str, list[str]] | None = None) -> Upload:
+    """The upload is not filed: its reason kept for the uploader (the stored bytes stay, write-once)."""
+    if not _leave_processing(session, upload, state="refused", reason=f"{reason.rstrip()} {NOT_READ}",
+                             problems={intake.neutral_name(k): list(v) for k, v in (problems or {}).items()} or None):
+        return upload
+    audit.record(session, _uploader(upload), "refuse", object_type="upload", object_id=upload.id,
+                 unit_id=upload.unit_id, reason=reason)
+    return upload
+
+
+def _leave_processing(session: Session, upload: Upload, **values) -> bool:
+    """processing → filed or refused, once: a conditional UPDATE, so the job filing it and a look that finds its job
+    lost never both win (the row stays locked to the winner until it commits)."""
+    changed = session.execute(update(Upload).where(Upload.id == upload.id, Upload.state == "processing")
+                              .values(**values).execution_options(synchronize_session=False)).rowcount == 1
+    session.refresh(upload)
+    return changed
+
+
+def follow_job(session: Session, upload: Upload, job) -> bool:
+    """An upload still "processing" whose job has ended without filing it (the worker died, the service restarted,
+    someone cancelled it) is refused with a reason that says to upload again; True when it changed. `job` is the
+    job's row as the job service sees it (None when it is gone)."""
+    if upload.state != "processing" or (job is not None and job.state in ("queued", "running")):
+        return False
+    if job is not None and job.state == "cancelled":
+        reason = CANCELLED
+    elif job is not None and job.state == "failed" and job.error and job.error not in (RESTARTED, WORKER_LOST):
+        reason = f"{job.error.rstrip()} Hãy tải lên lại các tệp."
+    else:
+        reason = INTERRUPTED
+    refuse(session, upload, reason)
+    return True
+
+
+def _uploader(upload: Upload) -> Actor:
+    """The person who uploaded, for the events the background job records on their behalf."""
+    return Actor(upload.uploaded_by_id, upload.uploaded_by, upload.address)
+
+
+def status(session: Session, upload: Upload, job=None) -> dict[str, Any]:
+    """The short answer a client polls: processing / done / refused, pages read, the reason."""
+    state = {"processing": "processing", "refused": "refused"}.get(upload.state, "done")
+    total = sum(f.pages for f in upload.files)
+    done = total if state != "processing" else min(total, job.done if job is not None else 0)
+    return {"upload_id": upload.id, "status": state, "state_label": upload.state_label,
+            "progress": {"done": done, "total": total},
+            "error": upload.reason if state == "refused" else None,
+            "fields": upload.problems or {} if state == "refused" else {}}
 
 
 def _owner(session: Session, visible: set[int], expected: Packet | None, result: MatchResult,
@@ -308,6 +416,7 @@ def assign_page(session: Session, actor: Actor, user: User, upload: Upload, file
                 document_id: int | None, doc_page: int | None) -> None:
     """Say by hand which document page an uploaded page is (or clear it); checked against the packets printed.
     Only someone who sees the whole upload may: an unmatched page could be any of its units'."""
+    _check_filed(upload)
     if not may_manage(session, user, upload.unit_id) or not view_of(session, user, upload).full:
         raise InvalidInput("Chỉ người quản lý tổ chức nhận lần tải lên này (và mọi văn bản trong đó) mới gán trang "
                            "bằng tay được.")
@@ -336,6 +445,7 @@ def assign_page(session: Session, actor: Actor, user: User, upload: Upload, file
 def accept(session: Session, actor: Actor, user: User, upload: Upload) -> list[int]:
     """The secretary confirms the upload: every document of their units with all its pages present now counts as
     signed (another unit's documents on the same upload wait for that unit's secretary)."""
+    _check_filed(upload)
     result = _result(session, upload)
     view = view_of(session, user, upload, {d.document_id for d in result.documents})
     if user.role not in MANAGERS:
@@ -364,6 +474,14 @@ def accept(session: Session, actor: Actor, user: User, upload: Upload) -> list[i
         upload.state, upload.accepted_by_id, upload.accepted_at = "accepted", user.id, now
     session.flush()
     return newly
+
+
+def _check_filed(upload: Upload) -> None:
+    """Pages are assigned and uploads accepted only once the pages were read and the upload filed."""
+    if upload.state == "processing":
+        raise InvalidInput("Các trang của lần tải lên này đang được đọc; hãy chờ đến khi có kết quả đối chiếu.")
+    if upload.state == "refused":
+        raise InvalidInput("Lần tải lên này không được nhận nên không thể gán trang hay xác nhận; hãy tải lên lại.")
 
 
 class StoredFile(NamedTuple):
@@ -445,3 +563,52 @@ def uploads_holding(session: Session, document_id: int) -> list[int]:
 def match_result(session: Session, upload: Upload) -> MatchResult:
     """Where each page of the upload went, as the report computes it (for the page pictures)."""
     return _result(session, upload)
+
+
+class UploadNotFiled(ServiceError):
+    """The reading refused the upload: the job fails with the upload's reason."""
+
+    status = 422
+    code = "khong_nhan_tai_len"
+
+
+def job_archive(data_dir) -> Archive:
+    """The archive as a job sees it: this machine's settings, on the data folder of the service that queued it."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    settings = Settings.from_env()
+    if Path(settings.data_dir) != Path(data_dir):
+        import os
+
+        settings = replace(settings, data_dir=Path(data_dir),
+                           archive_trust_roots=settings.archive_trust_roots if os.environ.get("ARCHIVE_TRUST_ROOTS")
+                           else None)
+    return Archive.from_settings(settings)
+
+
+@register(READ_JOB)
+def read_task(ctx: JobContext, *, upload_id: int, unit_id: int, unit_given: int | None = None) -> dict[str, str]:
+    """The job behind an upload: read_upload() with the pages read as the job's progress; a cancel ends the child
+    reader and refuses the upload."""
+    archive = job_archive(ctx.workdir.parents[1])
+    with ctx.database.session() as session:
+        upload = session.get(Upload, upload_id)
+        if upload is None:
+            raise NotFound("Không tìm thấy lần tải lên.")
+        total = sum(f.pages for f in upload.files)
+        ctx.progress(0, total, READING_STEP)
+        try:
+            read_upload(session, archive, upload, unit_given=unit_given, check=ctx.check_cancelled,
+                        progress=lambda done, pages: ctx.progress(min(done, pages - 1), pages, READING_STEP))
+        except JobCancelled:
+            session.rollback()
+            refuse(session, session.get(Upload, upload_id), CANCELLED)
+            session.commit()
+            raise
+        state, reason = upload.state, upload.reason
+    # (not earlier: on SQLite the job row cannot be written while this session holds the write lock)
+    ctx.progress(total, total, FILING_STEP)
+    if state == "refused":
+        raise UploadNotFiled(reason or "Không nhận lần tải lên này.")
+    return {"json": ctx.write_bytes("ket-qua.json", json.dumps({"upload_id": upload_id, "state": state}).encode())}
