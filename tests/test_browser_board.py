@@ -18,6 +18,7 @@ from sqlalchemy import select
 from service import accounts, demo_bulk
 from service.models import Document
 from service.review import ratings
+from tests.test_archive_background import Held
 from tests.test_browser import JOB_URL, TIMEOUT_MS, YEAR, browser, live_server  # noqa: F401
 
 PASSWORD = "Mat-khau-trinh-duyet-9"
@@ -101,7 +102,8 @@ def _login(browser, live_server, username: str, size: tuple[int, int]):  # noqa:
 
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("width", list(WIDTHS))
-def test_secretary_and_office_finish_the_year(browser, live_server, year_units, tmp_path, width):  # noqa: F811
+def test_secretary_and_office_finish_the_year(browser, live_server, year_units, tmp_path, width,  # noqa: F811
+                                              monkeypatch):
     from playwright.sync_api import expect
 
     unit = year_units[width]
@@ -186,8 +188,16 @@ def test_secretary_and_office_finish_the_year(browser, live_server, year_units, 
         page.click("#archive-link")
         visits.check("luu-tru")
         page.set_input_files("input[name=files]", str(printed))
-        page.click("#upload-button")
-        expect(page.locator("#upload-state")).to_have_text("Chờ xác nhận")
+        held = Held(monkeypatch, shown=1)  # the pages are read in the background: hold them to see the progress
+        try:
+            page.click("#upload-button")
+            expect(page.locator("#upload-state")).to_have_text("Đang xử lý")
+            expect(page.locator("#pages-text")).to_contain_text("Đang đọc trang 1/")
+            expect(page.locator("#upload-cancel")).to_be_visible()
+            visits.check("dang-doc-trang")
+        finally:
+            held.release.set()
+        expect(page.locator("#upload-state")).to_have_text("Chờ xác nhận", timeout=4 * TIMEOUT_MS)  # the page reloads
         signature = page.locator("#signature-pages img")
         expect(signature.first).to_be_visible()
         for img in page.locator("#anh-trang img").all():  # every picture drawn (lazy ones once scrolled to)
@@ -205,6 +215,26 @@ def test_secretary_and_office_finish_the_year(browser, live_server, year_units, 
         expect(page.locator("#accepted-state")).to_contain_text("Đã xác nhận tiếp nhận")
         expect(page.locator("#accept")).to_have_count(0)
         visits.check("da-tiep-nhan")
+
+        # A file the reader cannot finish in its time budget: refused on its page, with the reason, and listed
+        from service.archive import uploads
+        from service.archive.reader import ReaderBudget
+        from tests.hostile_pdfs import blank_pdf
+
+        real = uploads.job_archive
+        monkeypatch.setattr(uploads, "job_archive", lambda data_dir: uploads.Archive(
+            real(data_dir).store, real(data_dir).settings, real(data_dir).limits,
+            ReaderBudget(seconds_per_page=0.0, min_seconds=0.3, max_seconds=0.3)))
+        blank = tmp_path / "300-trang.pdf"
+        blank.write_bytes(blank_pdf(300))
+        page.goto(f"/units/{unit_id}/archive/{YEAR}")
+        page.set_input_files("input[name=files]", str(blank))
+        page.click("#upload-button")
+        expect(page.locator("#upload-refused")).to_contain_text("quá thời gian cho phép", timeout=4 * TIMEOUT_MS)
+        expect(page.locator("#upload-state")).to_have_text("Không nhận")
+        visits.check("tai-len-khong-nhan")
+        page.click("#upload-again")
+        expect(page.locator("#lan-tai-len")).to_contain_text("quá thời gian cho phép")
         assert not visits.blocked, visits.blocked
     finally:
         context.close()
