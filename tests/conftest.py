@@ -95,7 +95,20 @@ def fresh_app(monkeypatch, new_database):
 
     yield make
     for application in made:
+        stop_jobs(application)
         application.extensions["db"].dispose()
+
+
+def stop_jobs(application) -> None:
+    """Stop the app's job service (made by its first upload or packet) before its database goes, and forget its
+    shutdown at exit, which would find the database dropped."""
+    import atexit
+
+    service = application.extensions.get("jobs")
+    if service is not None:
+        service.shutdown()
+        atexit.unregister(service.shutdown)
+        application.extensions["jobs"] = None
 
 
 # ---- an S3-compatible object store: moto's server over real HTTP on a local port

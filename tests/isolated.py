@@ -62,6 +62,9 @@ def isolated_demo(tmp_path_factory, converter) -> Iterator[Installation]:
     try:
         yield Installation(application, token, logins, ids)
     finally:
+        from tests.conftest import stop_jobs
+
+        stop_jobs(application)
         application.extensions["db"].dispose()
         if name is not None:
             admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
