@@ -17,18 +17,12 @@ from .base import DocumentForm
 from .generate import form_class as generated_form
 from .collective import CollectiveReport124Form, CollectiveReport366Form
 from .meeting import MinutesForm
-from .personal import (LeaderReview124Form, LeaderReview366Form, MemberReview124Form, MemberReview366Form,
-                       OutsideReview366Form)
-from .self_rating import SelfRating366Form
 from .summary import SummaryForm
 from .voting import BallotForm, VoteCountForm
 
 # Which form captures each kind (customary documents: the same form in both regimes).
 FORMS: dict[str, type[DocumentForm]] = {
-    "collective-report-366": CollectiveReport366Form, "leader-review-366": LeaderReview366Form,
-    "member-review-366": MemberReview366Form, "outside-review-366": OutsideReview366Form,
-    "self-rating-366": SelfRating366Form, "collective-report-124": CollectiveReport124Form,
-    "member-review-124": MemberReview124Form, "leader-review-124": LeaderReview124Form,
+    "collective-report-366": CollectiveReport366Form, "collective-report-124": CollectiveReport124Form,
     **{f"{family}-{regime}": form for family, form in (
         ("minutes", MinutesForm),
         ("ballot", BallotForm), ("vote-count", VoteCountForm), ("summary", SummaryForm))

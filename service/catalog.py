@@ -16,6 +16,8 @@ from .errors import NotFound
 from .kinds import KindFields
 from .kinds.commitment import COMMITMENT
 from .kinds.decisions import DOSSIER_LIST, RERATING_DECISION
+from .kinds.personal import (LEADER_REVIEW_124, LEADER_REVIEW_366, MEMBER_REVIEW_124, MEMBER_REVIEW_366,
+                             OUTSIDE_REVIEW_366, SELF_RATING_366)
 from .kinds.rating_result import RATING_RESULT
 from .regimes import QD124, QD366, Regime
 
@@ -123,13 +125,14 @@ KINDS: tuple[DocumentKind, ...] = (
               "Bao-cao-kiem-diem-tap-the-{year}-{name}", 10, "M"),
     _official("leader-review-366", "Bản kiểm điểm, tự đánh giá, xếp loại cá nhân giữ chức vụ lãnh đạo, quản lý", "2A",
               QD366, "leader", "qd366/personal_leader.docx",
-              "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "L"),
+              "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "L", fields=LEADER_REVIEW_366),
     _official("member-review-366", "Bản kiểm điểm, tự đánh giá, xếp loại cá nhân không giữ chức vụ lãnh đạo, quản lý",
               "2B", QD366, "member", "qd366/personal_member.docx",
-              "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "M"),
+              "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "M", fields=MEMBER_REVIEW_366),
     _official("outside-review-366", "Bản kiểm điểm, tự đánh giá, xếp loại cá nhân là đảng viên không làm việc trong "
               "hệ thống chính trị", "2C", QD366, "member_outside",
-              "qd366/personal_outside.docx", "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "M"),
+              "qd366/personal_outside.docx", "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "M",
+              fields=OUTSIDE_REVIEW_366),
     _official("rerating-decision-366", "Quyết định đánh giá, xếp loại lại tổ chức đảng, đảng viên", "03", QD366,
               "unit", "qd366/rerating_decision.docx",
               "Quyet-dinh-xep-loai-lai-{year}-{name}", 70, "L", fields=RERATING_DECISION),
@@ -137,15 +140,16 @@ KINDS: tuple[DocumentKind, ...] = (
               "unit",
               "qd366/dossier_list.docx", "Danh-muc-ho-so-{year}-{name}", 900, "L", fields=DOSSIER_LIST),
     _official("self-rating-366", "Bản tự đánh giá, xếp loại của cá nhân Quý, Năm", "05", QD366, "leader",
-              "qd366/self_rating.docx", "Ban-tu-danh-gia-{year}-{name}", 115, "L"),
+              "qd366/self_rating.docx", "Ban-tu-danh-gia-{year}-{name}", 115, "L", fields=SELF_RATING_366),
     # Hướng dẫn 25-HD/BTCTW (Quy định 124), review years 2023 and 2024
     _official("collective-report-124", "Báo cáo kiểm điểm tập thể", "01", QD124, "collective",
               "qd124/collective_report.docx", "Bao-cao-kiem-diem-tap-the-{year}-{name}", 10, "L"),
     _official("member-review-124", "Bản kiểm điểm cá nhân không giữ chức vụ lãnh đạo, quản lý", "02A", QD124,
               "member", "qd124/personal_member.docx",
-              "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "L"),
+              "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "L", fields=MEMBER_REVIEW_124),
     _official("leader-review-124", "Bản kiểm điểm cá nhân giữ chức vụ lãnh đạo, quản lý", "02B", QD124, "leader",
-              "qd124/personal_leader.docx", "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "L"),
+              "qd124/personal_leader.docx", "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "L",
+              fields=LEADER_REVIEW_124),
     # Customary documents of every chi bộ (REFERENCE.md §4–5), both regimes
     *_customary("commitment", "Bản cam kết tu dưỡng, rèn luyện, phấn đấu", "member",
                 "common/commitment.docx", "Ban-cam-ket-{year}-{name}", 120, fields=COMMITMENT),

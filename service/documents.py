@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from . import members, text, units
 from .catalog import DocumentKind, get_kind, kinds_for, personal_review_kind
 from .errors import InvalidInput, NotFound, ServiceError
+from .kinds.personal import score_total  # noqa: F401  (the printed total; service.review.ratings reads it here)
 from .models import Document, DocumentAutosave, DocumentRevision, Member, ReviewCycle, Unit, User, utcnow
 from .regimes import regime_for_year
 
@@ -203,14 +204,6 @@ def documents_of_member(session: Session, member: Member) -> list[Document]:
     rows = session.scalars(select(Document).join(ReviewCycle).where(Document.member_id == member.id)
                            .order_by(ReviewCycle.year.desc(), Document.kind_code)).all()
     return list(rows)
-
-
-def score_total(data: dict[str, Any]) -> float | None:
-    """Nhóm tiêu chí chung + nhóm kết quả thực hiện nhiệm vụ of saved data, when both are given (QĐ 366)."""
-    general, tasks = data.get("score_general"), data.get("score_tasks")
-    if isinstance(general, (int, float)) and isinstance(tasks, (int, float)):
-        return round(general + tasks, 2)
-    return None
 
 
 AUTOSAVE_MAX_FIELDS = 3000

@@ -20,13 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .catalog import get_kind
+from .kinds.personal import TASK_RESULTS
 from .member_year import QUARTER_NAMES
 from .models import Document, ReviewCycle
 from .rules import LEVEL_LABELS
 from .text import vn_number
 
-# The self-assessment of one task in Mẫu 05 (forms.self_rating shows the same labels).
-TASK_RESULTS = {"vuot_muc": "Hoàn thành vượt mức", "hoan_thanh": "Hoàn thành", "chua_hoan_thanh": "Chưa hoàn thành"}
 
 
 @dataclass

@@ -14,11 +14,9 @@ import pytest
 from pypdf import PdfReader
 
 import forms
-from forms.fields import (ChoiceField, LevelField, LineField, MarkdownField, RowsField, ScoreField, VnDateField,
-                          format_number)
-from forms.personal import (PREVIOUS_LIMITATIONS, LeaderReview124Form, LeaderReview366Form, MemberReview124Form,
-                            MemberReview366Form, OutsideReview366Form)
-from forms.self_rating import SelfRating366Form
+from service.kinds.fields import format_number
+from service.kinds.personal import (LEADER_REVIEW_124, LEADER_REVIEW_366, MEMBER_REVIEW_124, MEMBER_REVIEW_366,
+                                    OUTSIDE_REVIEW_366, PREVIOUS_LIMITATIONS, SELF_RATING_366)
 from service import output, render
 from service.catalog import get_kind
 from service.errors import InvalidInput
@@ -153,30 +151,30 @@ def _markdown_lines(markdown: str) -> list[str]:
     return out
 
 
-def _typed_values(form, data: dict) -> list[str]:
+def _typed_values(fields, data: dict) -> list[str]:
     """Everything the user typed or chose, as it must print: text, dates, labels, scores, table cells.
 
     The signing date prints inside the place-and-date line, checked in PRINTED.
     """
     values: list[str] = []
-    for field in form:
-        value = data.get(field.short_name)
-        if value in (None, "", []) or field.short_name == "signed_on":
+    for field in fields:
+        value = data.get(field.name)
+        if value in (None, "", []) or field.name == "signed_on":
             continue
-        if isinstance(field, MarkdownField):
+        if field.type == "markdown":
             values += _markdown_lines(value)
-        elif isinstance(field, VnDateField):
+        elif field.type == "date":
             values.append("/".join(reversed(value.split("-"))))
-        elif isinstance(field, LevelField):
+        elif field.type == "level":
             values.append(f"☒ {field.labels[value]}")
-        elif isinstance(field, ChoiceField):
+        elif field.type == "choice":
             values.append(field.labels[value])
-        elif isinstance(field, ScoreField):
+        elif field.type == "number":
             values.append(format_number(value))
-        elif isinstance(field, RowsField):
+        elif field.type == "table":
             for row in value:
-                values += _typed_values(field.row_form(), row)
-        elif isinstance(field, LineField):
+                values += _typed_values(field.columns, row)
+        elif field.type == "text":
             values.append(value)
     return values
 
@@ -201,7 +199,7 @@ def test_docx_has_official_headings_in_order_and_every_value(code):
     texts = docx_paragraphs(render.render(kind, context))
     _in_order(texts, HEADINGS[code])
     joined = "\n".join(texts)
-    for value in _typed_values(forms.form_for(kind)(), data) + PRINTED[code]:
+    for value in _typed_values(kind.fields.fields, data) + PRINTED[code]:
         assert value in joined, value
 
 
@@ -215,7 +213,7 @@ def test_pdf_keeps_headings_values_and_diacritics(code, converter):
     assert extracted == unicodedata.normalize("NFC", extracted)  # no decomposed diacritics
     _in_order([extracted], [h for h in HEADINGS[code] if not h.startswith("Mẫu ")], _squeeze)
     squeezed = _squeeze(extracted)
-    for value in _typed_values(forms.form_for(kind)(), data) + PRINTED[code] + [context["form_code"]]:
+    for value in _typed_values(kind.fields.fields, data) + PRINTED[code] + [context["form_code"]]:
         assert _squeeze(value) in squeezed, value
 
 
@@ -234,11 +232,11 @@ def test_templates_say_where_their_wording_comes_from(code):
 
 
 def test_inferred_items_say_so_in_their_help_text():
-    described = {f["name"]: f for f in LeaderReview366Form.describe()}
+    described = {f["name"]: f for f in LEADER_REVIEW_366.describe()}
     for name in ("a_i_4", "a_i_5", "a_i_6"):
         assert "suy ra từ Điều 6 Quy định 366-QĐ/TW" in described[name]["help"], name
     assert "suy ra" not in described["a_i_1"]["help"]
-    for field in SelfRating366Form.describe():
+    for field in SELF_RATING_366.describe():
         if field["name"] in ("tasks", "comments", "score_general", "score_tasks", "proposed_level"):
             assert "Mẫu 05 mới biết tên gọi" in field["help"], field["name"]
 
@@ -302,11 +300,12 @@ def test_self_rating_with_200_rows_repeats_the_table_header_on_every_page(conver
     assert "Tổngsố:200nhiệmvụ,chỉtiêu;hoànthànhvượtmức:50;hoànthành:150;chưahoànthành:0." in everything
 
 
-PERSONAL_FORMS = (MemberReview366Form, LeaderReview366Form, OutsideReview366Form, MemberReview124Form,
-                  LeaderReview124Form)
+PERSONAL_KINDS = {"member-review-366": MEMBER_REVIEW_366, "leader-review-366": LEADER_REVIEW_366,
+                  "outside-review-366": OUTSIDE_REVIEW_366, "member-review-124": MEMBER_REVIEW_124,
+                  "leader-review-124": LEADER_REVIEW_124}
 
 
-@pytest.mark.parametrize("form", PERSONAL_FORMS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("form", PERSONAL_KINDS.values(), ids=PERSONAL_KINDS)
 def test_section_iii_starts_with_last_years_shortcomings(form):
     facts = {"year": 2025, "full_name": "Phạm Quốc Khánh", "chi_bo": "Chi bộ Ban Giám hiệu",
              "previous": {"a_ii_1": f"  {PREVIOUS_SHORTCOMING}\n", "a_vi": "Không dùng."}}
@@ -320,7 +319,7 @@ def test_section_iii_starts_with_last_years_shortcomings(form):
 
 def test_prefilled_section_iii_renders_as_its_own_paragraphs():
     facts = {"previous": {"a_ii_1": PREVIOUS_SHORTCOMING}}
-    payload = SAMPLES["leader-review-366"]() | {"a_iii": LeaderReview366Form.initial_data(facts)["a_iii"]}
+    payload = SAMPLES["leader-review-366"]() | {"a_iii": LEADER_REVIEW_366.initial_data(facts)["a_iii"]}
     kind, _, context = _context("leader-review-366", payload)
     texts = docx_paragraphs(render.render(kind, context))
     start = texts.index(PREVIOUS_LIMITATIONS)
@@ -329,11 +328,11 @@ def test_prefilled_section_iii_renders_as_its_own_paragraphs():
 
 def test_leader_forms_take_the_position_from_the_member_record():
     facts = {"government_post": "Phó Hiệu trưởng", "party_post": "Phó Bí thư Đảng ủy", "previous": {}}
-    assert LeaderReview366Form.initial_data(facts)["position"] == "Phó Hiệu trưởng, Phó Bí thư Đảng ủy"
-    assert SelfRating366Form.initial_data(facts)["position"] == "Phó Hiệu trưởng, Phó Bí thư Đảng ủy"
-    assert SelfRating366Form.initial_data(facts | {"position": "Hiệu trưởng"})["position"] == "Hiệu trưởng"
-    assert "position" not in LeaderReview366Form.initial_data({"previous": {}})
-    assert "position" not in MemberReview366Form.initial_data(facts)
+    assert LEADER_REVIEW_366.initial_data(facts)["position"] == "Phó Hiệu trưởng, Phó Bí thư Đảng ủy"
+    assert SELF_RATING_366.initial_data(facts)["position"] == "Phó Hiệu trưởng, Phó Bí thư Đảng ủy"
+    assert SELF_RATING_366.initial_data(facts | {"position": "Hiệu trưởng"})["position"] == "Hiệu trưởng"
+    assert "position" not in LEADER_REVIEW_366.initial_data({"previous": {}})
+    assert "position" not in MEMBER_REVIEW_366.initial_data(facts)
 
 
 def test_self_rating_level_is_checked_against_its_own_task_table():
@@ -348,6 +347,5 @@ def test_self_rating_level_is_checked_against_its_own_task_table():
     done = [{**t, "self_assessment": "hoan_thanh"} for t in tasks]
     kind.schema.check(kind, SAMPLES["self-rating-366"](tasks=done, proposed_level="tot"))
     with pytest.raises(InvalidInput) as caught:  # 87 points: xuất sắc needs 90
-        forms.form_for(kind).from_json(SAMPLES["self-rating-366"](tasks=done, proposed_level="xuat_sac"),
-                                    kind=kind).check()
+        kind.schema.check(kind, SAMPLES["self-rating-366"](tasks=done, proposed_level="xuat_sac"))
     assert "Tổng điểm 87" in " ".join(caught.value.fields["proposed_level"])
