@@ -101,6 +101,32 @@ class Timings(logging.Handler):
             self.last = dict(timings)
 
 
+def process_cpu() -> float:
+    """CPU seconds of this process, every thread (the job's, the pool's, the poller)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def libreoffice_cpu(pool) -> float:
+    """CPU seconds of the pool's LibreOffice processes (soffice.bin and its UNO worker) still running."""
+    from service.convert.instance import group_pids
+
+    total = 0.0
+    for inst in pool._instances:
+        if inst.proc is None:
+            continue
+        for pid in group_pids(inst.proc.pid):
+            try:
+                with open(f"/proc/{pid}/stat", "rb") as fh:
+                    fields = fh.read().rsplit(b")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def naive(docx_files: list[bytes], sample: list[int], work: Path) -> float:
     """Seconds per document for a fresh `soffice --headless --convert-to pdf` each (first run makes the profile)."""
     profile = (work / "profile").as_uri()
@@ -202,7 +228,11 @@ def main() -> None:
         pdf = client.get(f"/api/v1/jobs/{job_id}/result?format=pdf", headers=headers).data
         return time.perf_counter() - t0, pdf, dict(timings.last)
 
+    office_cpu, own_cpu = libreoffice_cpu(pool), process_cpu()
     cold, cold_pdf, cold_t = packet()
+    cold_cpu = {"this_process": round(process_cpu() - own_cpu, 2),
+                "libreoffice": round(libreoffice_cpu(pool) - office_cpu, 2)}
+    cold_cpu["cores_busy"] = round((cold_cpu["this_process"] + cold_cpu["libreoffice"]) / cold, 2)
     pages = len(PdfReader(io.BytesIO(cold_pdf)).pages)
     runs = [packet() for _ in range(args.repeat)]
     unchanged = statistics.median(r[0] for r in runs)
@@ -302,6 +332,9 @@ def main() -> None:
     print(f"cold packet through the API (empty caches, LibreOffice warm): {cold:.2f} s (target ≤ 6 s): "
           f"{verdict(cold <= 6)}; {cold_t.get('rendered')} rendered, {cold_t.get('converted')} converted")
     print(f"  inside the job ({cold_t.get('total_s', 0):.2f} s):\n{stages(cold_t)}")
+    print(f"  CPU during the cold packet: this process {cold_cpu['this_process']:.2f} s (rendering, stamping, "
+          f"assembly, the poller), LibreOffice {cold_cpu['libreoffice']:.2f} s: {cold_cpu['cores_busy']:.2f} of "
+          f"{cores()} cores busy")
     print(f"unchanged, built again (new packet code; median of {args.repeat}): {unchanged:.2f} s (target ≤ 1 s): "
           f"{verdict(unchanged <= 1)}; {unchanged_t.get('rendered')} rendered, {unchanged_t.get('converted')} "
           f"converted")
@@ -324,7 +357,7 @@ def main() -> None:
     path = write_results("packet", {
         "load_before": load_before, "members": args.members, "documents": n_docs, "pages": pages,
         "packet_mb": round(len(cold_pdf) / 1e6, 2), "pool_size": size,
-        "cold_s": round(cold, 3), "cold_stages": cold_t, "unchanged_s": round(unchanged, 3),
+        "cold_s": round(cold, 3), "cold_stages": cold_t, "cold_cpu": cold_cpu, "unchanged_s": round(unchanged, 3),
         "unchanged_runs": [round(r[0], 3) for r in runs], "unchanged_stages": unchanged_t,
         "edit_s": round(edit, 3), "edit_runs": [round(r[0], 3) for r in edits], "edit_stages": edit_t,
         "assemble_s": round(assemble_s, 3), "assemble_runs": [round(a, 3) for a in assembly],

@@ -141,7 +141,8 @@ def test_a_helper_stops_when_the_packet_is_cancelled(app, dang_bo):
 
 
 def test_parts_are_shared_by_two_rq_workers(app, dang_bo, tmp_path):
-    """Two worker processes: the packet job and a helper take the parts between them, the packet comes out whole."""
+    """Two worker processes: the packet job and a helper take the parts between them, the packet comes out whole,
+    and the progress the user sees (the sum of every part's count) never goes back."""
     settings = app.config["SETTINGS"]
     queue = f"test-parts-{os.getpid()}"
     url = "redis://127.0.0.1:6379/0"
@@ -162,9 +163,12 @@ def test_parts_are_shared_by_two_rq_workers(app, dang_bo, tmp_path):
                                                 stdout=subprocess.DEVNULL, stderr=fh))
         try:
             deadline = time.monotonic() + 600
-            while service.get(job.id).state in ("queued", "running") and time.monotonic() < deadline:
-                time.sleep(0.5)
+            seen = []
+            while (row := service.get(job.id)).state in ("queued", "running") and time.monotonic() < deadline:
+                seen.append(row.done)
+                time.sleep(0.2)
             done = service.get(job.id)
+            assert all(b >= a for a, b in zip(seen, seen[1:])), seen
             assert done.state == "done", (done.state, done.error)
             assert done.done == done.total == 8
             assert len(PdfReader(io.BytesIO(service.result_file(done, "pdf").read_bytes())).pages) > 10
