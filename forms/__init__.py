@@ -15,14 +15,12 @@ from service.rules import RuleSettings
 
 from .base import DocumentForm
 from .generate import form_class as generated_form
-from .collective import CollectiveReport124Form, CollectiveReport366Form
 from .meeting import MinutesForm
 from .summary import SummaryForm
 from .voting import BallotForm, VoteCountForm
 
 # Which form captures each kind (customary documents: the same form in both regimes).
 FORMS: dict[str, type[DocumentForm]] = {
-    "collective-report-366": CollectiveReport366Form, "collective-report-124": CollectiveReport124Form,
     **{f"{family}-{regime}": form for family, form in (
         ("minutes", MinutesForm),
         ("ballot", BallotForm), ("vote-count", VoteCountForm), ("summary", SummaryForm))

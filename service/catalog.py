@@ -14,6 +14,7 @@ from typing import Any, Iterable, Mapping, Protocol
 
 from .errors import NotFound
 from .kinds import KindFields
+from .kinds.collective import COLLECTIVE_REPORT_124, COLLECTIVE_REPORT_366
 from .kinds.commitment import COMMITMENT
 from .kinds.decisions import DOSSIER_LIST, RERATING_DECISION
 from .kinds.personal import (LEADER_REVIEW_124, LEADER_REVIEW_366, MEMBER_REVIEW_124, MEMBER_REVIEW_366,
@@ -122,7 +123,7 @@ KINDS: tuple[DocumentKind, ...] = (
     # Hướng dẫn 43-HD/BTCTW (Quy định 366), review years from 2025
     _official("collective-report-366", "Báo cáo kiểm điểm, tự đánh giá, xếp loại chất lượng của tập thể", "01",
               QD366, "collective", "qd366/collective_report.docx",
-              "Bao-cao-kiem-diem-tap-the-{year}-{name}", 10, "M"),
+              "Bao-cao-kiem-diem-tap-the-{year}-{name}", 10, "M", fields=COLLECTIVE_REPORT_366),
     _official("leader-review-366", "Bản kiểm điểm, tự đánh giá, xếp loại cá nhân giữ chức vụ lãnh đạo, quản lý", "2A",
               QD366, "leader", "qd366/personal_leader.docx",
               "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "L", fields=LEADER_REVIEW_366),
@@ -143,7 +144,8 @@ KINDS: tuple[DocumentKind, ...] = (
               "qd366/self_rating.docx", "Ban-tu-danh-gia-{year}-{name}", 115, "L", fields=SELF_RATING_366),
     # Hướng dẫn 25-HD/BTCTW (Quy định 124), review years 2023 and 2024
     _official("collective-report-124", "Báo cáo kiểm điểm tập thể", "01", QD124, "collective",
-              "qd124/collective_report.docx", "Bao-cao-kiem-diem-tap-the-{year}-{name}", 10, "L"),
+              "qd124/collective_report.docx", "Bao-cao-kiem-diem-tap-the-{year}-{name}", 10, "L",
+              fields=COLLECTIVE_REPORT_124),
     _official("member-review-124", "Bản kiểm điểm cá nhân không giữ chức vụ lãnh đạo, quản lý", "02A", QD124,
               "member", "qd124/personal_member.docx",
               "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "L", fields=MEMBER_REVIEW_124),

@@ -9,7 +9,7 @@ import docx
 import pytest
 from sqlalchemy import select
 
-from forms.collective import CollectiveReport124Form, CollectiveReport366Form
+from service.kinds.collective import COLLECTIVE_REPORT_124, COLLECTIVE_REPORT_366
 from service import documents, output, render
 from service.catalog import get_kind
 from tests.conftest import docx_paragraphs, pdf_text, squash
@@ -220,8 +220,8 @@ def test_total_is_computed_not_typed():
     assert (context["score_general"], context["score_tasks"], context["score_total"]) == ("27,5", "62,49", "89,99")
     _, _, context = _context("collective-report-366", collective_report_366(score_general=30, score_tasks=70))
     assert context["score_total"] == "100"
-    form = CollectiveReport366Form(kind=get_kind("collective-report-366"))
-    assert form.extra_context({"score_general": 27.5})["score_total"] == ""
+    kind = get_kind("collective-report-366")
+    assert COLLECTIVE_REPORT_366.context(kind, {"score_general": 27.5})["score_total"] == ""
 
 
 def test_optional_section_iv_may_be_left_out():
@@ -278,13 +278,13 @@ def test_api_renders_the_sample(client, token_for, code):
 
 
 def test_fields_as_the_api_describes_them():
-    """Sections, bounds, help and choices as GET /api/v1/kinds lists them (FieldsForm.describe)."""
-    f366 = {f["name"]: f for f in CollectiveReport366Form.describe()}
+    """Sections, bounds, help and choices as GET /api/v1/kinds lists them (KindFields.describe)."""
+    f366 = {f["name"]: f for f in COLLECTIVE_REPORT_366.describe()}
     assert (f366["score_general"]["max"], f366["score_tasks"]["max"]) == (30, 70)
     assert f366["a_iv"]["required"] is False and f366["a_v"]["required"] is True
     assert f366["a_iii"]["section"] == "A.III." and "trách nhiệm của tập thể, cá nhân có liên quan" in \
         f366["a_iii"]["help"]
-    f124 = {f["name"]: f for f in CollectiveReport124Form.describe()}
+    f124 = {f["name"]: f for f in COLLECTIVE_REPORT_124.describe()}
     assert [c["label"] for c in f124["grade_i_1"]["choices"]] == ["Xuất sắc", "Tốt", "Trung bình", "Kém"]
     assert {"grade_i_1", "grade_i_2", "grade_i_3", "grade_i_4", "grade_iii"} <= set(f124)
     assert "score_general" not in f124
@@ -297,7 +297,7 @@ FACTS = {"year": 2025, "superior_body": "ĐẢNG BỘ TRƯỜNG THPT PHAN ĐÌNH
                      {"full_name": "Nguyễn Văn Hùng", "party_post": "Bí thư chi bộ"}]}
 
 
-@pytest.mark.parametrize("form", [CollectiveReport366Form, CollectiveReport124Form])
+@pytest.mark.parametrize("form", [COLLECTIVE_REPORT_366, COLLECTIVE_REPORT_124])
 def test_initial_data_from_unit_facts_and_last_year(form):
     start = form.initial_data({**FACTS, "previous": {"a_ii_1": "- Sinh hoạt chuyên đề chưa phong phú.\n"}})
     assert start["collective_name"] == "Chi bộ Tổ Toán – Tin"
@@ -313,11 +313,11 @@ def test_initial_data_from_unit_facts_and_last_year(form):
 
 
 def test_initial_signer_line_follows_the_kind_of_unit():
-    assert CollectiveReport124Form.initial_data({"unit_name": "Đảng bộ Trường THPT Phan Đình Phùng"})[
+    assert COLLECTIVE_REPORT_124.initial_data({"unit_name": "Đảng bộ Trường THPT Phan Đình Phùng"})[
         "signer_body"] == "ĐẢNG ỦY"
-    assert CollectiveReport124Form.initial_data({})["signer_body"] == "BAN THƯỜNG VỤ (TẬP THỂ LÃNH ĐẠO, QUẢN LÝ)"
-    assert CollectiveReport366Form.initial_data({})["signer_body"] == "CHI BỘ"
-    assert "signer_name" not in CollectiveReport366Form.initial_data({"members": [{"full_name": "A",
+    assert COLLECTIVE_REPORT_124.initial_data({})["signer_body"] == "BAN THƯỜNG VỤ (TẬP THỂ LÃNH ĐẠO, QUẢN LÝ)"
+    assert COLLECTIVE_REPORT_366.initial_data({})["signer_body"] == "CHI BỘ"
+    assert "signer_name" not in COLLECTIVE_REPORT_366.initial_data({"members": [{"full_name": "A",
                                                                                   "party_post": ""}]})
 
 
@@ -365,7 +365,7 @@ def test_number_recipients_and_seal_are_printed(code):
 
 
 def test_a_chi_bo_starts_without_a_seal_and_with_its_number_symbol():
-    start = CollectiveReport366Form.initial_data(FACTS)
+    start = COLLECTIVE_REPORT_366.initial_data(FACTS)
     assert (start["has_seal"], start["number"]) == (False, "…-BC/CB")
-    assert CollectiveReport124Form.initial_data({**FACTS, "unit_name": "Đảng bộ Xã Tân Hiệp"})["has_seal"] is True
-    assert CollectiveReport124Form.initial_data({**FACTS, "has_seal": True})["has_seal"] is True
+    assert COLLECTIVE_REPORT_124.initial_data({**FACTS, "unit_name": "Đảng bộ Xã Tân Hiệp"})["has_seal"] is True
+    assert COLLECTIVE_REPORT_124.initial_data({**FACTS, "has_seal": True})["has_seal"] is True
