@@ -233,3 +233,22 @@ def test_an_upload_is_read_by_a_real_rq_worker(app, client, token_for, unit_id, 
         assert status["report"]["files"][0]["name"] == "trang.jpg"
     finally:
         service.shutdown()
+
+
+def test_with_the_queue_down_the_upload_says_so_instead_of_waiting(app, client, token_for, unit_id, monkeypatch):
+    from service.jobs import QueueUnavailable
+    from web.jobs import jobs
+
+    with app.app_context():
+        service = jobs()
+
+    def down(*args, **kwargs):
+        raise QueueUnavailable("Không kết nối được hàng đợi công việc (Redis thử); vui lòng thử lại sau.")
+
+    monkeypatch.setattr(service, "enqueue", down)
+    headers = bearer(token_for("admin"))
+    resp = _post(client, headers, [("trang.jpg", _scan(170))], unit_id=str(unit_id))
+    assert resp.status_code == 503 and "hàng đợi" in resp.get_json()["error"]
+    with app.extensions["db"].session() as s:
+        upload = s.scalars(select(Upload).order_by(Upload.id.desc())).first()
+        assert upload.state == "refused" and "hàng đợi" in upload.reason and "tải lên lại" in upload.reason

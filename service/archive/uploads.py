@@ -219,6 +219,8 @@ def follow_job(session: Session, upload: Upload, job) -> bool:
     job's row as the job service sees it (None when it is gone)."""
     if upload.state != "processing" or (job is not None and job.state in ("queued", "running")):
         return False
+    if job is None and upload.job_id is None and _age_seconds(upload) < QUEUEING_GRACE:
+        return False  # stored a moment ago, its job being queued by the request that stored it
     if job is not None and job.state == "cancelled":
         reason = CANCELLED
     elif job is not None and job.state == "failed" and job.error and job.error not in (RESTARTED, WORKER_LOST):
@@ -227,6 +229,18 @@ def follow_job(session: Session, upload: Upload, job) -> bool:
         reason = INTERRUPTED
     refuse(session, upload, reason)
     return True
+
+
+QUEUEING_GRACE = 300  # seconds an upload may wait for its job to be queued (a crash in between: refused after it)
+
+
+def _age_seconds(upload: Upload) -> float:
+    made = upload.uploaded_at
+    if made is None:
+        return 0.0
+    if made.tzinfo is None:  # SQLite hands back naive UTC
+        made = made.replace(tzinfo=timezone.utc)
+    return (datetime.now(timezone.utc) - made).total_seconds()
 
 
 def _uploader(upload: Upload) -> Actor:
