@@ -176,6 +176,7 @@ def app(database_url, converter, tmp_path_factory):
     assert result.exit_code == 0, result.output
     application.config["DEMO_LOGINS"] = dict(re.findall(r"^\s+(\S+)\s+mật khẩu: (\S+)", result.output, re.M))
     yield application
+    stop_jobs(application)
     application.extensions["db"].dispose()
 
 
