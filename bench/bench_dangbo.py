@@ -12,7 +12,7 @@ The full size is the default (80 chi bộ × 25 members ≈ 6,000 documents); on
 e.g. --chi-bo 8, and say so.
 
 Usage: PYTHONPATH=. .venv/bin/python bench/bench_dangbo.py [--chi-bo 80] [--members 25] [--workers 1,2]
-       [--converter-size 1]
+       [--converter-size 1] [--pin]
 """
 from __future__ import annotations
 
@@ -107,11 +107,14 @@ def descendants(pid: int) -> list[int]:
 class Workers:
     """N `scripts/worker.sh` processes (each in its own session, so they are stopped by their own group)."""
 
-    def __init__(self, count: int, env: dict, logs: Path) -> None:
+    def __init__(self, count: int, env: dict, logs: Path, pin: bool = False) -> None:
         self.procs = []
         for n in range(count):
             log = open(logs / f"worker-{count}-{n}.log", "wb")
-            self.procs.append(subprocess.Popen(["bash", "scripts/worker.sh", "--name", f"bench-{uuid.uuid4().hex[:6]}"],
+            # --pin: worker n and its LibreOffice on core n only (taskset execs, so the pid stays the worker's)
+            prefix = ["taskset", "-c", str(n % cores())] if pin else []
+            self.procs.append(subprocess.Popen([*prefix, "bash", "scripts/worker.sh", "--name",
+                                                f"bench-{uuid.uuid4().hex[:6]}"],
                                                cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True))
             log.close()
         self.peaks: dict[str, int] = {}
@@ -189,6 +192,9 @@ def main() -> None:
     ap.add_argument("--members", type=int, default=25)
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--converter-size", type=int, default=1, help="LibreOffice instances per worker (CONVERTER_SIZE)")
+    ap.add_argument("--pin", action="store_true",
+                    help="each worker (with its LibreOffice) on one core of its own: the scale-out unit measured alone "
+                         "(unpinned, one worker's rendering and its LibreOffice already overlap on both cores)")
     ap.add_argument("--database-url", default=None, help="default: a throwaway database on 127.0.0.1:5432")
     ap.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     args = ap.parse_args()
@@ -222,7 +228,8 @@ def main() -> None:
                                                                           args.workers.split(","))]]
         edit_doc = next(d.id for d in session.query(Document).filter(Document.member_id == member.id)
                         if d.kind_code.startswith(("member-review", "leader-review")))
-    print(f"machine: {cores()} cores, load {load_before[0]:.1f}; commit {commit()}; PostgreSQL, Redis queue {queue}")
+    print(f"machine: {cores()} cores, load {load_before[0]:.1f}; commit {commit()}; PostgreSQL, Redis queue {queue}; "
+          f"{args.converter_size} LibreOffice per worker{'; each worker pinned to one core' if args.pin else ''}")
     print(f"generated đảng bộ of {args.chi_bo} chi bộ × {args.members} members in {generated:.0f} s")
 
     env = {**os.environ, "REDIS_URL": args.redis_url, "CONVERTER_SIZE": str(args.converter_size),
@@ -231,7 +238,7 @@ def main() -> None:
     results: dict = {}
     for count in counts:
         shutil.rmtree(settings.data_dir / "pdf-cache", ignore_errors=True)   # cold: nothing rendered or converted
-        workers = Workers(count, env, root)
+        workers = Workers(count, env, root, pin=args.pin)
         try:
             # warm: every worker starts its LibreOffice as it starts (web/worker.py); wait until each has them all
             # running, then one-member packets (different members: different jobs) so the code paths are warm too
@@ -288,7 +295,7 @@ def main() -> None:
     print(f"after one edit ≤ 30 s: {'OK' if edit_worst <= 30 else 'SLOWER THAN TARGET'} (worst {edit_worst:.1f} s); "
           f"peak memory per process ≤ 1 GB: {'OK' if worst <= 1024 else 'OVER'} (worst {worst} MiB)")
     path = write_results("dangbo", {"load_before": load_before, "chi_bo": args.chi_bo, "members": args.members,
-                                    "converter_size": args.converter_size,
+                                    "converter_size": args.converter_size, "pinned": args.pin,
                                     "full_size": args.chi_bo >= 80 and args.members >= 25,
                                     "generated_s": round(generated), "by_workers": results})
     print(f"figures written to {path.relative_to(ROOT)}")

@@ -13,7 +13,9 @@
 # Nothing secret travels through Redis: a queued job carries only its id and the task's module name.
 #
 # One worker runs one job at a time, in a forked work-horse (so job timeouts and forced cancels work).
-# Start one per core, e.g. a systemd template unit kiemdiem-worker@.service with Restart=always.
+# Each worker starts CONVERTER_SIZE warm LibreOffice instances as it starts (default: one per core). Either one
+# worker per machine with the default, or one worker per core with CONVERTER_SIZE=1 (the unit a large packet's parts
+# are shared between), e.g. a systemd template unit kiemdiem-worker@.service with Restart=always.
 # Extra arguments go to `rq worker`, e.g.  scripts/worker.sh --burst  or  --max-jobs 500 --name w1
 # SIGTERM finishes the current job then exits; a second SIGTERM kills it (the job then ends "failed").
 set -euo pipefail
