@@ -173,6 +173,33 @@ def test_member_pages_add_edit_transfer_status(client, auth, db):
     assert client.get(f"/org/units/{toan.id}/members").status_code == 404
 
 
+def test_member_page_forms_keep_their_own_fields_and_errors(client, auth, db):
+    """The member page holds three forms (record, transfer, status): every field has its own id and label, and a
+    mistake in one form is shown on that form only; the record's checkboxes stay as saved."""
+    import re
+    auth.login("vanphong")
+    member = db.scalar(select(Member).where(Member.full_name == "Nguyễn Văn Hùng"))
+    html = client.get(f"/org/members/{member.id}").get_data(as_text=True)
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert not [i for i in set(ids) if ids.count(i) > 1]
+    for target in re.findall(r'<label for="([^"]+)"', html):
+        assert f'id="{target}"' in html
+    checked = html.count(" checked")
+    bad = _post(client, f"/org/members/{member.id}/status", {"status": "suspended", "on": "31/02/2026",
+                                                            "note": "Quyết định số 12"}, page=f"/org/members/{member.id}")
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert page.count("31/02/2026") == 1 and page.count("Quyết định số 12") == 1  # typed once, in the status form
+    status_form = page[page.index('action="/org/members/%d/status"' % member.id):]
+    assert "31/02/2026" in status_form.split("</form>")[0] and 'class="error"' in status_form.split("</form>")[0]
+    assert page.count('<p class="error">') == 1
+    assert page.count(" checked") == checked  # the record form's checkboxes are not cleared by the other form
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert not [i for i in set(ids) if ids.count(i) > 1]
+    for target in re.findall(r'href="#([^"]+)"', page.split("<main", 1)[1].split("<form", 1)[0]):
+        assert f'id="{target}"' in status_form.split("</form>")[0]  # the summary links to the status form's field
+
+
 # ---- accounts -----------------------------------------------------------------------------------------------
 
 def _login(client, username: str, password: str):

@@ -203,6 +203,7 @@ def _member_page(member: Member, status: int = 200, **context):
     context.setdefault("error", None)
     context.setdefault("fields", {})
     context.setdefault("posted", {})
+    context.setdefault("sent", None)
     return render_template("org_member.html", member=member, unit=member.unit, sexes=SEXES,
                            labels=members_service.FIELD_LABELS, statuses=MEMBER_STATUSES,
                            history=members_service.history(session(), member), chi_bo=_chi_bo_choices(member.unit),
@@ -220,7 +221,9 @@ def _member_action(member_id: int, act: Callable[[Session, Member], str]):
     except (InvalidInput, NotFound) as exc:
         db.rollback()
         fields = exc.fields if isinstance(exc, InvalidInput) else {"unit_id": ["Chọn chi bộ."]}
-        return _member_page(_managed_member(member_id), 422, error=exc.message, fields=fields, posted=request.form)
+        sent = request.endpoint.rsplit(".", 1)[-1].removeprefix("member_")  # edit, transfer or status
+        return _member_page(_managed_member(member_id), 422, error=exc.message, fields=fields, posted=request.form,
+                            sent=sent)
     db.commit()
     flash(done, "info")
     return redirect(url_for("org.member_edit", member_id=member.id))
