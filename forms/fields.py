@@ -1,9 +1,13 @@
-"""Field types that know their Vietnamese messages, their JSON value and their template context."""
+"""The page widgets of the field types declared in service/kinds/fields.py.
+
+What a type means (how typed text is read, its Vietnamese messages, its bounds, its stored JSON value) is the
+domain's: these WTForms fields call the same functions, keep what was typed on the page, and choose the input.
+A kind's page form checks through its declaration (forms/generate.py); the review pages' own small forms
+(forms/review.py) validate with these fields directly.
+"""
 from __future__ import annotations
 
-import re
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from wtforms import BooleanField, Field, FieldList, FormField, RadioField, SelectField, StringField, TextAreaField
@@ -11,14 +15,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
 from service import bounds, text
-from service.richtext import markdown_to_paragraphs
+from service.kinds import fields as domain
+from service.kinds.fields import format_number, parse_date, short_label  # noqa: F401  (pages and tests read them)
 from service.rules.levels import LEVELS
-
-CHECKED, UNCHECKED = "☒", "☐"
 
 
 class Required:
-    """Required on a final document; a draft may leave the field empty."""
+    """Required on a final document; a draft may leave the field empty (the “*” on the page)."""
 
     field_flags = {"needed": True}
 
@@ -30,25 +33,28 @@ class Required:
         raise StopValidation(f"Vui lòng nhập mục “{short_label(field.label.text)}”.")
 
 
-def short_label(label: str, limit: int = 70) -> str:
-    """A label short enough for a message: long section titles are cut at a word boundary."""
-    if len(label) <= limit:
-        return label
-    return label[:limit].rsplit(" ", 1)[0].rstrip(",;") + "…"
+def _read(reader, raw: str):
+    """The domain's reading of typed text; its Unreadable becomes the field's own message."""
+    try:
+        return reader(raw)
+    except domain.Unreadable as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _limit(declared: domain.Field, value: Any) -> None:
+    problem = domain.limit_problem(declared, value)
+    if problem:
+        raise ValidationError(problem)
 
 
 class ContextMixin:
-    """How a field appears in the template and in the stored JSON."""
+    """A field whose value is stored as JSON."""
 
     kind = "text"
 
     def json_value(self) -> Any:
         """The value as stored in the database and accepted by the API."""
         return self.data if self.data is not None else ""
-
-    def context(self, value: Any) -> dict[str, Any]:
-        """Template variables produced from the stored value."""
-        return {self.short_name: value if value is not None else ""}
 
 
 class LineField(ContextMixin, StringField):
@@ -62,12 +68,11 @@ class LineField(ContextMixin, StringField):
         self.data = valuelist[0].strip() if valuelist else ""
 
     def pre_validate(self, form) -> None:
-        if self.data and len(self.data) > self.max_length:
-            raise ValidationError(f"Tối đa {self.max_length} ký tự.")
+        _limit(domain.Field(self.short_name, "text", "", max_length=self.max_length), self.data)
 
 
 class IntField(ContextMixin, Field):
-    """A whole number within bounds (counts of people, votes); Vietnamese messages."""
+    """A whole number within bounds (counts of people, votes)."""
 
     kind = "integer"
 
@@ -84,16 +89,12 @@ class IntField(ContextMixin, Field):
         self.data = value if isinstance(value, int) and not isinstance(value, bool) else None
 
     def process_formdata(self, valuelist) -> None:
-        raw = (valuelist[0] if valuelist else "").strip()
-        self.raw, self.data = raw, None
-        if raw:
-            if not bounds.ASCII_INT.fullmatch(raw):  # "²" and other scripts' digits are not numbers here
-                raise ValueError(f"“{raw[:30]}” không phải là số nguyên.")
-            self.data = int(raw)
+        self.raw = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        self.data = _read(domain.parse_int, self.raw)
 
     def pre_validate(self, form) -> None:
-        if self.data is not None and not (self.minimum <= self.data <= self.maximum):
-            raise ValidationError(f"Phải từ {self.minimum} đến {self.maximum}.")
+        _limit(domain.Field(self.short_name, "integer", "", minimum=self.minimum, maximum=self.maximum), self.data)
 
     def json_value(self) -> int | None:
         return self.data
@@ -106,12 +107,9 @@ class YearField(IntField):
         super().__init__(label, validators, minimum=0, maximum=9999, **kw)
 
     def process_formdata(self, valuelist) -> None:
-        raw = (valuelist[0] if valuelist else "").strip()
+        self.raw = (valuelist[0] if valuelist else "").strip()
         self.data = None
-        if raw:
-            if not (raw.isascii() and raw.isdigit() and len(raw) <= 4):
-                raise ValueError("Năm kiểm điểm phải là số, ví dụ 2025.")
-            self.data = int(raw)
+        self.data = _read(domain.parse_year, self.raw)
 
 
 class MarkdownField(ContextMixin, TextAreaField):
@@ -123,15 +121,11 @@ class MarkdownField(ContextMixin, TextAreaField):
         self.data = valuelist[0].strip("\n") if valuelist else ""
 
     def pre_validate(self, form) -> None:
-        if self.data and len(self.data) > 50_000:
-            raise ValidationError("Nội dung quá dài (tối đa 50.000 ký tự).")
-
-    def context(self, value: Any) -> dict[str, Any]:
-        return {self.short_name: markdown_to_paragraphs(value or "")}
+        _limit(domain.Field(self.short_name, "markdown", ""), self.data)
 
 
 class VnDateField(ContextMixin, Field):
-    """A date typed as dd/mm/yyyy or sent as ISO yyyy-mm-dd; printed as dd/mm/yyyy."""
+    """A date typed as dd/mm/yyyy or sent as ISO yyyy-mm-dd; shown as dd/mm/yyyy."""
 
     kind = "date"
     widget_type = "date"
@@ -152,31 +146,17 @@ class VnDateField(ContextMixin, Field):
     def process_formdata(self, valuelist) -> None:
         self.raw = (valuelist[0] if valuelist else "").strip()
         self.data = None
-        if self.raw:
-            self.data = text.parse_date(self.raw)  # its ValueError says what is wrong, in Vietnamese
+        self.data = _read(lambda raw: domain.parse(domain.Field("", "date", ""), raw), self.raw)
 
     def pre_validate(self, form) -> None:
-        if self.data and not (self.earliest <= self.data <= date(2100, 12, 31)):
-            raise ValidationError(f"Ngày phải trong khoảng {text.short_date(self.earliest)} đến 31/12/2100.")
+        _limit(domain.Field(self.short_name, "date", "", earliest=self.earliest), self.data)
 
     def json_value(self) -> str:
         return self.data.isoformat() if self.data else ""
 
-    def context(self, value: Any) -> dict[str, Any]:
-        parsed = parse_date(value) if isinstance(value, str) else value
-        return {self.short_name: text.short_date(parsed) if parsed else ""}
-
-
-def parse_date(raw: str) -> date | None:
-    """ISO or Vietnamese day/month/year; None when it is not a real date (text.parse_date says why)."""
-    try:
-        return text.parse_date(raw)
-    except ValueError:
-        return None
-
 
 class ScoreField(ContextMixin, Field):
-    """Points within [0, maximum], decimal comma or point; printed the Vietnamese way (25,5)."""
+    """Points within [0, maximum], decimal comma or point; shown the Vietnamese way (25,5)."""
 
     kind = "number"
 
@@ -197,25 +177,13 @@ class ScoreField(ContextMixin, Field):
     def process_formdata(self, valuelist) -> None:
         self.raw = (valuelist[0] if valuelist else "").strip()
         self.data = None
-        if self.raw:
-            if not bounds.ASCII_DECIMAL.fullmatch(self.raw):  # "1e309", "²", "inf" are not points
-                raise ValueError(f"“{self.raw[:30]}” không phải là số điểm.")
-            self.data = round(float(self.raw.replace(",", ".")), 2)
+        self.data = _read(domain.parse_score, self.raw)
 
     def pre_validate(self, form) -> None:
-        if self.data is not None and not (self.minimum <= self.data <= self.maximum):
-            raise ValidationError(f"Điểm phải từ {self.minimum} đến {format_number(self.maximum)}.")
+        _limit(domain.Field(self.short_name, "number", "", minimum=self.minimum, maximum=self.maximum), self.data)
 
     def json_value(self) -> float | None:
         return self.data
-
-    def context(self, value: Any) -> dict[str, Any]:
-        return {self.short_name: format_number(value) if value is not None and value != "" else ""}
-
-
-def format_number(value: float) -> str:
-    """25.0 → '25', 25.5 → '25,5': rounded to two decimals, then written the Vietnamese way."""
-    return text.vn_number(Decimal(f"{value:.2f}"))
 
 
 class ChoiceField(ContextMixin, SelectField):
@@ -229,15 +197,11 @@ class ChoiceField(ContextMixin, SelectField):
                          validate_choice=False, **kw)
 
     def pre_validate(self, form) -> None:
-        if self.data and self.data not in self.labels:
-            raise ValidationError("Lựa chọn không hợp lệ.")
-
-    def context(self, value: Any) -> dict[str, Any]:
-        return {self.short_name: self.labels.get(value, "") if value else ""}
+        _limit(domain.Field(self.short_name, "choice", "", choices=tuple(self.labels.items())), self.data)
 
 
 class LevelField(ContextMixin, RadioField):
-    """The proposed rating level, printed as four tick boxes (mark_xuat_sac … )."""
+    """The rating level: four tick boxes (a compact select in a table cell)."""
 
     kind = "choice"
 
@@ -247,28 +211,20 @@ class LevelField(ContextMixin, RadioField):
                          validate_choice=False, **kw)
 
     def pre_validate(self, form) -> None:
-        if self.data and self.data not in self.labels:
-            raise ValidationError("Mức xếp loại không hợp lệ.")
-
-    def context(self, value: Any) -> dict[str, Any]:
-        return {f"mark_{code}": CHECKED if code == value else UNCHECKED for code in self.labels}
-
+        _limit(domain.Field(self.short_name, "level", ""), self.data)
 
 
 class FlagField(ContextMixin, BooleanField):
-    """Yes/no; printed as a tick box."""
+    """Yes/no: a check box."""
 
     kind = "boolean"
 
     def json_value(self) -> bool:
         return bool(self.data)
 
-    def context(self, value: Any) -> dict[str, Any]:
-        return {self.short_name: bool(value)}
-
 
 class VnTimeField(ContextMixin, Field):
-    """A time of day typed as 14:30 or 14h30; printed as '14 giờ 30 phút'."""
+    """A time of day typed as 14:30 or 14h30."""
 
     kind = "time"
 
@@ -279,36 +235,19 @@ class VnTimeField(ContextMixin, Field):
         self.data = value if isinstance(value, str) and value else None
 
     def process_formdata(self, valuelist) -> None:
-        raw = (valuelist[0] if valuelist else "").strip().lower()
+        raw = (valuelist[0] if valuelist else "").strip()
         self.data = None
-        if raw:
-            match = re.fullmatch(r"(\d{1,2})\s*(?::|h|giờ)\s*(\d{0,2})\s*(?:phút)?", raw)
-            if not match or int(match.group(1)) > 23 or int(match.group(2) or 0) > 59:
-                raise ValueError(f"Giờ “{raw}” không hợp lệ: hãy nhập dạng giờ:phút, ví dụ 14:30.")
-            self.data = f"{int(match.group(1)):02d}:{int(match.group(2) or 0):02d}"
-
-    def context(self, value: Any) -> dict[str, Any]:
-        if not value:
-            return {self.short_name: "… giờ … phút"}
-        hours, minutes = value.split(":")
-        return {self.short_name: f"{hours} giờ {minutes} phút"}
+        self.data = _read(domain.parse_time, raw)
 
 
 class RowsField(ContextMixin, FieldList):
-    """A table of rows (attendance, votes, summary): JSON list of objects, `{%tr for r in name %}` in the template."""
+    """A table of rows (attendance, votes, summary): one row form per line, spare lines blank."""
 
     kind = "table"
 
     def __init__(self, row_form, label=None, validators=None, max_rows: int = 200, **kw) -> None:
         super().__init__(FormField(row_form), label, validators, min_entries=0, max_entries=max_rows, **kw)
         self.row_form = row_form
-
-    def validate(self, form, extra_validators=()) -> bool:
-        """Blank rows (a web form's spare lines) are dropped before the rows are checked."""
-        self.entries = [entry for entry in self.entries if not entry.form.is_blank()]
-        for entry in self.entries:  # a draft document may have half-filled rows
-            entry.form.is_draft = getattr(form, "is_draft", False)
-        return super().validate(form, extra_validators)
 
     def json_value(self) -> list[dict[str, Any]]:
         return [entry.form.json_data() for entry in self.entries if not entry.form.is_blank()]
@@ -318,10 +257,3 @@ class RowsField(ContextMixin, FieldList):
         self.entries, self.last_index = [], -1
         for row in value or []:
             self.append_entry().form.process(data=row)
-
-    def context(self, value: Any) -> dict[str, Any]:
-        template_row = self.row_form()
-        rows = []
-        for index, row in enumerate(value or [], start=1):
-            rows.append({"stt": index, **template_row.field_context(row)})
-        return {self.short_name: rows}

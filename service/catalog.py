@@ -1,9 +1,8 @@
 """The document kinds, declared once: routes, API, page forms, rendering and packets follow from here.
 
 Each kind carries its fields (`fields=`, a service.kinds.KindFields declared in service/kinds/<area>.py): their
-checks, the template context they build, how a new document starts. The page forms are generated from that in
-forms/; the domain never imports that layer. Kinds not yet declared that way still reach the domain through a
-KindSchema the input layer registers at import (register_schemas)."""
+checks, the template context they build, how a new document starts, how a saved one is refreshed from the
+recorded meeting. The page forms are generated from that in forms/; the domain never imports that layer."""
 from __future__ import annotations
 
 import re
@@ -17,9 +16,11 @@ from .kinds import KindFields
 from .kinds.collective import COLLECTIVE_REPORT_124, COLLECTIVE_REPORT_366
 from .kinds.commitment import COMMITMENT
 from .kinds.decisions import DOSSIER_LIST, RERATING_DECISION
+from .kinds.meeting import BALLOT, MINUTES, VOTE_COUNT
 from .kinds.personal import (LEADER_REVIEW_124, LEADER_REVIEW_366, MEMBER_REVIEW_124, MEMBER_REVIEW_366,
                              OUTSIDE_REVIEW_366, SELF_RATING_366)
 from .kinds.rating_result import RATING_RESULT
+from .kinds.summary import SUMMARY
 from .regimes import QD124, QD366, Regime
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "doc_templates"
@@ -63,7 +64,7 @@ class DocumentKind:
     confidence: str = "H"  # how sure we are of the printed layout (see docs/REGULATIONS.md, Forms)
     spreadsheet: str | None = None  # "module:function" turning the template context into XLSX bytes
     form_number: str = ""  # "03", "2B": the number in form_code (official forms only)
-    fields: KindFields | None = None  # what it asks for and prints (service/kinds/); None: a registered schema
+    fields: KindFields | None = None  # what it asks for and prints (service/kinds/); every kind declares it
 
     @property
     def printed_form_code(self) -> str:
@@ -91,7 +92,7 @@ class DocumentKind:
 
     @property
     def schema(self) -> "KindSchema":
-        """The kind's fields: its declaration, else the schema the input layer registered (see KindSchema)."""
+        """The kind's fields (see KindSchema)."""
         return schema_of(self)
 
     def stem(self, year: int, name: str) -> str:
@@ -158,21 +159,20 @@ KINDS: tuple[DocumentKind, ...] = (
     *_customary("rating-result", "Kết quả đánh giá, xếp loại chất lượng đảng viên", "member",
                 "common/rating_result.docx", "Ket-qua-xep-loai-{year}-{name}", 130, fields=RATING_RESULT),
     *_customary("minutes", "Biên bản hội nghị kiểm điểm, đánh giá, xếp loại chất lượng đảng viên", "meeting",
-                "common/minutes.docx", "Bien-ban-hoi-nghi-{year}-{name}", 20),
+                "common/minutes.docx", "Bien-ban-hoi-nghi-{year}-{name}", 20, fields=MINUTES),
     *_customary("ballot", "Phiếu đánh giá, xếp loại chất lượng đảng viên", "meeting",
-                "common/ballot.docx", "Phieu-danh-gia-xep-loai-{year}-{name}", None),
+                "common/ballot.docx", "Phieu-danh-gia-xep-loai-{year}-{name}", None, fields=BALLOT),
     *_customary("vote-count", "Biên bản kiểm phiếu đánh giá, xếp loại chất lượng đảng viên", "meeting",
-                "common/vote_count.docx", "Bien-ban-kiem-phieu-{year}-{name}", 30),
+                "common/vote_count.docx", "Bien-ban-kiem-phieu-{year}-{name}", 30, fields=VOTE_COUNT),
     *_customary("summary", "Biểu tổng hợp kết quả đánh giá, xếp loại đảng viên của chi bộ", "unit",
                 "common/summary.docx", "Bieu-tong-hop-xep-loai-{year}-{name}", 40,
-                spreadsheet="service.spreadsheets:summary_workbook"),
+                spreadsheet="service.spreadsheets:summary_workbook", fields=SUMMARY),
 )
 _BY_CODE = {k.code: k for k in KINDS}
 
 
 class KindSchema(Protocol):
-    """A kind's fields as the domain uses them: a KindFields declaration (service/kinds/), or for kinds not yet
-    declared, what forms/ registers (catalog.register_schemas)."""
+    """What the domain does with a kind's fields; service.kinds.KindFields is the one implementation."""
 
     recorded: bool  # the document takes recorded facts (meeting, ratings) and can be refreshed from them
 
@@ -194,29 +194,11 @@ class KindSchema(Protocol):
         """The fields as /api/v1/kinds lists them."""
 
 
-_SCHEMAS: dict[str, KindSchema] = {}
-
-
-def register_schemas(schemas: Mapping[str, KindSchema]) -> None:
-    """Called by the input layer at import: every kind must get exactly one schema."""
-    unknown = set(schemas) - set(_BY_CODE)
-    if unknown:
-        raise ValueError(f"schemas for kinds the catalog does not declare: {sorted(unknown)}")
-    declared = {code for code in schemas if _BY_CODE[code].fields is not None}
-    if declared:
-        raise ValueError(f"kinds declared with their fields need no registered schema: {sorted(declared)}")
-    _SCHEMAS.update(schemas)
-
-
 def schema_of(kind: DocumentKind) -> KindSchema:
-    """A kind's schema: its declared fields, else the one registered for it."""
-    if kind.fields is not None:
-        return kind.fields
-    try:
-        return _SCHEMAS[kind.code]
-    except KeyError:
-        raise RuntimeError(f"no schema registered for {kind.code}: the process must import forms at start "
-                           "(web/__init__.py, web/worker.py)") from None
+    """A kind's schema: its declared fields."""
+    if kind.fields is None:
+        raise RuntimeError(f"{kind.code} declares no fields (service/kinds/)")
+    return kind.fields
 
 
 def document_context(kind: DocumentKind, data: dict[str, Any], rules: Any = None) -> dict[str, Any]:

@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-import forms  # noqa: F401  registers each kind's schema, as the web app and the worker do at start
 from service.convert import ConverterPool
 from service.db import Database
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-import forms
 from service import output, render
 from service.catalog import all_kinds, get_kind
 from service.samples import all_max_samples, all_samples
@@ -23,7 +22,7 @@ KIND_CODES = [k.code for k in all_kinds()]
 
 def _context(code: str, payload: dict) -> dict:
     kind = get_kind(code)
-    return forms.context_for(kind, kind.schema.check(kind, payload))
+    return kind.schema.context(kind, kind.schema.check(kind, payload))
 
 
 def test_every_kind_has_a_sample_form_and_template():

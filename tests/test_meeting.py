@@ -12,9 +12,8 @@ from docx import Document
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-import forms
-from forms.meeting import MinutesForm, percent
-from forms.voting import BallotForm, VoteCountForm
+from service.kinds.meeting import BALLOT, MINUTES, VOTE_COUNT
+from service.review.votes import percent
 from service import output, render, text
 from service.catalog import get_kind
 from service.errors import InvalidInput
@@ -307,7 +306,7 @@ FACTS = {"year": 2026, "superior_body": "ĐẢNG BỘ TRƯỜNG THPT PHAN ĐÌNH
 
 
 def test_initial_data_from_the_members_list():
-    data = MinutesForm.initial_data(FACTS)
+    data = MINUTES.initial_data(FACTS)
     assert {k: data[k] for k in ("year", "superior_body", "issuing_body", "place", "signed_on")} == {
         k: FACTS[k] for k in ("year", "superior_body", "issuing_body", "place", "signed_on")}
     assert data["held_on"] == "2026-12-05" and data["chair"] == "Nguyễn Thị Lan" and data["chair_position"] == "BÍ THƯ"
@@ -318,18 +317,17 @@ def test_initial_data_from_the_members_list():
         "Miễn sinh hoạt đảng, không đánh giá, xếp loại", "", "", "Đình chỉ sinh hoạt đảng, không đánh giá, xếp loại",
         ""]
     kind = get_kind("minutes-366")
-    form = MinutesForm.from_json(data, kind=kind, draft=True)  # every key is a field: a draft opens cleanly
-    assert form.validate(), form.errors
-    context = forms.context_for(kind, form.json_data())
+    checked = MINUTES.check(kind, data, draft=True)  # every key is a field: a draft opens cleanly
+    context = kind.schema.context(kind, checked)
     assert (context["total_members"], context["present_official"], context["present_probationary"],
             context["exempted_names"], context["suspended_names"]) == (5, 2, 1, "Đặng Văn Ẩn", "Tạ Đình Phong")
 
-    ballot_data = BallotForm.initial_data(FACTS)
+    ballot_data = BALLOT.initial_data(FACTS)
     assert ballot_data["prefilled"] is True and ballot_data["blank_rows"] == 15
     assert [m["full_name"] for m in ballot_data["members"]] == ["Lê Văn Cường", "Nguyễn Thị Lan", "Trần Đức Long"]
-    assert BallotForm.initial_data({**FACTS, "members": []})["prefilled"] is False
+    assert BALLOT.initial_data({**FACTS, "members": []})["prefilled"] is False
 
-    count_data = VoteCountForm.initial_data(FACTS)
+    count_data = VOTE_COUNT.initial_data(FACTS)
     assert count_data["issuing_body"] == "CHI BỘ TỔ TOÁN – TIN" and "members" not in count_data
 
 

@@ -7,10 +7,8 @@ import json
 import pytest
 from sqlalchemy import select
 
-import forms
-from forms.meeting import MinutesForm
-from forms.voting import BallotForm, VoteCountForm
-from forms.summary import SummaryForm
+from service.kinds.meeting import BALLOT, MINUTES, VOTE_COUNT
+from service.kinds.summary import SUMMARY
 from service import documents, render
 from service.catalog import get_kind
 from service.models import Document, Unit, User
@@ -89,7 +87,7 @@ def _open(app, client, unit_id, family):
 
 
 def _printed(kind, data) -> str:
-    return "\n".join(docx_paragraphs(render.render(kind, forms.context_for(kind, data))))
+    return "\n".join(docx_paragraphs(render.render(kind, kind.schema.context(kind, data))))
 
 
 def test_minutes_take_attendance_levels_votes_and_meeting_details(app, client, auth, recorded):
@@ -111,7 +109,7 @@ def test_minutes_take_attendance_levels_votes_and_meeting_details(app, client, a
                                "Lê Văn Cường": ("tot", "tot", 0, 2, 0, 0), "Phạm Thị Dung": ("tot", "tot", 0, 2, 0, 0)}
     assert results[NEW_MEMBER]["note"].startswith("Đảng viên mới kết nạp chưa đủ 6 tháng (vào Đảng ngày 01/09/2026")
     assert "votes_tot" not in results[NEW_MEMBER] and results[EXEMPTED]["note"].startswith("Miễn sinh hoạt đảng")
-    assert MinutesForm.from_json(data, kind=kind, draft=True).validate()  # opens as a clean draft
+    assert MINUTES.check(kind, data, draft=True)  # opens as a clean draft
 
     printed = _printed(kind, data)
     for line in ("Hồi 14 giờ 00 phút, ngày 05/12/2026", "Địa điểm: Hội trường Nhà văn hóa.",
@@ -136,7 +134,7 @@ def test_vote_count_and_ballot_list_only_the_rated_members(app, client, auth, re
                                           ("Lê Văn Cường", 0, 2, 0, 0), ("Phạm Thị Dung", 0, 2, 0, 0)]
     assert not any(data.get(k) for k in ("ballots_issued", "ballots_returned", "ballots_valid", "counted_at"))
     typed = {**data, "ballots_issued": 2, "ballots_returned": 2, "ballots_valid": 2, "ballots_invalid": 0}
-    assert VoteCountForm.from_json(typed, kind=kind, draft=True).validate()
+    assert VOTE_COUNT.check(kind, typed, draft=True)
     printed = _printed(kind, typed)
     assert all(name in printed for name in RATED) and NEW_MEMBER not in printed and EXEMPTED not in printed
     assert "50%" in printed
@@ -158,9 +156,9 @@ def test_summary_takes_the_recorded_levels_rerating_and_exclusions(app, client, 
     assert notes[NEW_MEMBER].startswith("Không xếp loại: Đảng viên mới kết nạp chưa đủ 6 tháng")
     assert notes[EXEMPTED].startswith("Không xếp loại: Miễn công tác và sinh hoạt đảng")
     assert all(notes[n] == "" for n in RATED)
-    assert SummaryForm.from_json(data, kind=kind, draft=True).validate()
+    assert SUMMARY.check(kind, data, draft=True)
 
-    context = forms.context_for(kind, data)
+    context = kind.schema.context(kind, data)
     totals = {line["label"]: line for line in context["totals"]}
     assert [totals["Hoàn thành tốt nhiệm vụ"][f"{c}_count"] for c in ("self_level", "proposal", "decision")] == \
         [4, 4, 3]
@@ -179,8 +177,8 @@ def test_string_keys_from_json_give_the_same_documents(app, recorded):
     assert isinstance(next(iter(facts["tallies"])), int)
     as_json = json.loads(json.dumps(facts))
     assert isinstance(next(iter(as_json["tallies"])), str)
-    for form in (MinutesForm, VoteCountForm, BallotForm, SummaryForm):
-        assert form.initial_data(as_json) == form.initial_data(facts), form.__name__
+    for name, form in (("minutes", MINUTES), ("vote count", VOTE_COUNT), ("ballot", BALLOT), ("summary", SUMMARY)):
+        assert form.initial_data(as_json) == form.initial_data(facts), name
     s.close()
 
 
@@ -189,11 +187,11 @@ def test_without_a_recorded_meeting_documents_open_as_before(app, chi_bo):
     facts = documents.unit_facts(unit, 2026, "Hà Nội")
     facts.update(meeting.document_facts(s, cycle))
     assert "attendance" not in facts
-    minutes = MinutesForm.initial_data(facts)
+    minutes = MINUTES.initial_data(facts)
     assert {r["attendance"] for r in minutes["attendance"]} == {"co_mat", "mien"}
     assert minutes["held_on"] == facts["signed_on"] and minutes["chair"] == "Nguyễn Văn An"
-    assert "results" not in VoteCountForm.initial_data(facts)
-    assert NEW_MEMBER not in [m["full_name"] for m in BallotForm.initial_data(facts)["members"]]  # excluded already
+    assert "results" not in VOTE_COUNT.initial_data(facts)
+    assert NEW_MEMBER not in [m["full_name"] for m in BALLOT.initial_data(facts)["members"]]  # excluded already
     s.close()
 
 
@@ -276,9 +274,22 @@ def test_refresh_button_only_on_unit_documents_that_take_recorded_data(app, clie
 
 
 def _formdata(kind, data: dict) -> dict:
-    """Stored JSON as the browser posts it (table cells as rows-0-name)."""
-    from forms.base import flatten
+    """Stored JSON as the browser posts it (table cells as rows-0-name; a check box unticked is not sent)."""
+    names = {f.name for f in kind.fields.fields}
+    assert set(data) <= names, set(data) - names
+    out: dict[str, str] = {}
 
-    formdata, errors = flatten(forms.form_for(kind)(kind=kind), data)
-    assert not errors, errors
-    return dict(formdata.items(multi=False))
+    def put(key: str, value) -> None:
+        if value is True:
+            out[key] = "y"
+        elif value not in (None, False):
+            out[key] = str(value)
+
+    for key, value in data.items():
+        if isinstance(value, list):
+            for index, row in enumerate(value):
+                for column, cell in row.items():
+                    put(f"{key}-{index}-{column}", cell)
+        else:
+            put(key, value)
+    return out

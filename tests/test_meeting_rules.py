@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from forms.voting import BallotForm
+from service.kinds.meeting import BALLOT
 from service import render
 from service.errors import InvalidInput
 from service.review import dashboard, meeting, people, ratings
@@ -108,7 +108,7 @@ def test_ballot_lists_only_members_rated_even_before_anything_is_recorded():
         {"id": 1, "full_name": "Nguyễn Văn An", "status": "active", "admitted_on": "2010-05-19"},
         {"id": 2, "full_name": "Trần Thị Mới", "status": "active", "admitted_on": "2026-09-01"},  # < 6 months
         {"id": 3, "full_name": "Lê Văn Miễn", "status": "exempted", "admitted_on": "1980-01-01"}]}
-    assert [m["full_name"] for m in BallotForm.initial_data(facts)["members"]] == ["Nguyễn Văn An"]
+    assert [m["full_name"] for m in BALLOT.initial_data(facts)["members"]] == ["Nguyễn Văn An"]
 
 
 def test_meeting_page_refuses_a_reason_for_present_or_unexcused(app, chi_bo):

@@ -13,7 +13,6 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-import forms
 from service.kinds.fields import format_number
 from service.kinds.personal import (LEADER_REVIEW_124, LEADER_REVIEW_366, MEMBER_REVIEW_124, MEMBER_REVIEW_366,
                                     OUTSIDE_REVIEW_366, PREVIOUS_LIMITATIONS, SELF_RATING_366)
@@ -138,7 +137,7 @@ PRINTED = {
 def _context(code: str, payload: dict) -> tuple:
     kind = get_kind(code)
     data = kind.schema.check(kind, payload)
-    return kind, data, forms.context_for(kind, data)
+    return kind, data, kind.schema.context(kind, data)
 
 
 def _markdown_lines(markdown: str) -> list[str]:

@@ -250,7 +250,7 @@ def test_decision_writes_the_submitted_result_and_a_rerating_a_new_revision(app,
     assert doc.revision == 3
 
     kind = get_kind(doc.kind_code)
-    texts = docx_paragraphs(render.render(kind, forms.context_for(kind, doc.data)))
+    texts = docx_paragraphs(render.render(kind, kind.schema.context(kind, doc.data)))
     assert_in_order(texts, ["ĐẢNG ỦY TRƯỜNG THPT PHAN ĐÌNH PHÙNG", "Họ và tên: Trần Thị Bình",
                             "Số phiếu: Xuất sắc 0; Tốt 2; Hoàn thành 1; Không hoàn thành 0",
                             "Kết quả xếp loại chất lượng đảng viên năm 2026: Hoàn thành nhiệm vụ", "Phan Văn Thịnh"])

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from forms.summary import SummaryForm
+from service.kinds.summary import SUMMARY
 from service import output, render
 from service.catalog import get_kind
 from service.errors import InvalidInput
@@ -122,7 +122,7 @@ def test_quota_25_percent_only_under_366():
                                      "xuống): không vượt.")
     kind = get_kind("summary-124")
     with pytest.raises(InvalidInput) as info:
-        SummaryForm.from_json(summary_124(quota_pct="25"), kind=kind).check()
+        SUMMARY.check(kind, summary_124(quota_pct="25"))
     assert "mức 25% chỉ có từ Quy định 366-QĐ/TW" in info.value.fields["quota_pct"][0]
 
 
@@ -232,7 +232,7 @@ def test_initial_data_from_unit_facts():
                   "admitted_on": "2026-09-01"},
                  {"id": 8, "full_name": "Bùi Văn Sáu", "official": False, "status": "active",
                   "admitted_on": "2026-06-30"}]}
-    data = SummaryForm.initial_data(facts)
+    data = SUMMARY.initial_data(facts)
     assert [r["full_name"] for r in data["rows"]] == ["Phạm Quốc Anh", "Đỗ Minh Châu", "Đặng Thị Yến", "Bùi Văn Sáu"]
     assert [r["official"] for r in data["rows"]] == [True, True, False, False]
     notes = [r["note"] for r in data["rows"]]
@@ -242,24 +242,23 @@ def test_initial_data_from_unit_facts():
     assert data["quota_pct"] == "20" and "members" not in data and "unit_name" not in data
     assert all(r["self_level"] == r["proposal"] == r["decision"] == "" for r in data["rows"])
     kind = get_kind("summary-366")
-    assert len(SummaryForm.from_json(data, kind=kind, draft=True).check()["rows"]) == 4
+    assert len(SUMMARY.check(kind, data, draft=True)["rows"]) == 4
 
 
 def test_rows_are_checked_with_vietnamese_messages():
     kind = get_kind("summary-366")
     rows = summary_366()["rows"]
     with pytest.raises(InvalidInput) as info:
-        SummaryForm.from_json(summary_366(rows=rows + [{"full_name": "", "note": "ghi chú không tên"}]),
-                              kind=kind).check()
+        SUMMARY.check(kind, summary_366(rows=rows + [{"full_name": "", "note": "ghi chú không tên"}]))
     assert info.value.fields["rows[10].full_name"] == ["Vui lòng nhập mục “Họ và tên”."]
     with pytest.raises(InvalidInput) as info:
-        SummaryForm.from_json(summary_366(rows=[{**rows[0], "decision": "gioi"}]), kind=kind).check()
+        SUMMARY.check(kind, summary_366(rows=[{**rows[0], "decision": "gioi"}]))
     assert info.value.fields["rows[0].decision"] == ["Mức xếp loại không hợp lệ."]
     with pytest.raises(InvalidInput) as info:
-        SummaryForm.from_json(summary_366(rows=rows * 21), kind=kind).check()
+        SUMMARY.check(kind, summary_366(rows=rows * 21))
     assert info.value.fields["rows"] == ["Tối đa 200 dòng."]
     blank = {"full_name": "", "official": False, "self_level": "", "proposal": "", "decision": "", "note": ""}
-    data = SummaryForm.from_json(summary_366(rows=rows + [blank]), kind=kind).check()
+    data = SUMMARY.check(kind, summary_366(rows=rows + [blank]))
     assert len(data["rows"]) == 10  # a spare blank line is dropped
 
 

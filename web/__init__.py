@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from flask import Flask
 
-import forms  # noqa: F401  registers each kind's form as its schema (service.catalog.KindSchema)
-
 from . import api_documents, api_review, openapi  # noqa: F401  (their routes join api.bp when imported)
 from . import (accounts, api, api_org, archive, auth, cli, database, display, errors, health, inputs, jobs, org, pages,
                pdf, review, security, unit_rules, unit_templates)

@@ -1,7 +1,7 @@
 """The RQ worker class scripts/worker.sh starts: the job worker's composition root.
 
-Importing forms registers each document kind's schema, which packet jobs need to build template contexts;
-SimpleWorker runs jobs in this process, so its warm LibreOffice pool serves every job. The pool follows the app's
+The kinds' fields are declared in the domain (service/kinds/), so packet jobs build template contexts without
+the input layer. SimpleWorker runs jobs in this process, so its warm LibreOffice pool serves every job. The pool follows the app's
 settings (CONVERTER_SIZE instances, one per core when 0) and starts with the worker, in the background, so the first
 job — or the first part of a large packet this worker helps with — does not wait for LibreOffice to come up
 (CONVERTER_AUTOSTART=0 leaves it to the first job); so do the packet's fonts (service.packets.warm_up)."""
@@ -13,7 +13,6 @@ import threading
 
 from rq.worker import SimpleWorker
 
-import forms  # noqa: F401  (see the module docstring)
 from service import packets
 from service.convert import get_pool
 
