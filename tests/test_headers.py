@@ -73,6 +73,16 @@ def test_static_files_may_be_cached(client):
     resp.close()
 
 
+def test_pages_name_their_icon_so_browsers_do_not_ask_for_a_missing_one(client):
+    """Without a <link rel="icon"> a browser asks for /favicon.ico on every first visit: a 404 in the console."""
+    page = client.get("/login").get_data(as_text=True)
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', page)
+    assert icon
+    resp = client.get(icon.group(1))
+    assert resp.status_code == 200 and resp.mimetype == "image/svg+xml"
+    resp.close()
+
+
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
 HANDLER = re.compile(r"<[^>]+\s on[a-z]+\s*=", re.I | re.X)
 STYLE_ATTR = re.compile(r"<[^>]+\sstyle\s*=", re.I)
