@@ -206,8 +206,9 @@ def _date(value: Any) -> date | None | str:
         return "!"
     try:
         return text.parse_date(str(value))
-    except ValueError:
-        return "!"
+    except ValueError as exc:
+        reason = str(exc)  # "Tháng 2/1980 không có ngày 31.", "Không có tháng 13: …", "Năm “80” phải có 4 chữ số…"
+        return "!" if reason.startswith("Ngày") else "!" + reason[0].lower() + reason[1:]
 
 
 # ---- planning -------------------------------------------------------------------------------------------------
@@ -274,9 +275,9 @@ def plan(session: Session, unit: Unit, data: bytes, filename: str = "") -> Plan:
                 continue
             if key in DATE_KEYS:
                 got = _date(value)
-                if got == "!":
-                    result.errors.append(Problem(number, heading, f"Ngày “{_text(value)}” không hợp lệ: ghi theo "
-                                                                  "dạng ngày/tháng/năm, ví dụ 05/12/1980."))
+                if isinstance(got, str) and got.startswith("!"):
+                    reason = got[1:] or "ghi theo dạng ngày/tháng/năm, ví dụ 05/12/1980."
+                    result.errors.append(Problem(number, heading, f"Ngày “{_text(value)}” không hợp lệ: {reason}"))
                     continue
                 row.values[key] = got or None
             elif key == "sex":

@@ -97,7 +97,8 @@ def test_problems_are_listed_by_row_and_column_and_nothing_is_written(db, tree):
     messages = {p.row: p.message for p in result.errors}
     assert messages[12] == "Thiếu họ và tên."
     assert "Trùng với dòng 9" in messages[13]
-    assert "31/02/1980" in messages[14] and "ngày/tháng/năm" in messages[14]
+    # What is wrong with the date is said (it is written day/month/year, February has no 31st).
+    assert messages[14] == "Ngày “31/02/1980” không hợp lệ: tháng 2/1980 không có ngày 31."
     assert _count(db, tree["one"]) == 0
 
 
