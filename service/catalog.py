@@ -153,7 +153,7 @@ KINDS: tuple[DocumentKind, ...] = (
     _official("leader-review-124", "Bản kiểm điểm cá nhân giữ chức vụ lãnh đạo, quản lý", "02B", QD124, "leader",
               "qd124/personal_leader.docx", "Ban-kiem-diem-ca-nhan-{year}-{name}", 110, "L",
               fields=LEADER_REVIEW_124),
-    # Customary documents of every chi bộ (REFERENCE.md §4–5), both regimes
+    # Customary documents of every chi bộ (docs/REGULATIONS.md, Forms), both regimes
     *_customary("commitment", "Bản cam kết tu dưỡng, rèn luyện, phấn đấu", "member",
                 "common/commitment.docx", "Ban-cam-ket-{year}-{name}", 120, fields=COMMITMENT),
     *_customary("rating-result", "Kết quả đánh giá, xếp loại chất lượng đảng viên", "member",

@@ -6,7 +6,7 @@ whose period on the board date (31 December of that year) is in the unit and not
 year's board keeps showing who belonged then.
 
 Where a member who moved mid-year is reviewed: at the chi bộ where they are active at the end of the year
-(REFERENCE.md §2.1: "a party member is reviewed at the chi bộ where they are active"; a fault committed at the
+(docs/REGULATIONS.md, who is not rated: "a party member is reviewed at the chi bộ where they are active"; a fault committed at the
 previous unit still counts against that unit). A member on temporary activities elsewhere (đi sinh hoạt tạm thời)
 stays on the board of their official chi bộ and is rated there (HD 43 point 7.6).
 """

@@ -93,11 +93,11 @@ def render(kind: DocumentKind, context: dict[str, Any], source: TemplateSource |
 
 
 _ROOT = Path(__file__).resolve().parent.parent
-# The code between saved data and a DOCX: the kinds' declarations and their context code (service/kinds/**), the
-# domain modules they read (catalog, regimes, rules, review facts, text, rich text…), this module, and the forms
-# of kinds not yet declared in service/kinds. Packaging, jobs, conversion and the archive cannot change
-# a rendered document and are left out, so a change there does not make every cached render stale.
-_RENDER_CODE = ("forms/**/*.py", "service/**/*.py")
+# The code between saved data and a DOCX: the kinds' declarations with their rules and context code
+# (service/kinds/**), the domain modules they read (catalog, regimes, rules, review facts, text, rich text…) and
+# this module. Packaging, jobs, conversion and the archive cannot change a rendered document and are left out, so a
+# change there does not make every cached render stale; nor can the page forms (forms/), which only show the fields.
+_RENDER_CODE = ("service/**/*.py",)
 _NOT_RENDER_CODE = ("service/archive/", "service/jobs/", "service/convert/", "service/packets/",
                     "service/dossier.py", "service/packet_parts.py", "service/pdfcache.py", "service/demo.py",
                     "service/demo_bulk.py")

@@ -1,7 +1,7 @@
 """Workbooks (XLSX) built from a kind's template context, so a table prints the same numbers in Word and Excel.
 
 A kind names its builder in the catalog (`spreadsheet="service.spreadsheets:summary_workbook"`); the output
-pipeline calls it with the very context the DOCX template is rendered with (forms/summary.py computes it).
+pipeline calls it with the very context the DOCX template is rendered with (service/kinds/summary.py computes it).
 """
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def _page_setup(ws: Worksheet, header_row: int) -> None:
 
 
 def summary_workbook(context: dict[str, Any]) -> bytes:
-    """The chi bộ summary (forms.summary.SummaryForm context) as an XLSX workbook: members, totals, quota."""
+    """The chi bộ summary (service.kinds.summary.SUMMARY context) as an XLSX workbook: members, totals, quota."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Tổng hợp xếp loại"

@@ -74,6 +74,11 @@ def test_render_key_follows_data_template_and_the_kinds_declaration():
     assert render.render_key(kind, dict(data)) == key
     assert render.render_key(kind, {**data, "full_name": "Lê Văn An"}) != key
     assert render.render_key(replace(kind, title=kind.title + " (sửa)"), data) != key
+    fields = kind.fields.fields
+    relabelled = replace(kind.fields, fields=tuple(replace(f, label=f.label + " (sửa)") if f.name == "a_vi" else f
+                                                   for f in fields[5:]))  # HEADER is added again
+    assert render.render_key(replace(kind, fields=relabelled), data) != key
+    assert render.render_key(replace(kind, fields=replace(kind.fields, fields=fields[5:])), data) == key
 
 
 def test_render_code_fingerprint_covers_the_domain_modules_not_the_packaging():
@@ -81,7 +86,8 @@ def test_render_code_fingerprint_covers_the_domain_modules_not_the_packaging():
     files = render._render_code_files()
     names = {p.relative_to(render._ROOT).as_posix() for p in files}
     assert "service/render.py" in names and "service/catalog.py" in names and "service/richtext.py" in names
-    assert any(n.startswith("forms/") for n in names)
+    assert {"service/kinds/fields.py", "service/kinds/schema.py", "service/kinds/meeting.py"} <= names  # declarations
+    assert not any(n.startswith("forms/") for n in names)  # the page forms only show the fields
     assert not any(n.startswith(("service/archive/", "service/jobs/", "service/packets/")) for n in names)
 
 

@@ -1,6 +1,6 @@
 """The collective's report (Mẫu 01) for QĐ 366 (HD 43) and QĐ 124 (HD 25).
 
-Headings are copied verbatim from shared/domain/FORMS.md (hd43-01, hd25-01): they are what a secretary checks
+Headings are copied verbatim from the forms (docs/REGULATIONS.md, Forms: HD 43 Mẫu 01, HD 25 Mẫu 01): they are what a secretary checks
 the paper against, so do not reword them. Neither source shows the printed title line, the header or (for HD 43)
 the signature block: the title lines below are the form's name set as an HD 36 title, kept in constants so they
 are easy to change when a printed copy turns up.
@@ -28,7 +28,7 @@ from .docx_builder import (
     title_block,
 )
 
-# Printed title lines (casing and line breaks inferred: FORMS.md "Not found").
+# Printed title lines (casing and line breaks inferred: no copy of the printed title was found).
 QD366_TITLE = "BÁO CÁO"
 QD366_TITLE_LINES = ("KIỂM ĐIỂM, TỰ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CỦA TẬP THỂ", "Năm {{ year }}")
 QD124_TITLE = "BÁO CÁO KIỂM ĐIỂM TẬP THỂ"
@@ -39,7 +39,7 @@ QD366_OPENING_END = " kiểm điểm, tự đánh giá, xếp loại chất lư�
 QD124_OPENING_END = " kiểm điểm với các nội dung chủ yếu sau:"
 
 # Signature: "T/M …", position, note, space to sign, name. HD 43: not found, inferred; HD 25: note as in the copy.
-# "và đóng dấu" only for a body with a seal (forms.collective.signature_context); "Nơi nhận" beside it (HD 36).
+# "và đóng dấu" only for a body with a seal (service.kinds.collective.signature_context); "Nơi nhận" beside it (HD 36).
 SIGNER = signer("{{ signer_title }}", "{{ signature_note }}", "{{ signer_name }}", authority="T/M {{ signer_body }}")
 RECIPIENT_LINE = '- {{ r.name }}{{ "." if loop.last else "," }}'
 
@@ -51,7 +51,7 @@ III = ("III. Kết quả khắc phục những hạn chế, khuyết điểm đ�
 IV = "IV. Giải trình những vấn đề được gợi ý kiểm điểm (nếu có)"
 VI = "VI. Phương hướng, biện pháp khắc phục hạn chế, khuyết điểm"
 
-# HD 43 Mẫu 01, FORMS.md hd43-01. Items: (level, heading), ("slot", var), ("note", italic line), ("grade", var).
+# HD 43 Mẫu 01 (docs/REGULATIONS.md, Forms). Items: (level, heading), ("slot", var), ("note", italic line), ("grade", var).
 QD366_BODY: tuple[tuple[object, str], ...] = (
     (1, "A. NỘI DUNG KIỂM ĐIỂM"),
     (2, "I. Ưu điểm, kết quả đạt được"),
@@ -105,7 +105,7 @@ QD366_BODY: tuple[tuple[object, str], ...] = (
 QD366_FOOTNOTE = ("(Gửi kèm Phụ lục về kết quả thực hiện nhiệm vụ trong đó thể hiện sản phẩm tiến độ, chất lượng "
                   "cụ thể - theo hướng dẫn của các cấp uỷ, tổ chức đảng).")
 
-# HD 25 Mẫu 01, FORMS.md hd25-01 (UNVERIFIED third-party copy). Its "III-"/"V-" beside "I."/"II." and its
+# HD 25 Mẫu 01 (docs/REGULATIONS.md, Forms; UNVERIFIED third-party copy). Its "III-"/"V-" beside "I."/"II." and its
 # "(và trong năm)" are not carried over: headings numbered one way, III worded as in HD 43 (issue 12).
 QD124_BODY: tuple[tuple[object, str], ...] = (
     (2, "I. Ưu điểm, kết quả đạt được"),

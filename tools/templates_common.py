@@ -1,8 +1,8 @@
-"""Customary documents every chi bộ makes (no central form, REFERENCE.md §4–5): the commitment, the summary and
+"""Customary documents every chi bộ makes (no central form, docs/REGULATIONS.md: customary documents): the commitment, the summary and
 each member's rating result.
 
 All are shared by the two regimes (catalog `_customary`). The wording of the commitment follows the usual
-unofficial layout of REFERENCE.md §4 [L]; the summary table and the rating result are our own layouts [L].
+unofficial layout of docs/REGULATIONS.md (customary documents) [L]; the summary table and the rating result are our own layouts [L].
 """
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """HD 43 Mẫu 03 (re-rating decision) and Mẫu 04 (dossier list) templates, QĐ 366.
 
-Only the titles of both forms were found (shared/domain/FORMS.md hd43-03, hd43-04). The titles are official;
+Only the titles of both forms were found (docs/REGULATIONS.md, Forms: HD 43 Mẫu 03, Mẫu 04). The titles are official;
 everything else is INFERRED from Quy định 366 (Điều 13, Điều 15 khoản 3, Điều 17) and the Party document format
-of Hướng dẫn 36 (REFERENCE.md §6). The printed wording is kept in the constants below so it is easy to change.
+of Hướng dẫn 36 (docs/REGULATIONS.md, Party document format). The printed wording is kept in the constants below so it is easy to change.
 """
 from __future__ import annotations
 

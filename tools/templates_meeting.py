@@ -1,8 +1,8 @@
 """The chi bộ's meeting documents, one template each for both regimes: minutes, ballot, vote-count minutes.
 
-No central form exists (REFERENCE.md §5; FORMS.md ref-bien-ban-hop-kiem-diem is an UNOFFICIAL outline): the
+No central form exists (docs/REGULATIONS.md, Forms: customary documents; the minutes' outline there is UNOFFICIAL): the
 layout is the customary one, and every printed word is here, so a unit can reword it without touching code.
-Computed values (counts, percentages) come from forms/meeting.py.
+Computed values (counts, percentages) come from service/kinds/meeting.py.
 """
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ def _after_table(doc: DocumentObject, text: str) -> None:
 
 
 def build_minutes() -> DocumentObject:
-    """Biên bản hội nghị kiểm điểm, đánh giá, xếp loại chất lượng đảng viên (REFERENCE.md §5 order)."""
+    """Biên bản hội nghị kiểm điểm, đánh giá, xếp loại chất lượng đảng viên (in the order of docs/REGULATIONS.md, customary documents)."""
     doc = new_document("BIÊN BẢN HỘI NGHỊ KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG ĐẢNG VIÊN",
                        "Biên bản hội nghị chi bộ - cả hai quy định (124 và 366)", MINUTES_SOURCE)
     page_numbers(doc)

@@ -1,7 +1,7 @@
 """The personal templates: self-reviews of HD 43 (Mẫu 2A, 2B, 2C) and HD 25 (02A, 02B), and HD 43 Mẫu 05.
 
-Headings are copied verbatim from shared/domain/FORMS.md (hd43-2a, hd43-2b, hd43-2c, hd25-02a, hd25-02b):
-they are what a secretary checks the paper against, so do not reword them. Where FORMS.md has no text (the
+Headings are copied verbatim from the forms (docs/REGULATIONS.md, Forms: HD 43 Mẫu 2A/2B/2C, HD 25 Mẫu 02A/02B):
+they are what a secretary checks the paper against, so do not reword them. Where no copy of the form's text was found (the
 body of Mẫu 2A, all of Mẫu 05) the wording is ours, kept in the constants below and named as inferred in the
 template's core-properties comments.
 """
@@ -39,7 +39,7 @@ OUTSIDE_LINE = "(Đảng viên không làm việc trong hệ thống chính tr�
 SELF_SIGNER = signer("NGƯỜI TỰ KIỂM ĐIỂM", "(Ký, ghi rõ họ tên)", "{{ full_name }}")
 NAME_TAB = Cm(10.5)
 
-# HD 43, FORMS.md hd43-2b / hd43-2c. Items: (level, text) headings, ("slot", var), ("note", italic line).
+# HD 43 Mẫu 2B / 2C (docs/REGULATIONS.md, Forms). Items: (level, text) headings, ("slot", var), ("note", italic line).
 QD366_I_1 = (
     (3, "1. Về phẩm chất chính trị, đạo đức, lối sống; tinh thần đoàn kết, thống nhất trong nội bộ; ý thức tổ "
         "chức kỷ luật, trách nhiệm nêu gương, việc thực hiện những điều đảng viên không được làm; tác phong, lề "
@@ -60,7 +60,7 @@ QD366_I_3 = (
     (3, "3. Việc thực hiện cam kết tu dưỡng, rèn luyện, phấn đấu của cá nhân theo quy định."),
     ("slot", "a_i_3"),
 )
-# Mẫu 2A, INFERRED: the leader items of Quy định 366 Điều 6 as FORMS.md hd43-2a quotes them (regulation text,
+# Mẫu 2A, INFERRED: the leader items of Quy định 366 Điều 6 as the articles on Mẫu 2A quote them (docs/REGULATIONS.md, Sources) (regulation text,
 # never seen on the form), numbered after the 2B items. Item 5 keeps the source's "..." where it elides words.
 QD366_I_LEADER = (
     (3, "4. Kết quả công tác lãnh đạo, chỉ đạo, quản lý, điều hành; thực hiện chức trách, nhiệm vụ; mức độ hoàn "
@@ -118,7 +118,7 @@ QD366_OUTSIDE_BODY = qd366_body(QD366_I_1 + QD366_I_2_OUTSIDE + QD366_I_3,
 QD366_FOOTNOTE = ("(Gửi kèm Phụ lục về kết quả thực hiện nhiệm vụ trong đó thể hiện sản phẩm tiến độ, chất lượng "
                   "cụ thể - theo hướng dẫn của các cấp uỷ, tổ chức đảng)")
 
-# HD 25 (2023) bodies, FORMS.md hd25-02b (members) and hd25-02a (leaders): UNVERIFIED third-party copy.
+# HD 25 (2023) bodies, Mẫu 02A (members) and 02B (leaders) as printed in a third-party copy (docs/REGULATIONS.md): UNVERIFIED third-party copy.
 QD124_I_1_2 = (
     (2, "I. Ưu điểm, kết quả đạt được"),
     (3, "1. Về phẩm chất chính trị; phẩm chất đạo đức, lối sống; ý thức tổ chức kỷ luật; tác phong, lề lối làm việc"),
@@ -319,7 +319,7 @@ def _qd124_document(doc: DocumentObject, subject_line: str, body: tuple[tuple[ob
     _assessment_blocks(doc)
 
 
-# HD 43 Mẫu 05, INFERRED: FORMS.md hd43-05 has the title only. Everything below the title line is our wording,
+# HD 43 Mẫu 05, INFERRED: only its title is known (docs/REGULATIONS.md, Forms). Everything below the title line is our wording,
 # built from Quy định 366 (Điều 6 content, Điều 10 score groups, Điều 11 tasks on time / exceeded / unfinished).
 SELF_RATING_TITLE = "BẢN TỰ ĐÁNH GIÁ, XẾP LOẠI CỦA CÁ NHÂN"
 SELF_RATING_HEADINGS = (

@@ -94,7 +94,7 @@ def prefill(data: dict[str, Any], facts: dict[str, Any], body: str) -> dict[str,
     return data
 
 
-# Help texts of part A.I (no printed instruction lines; the FORMS.md summaries in Vietnamese).
+# Help texts of part A.I (no printed instruction lines; summaries of the items, in Vietnamese).
 HELP_I_1 = "Việc giữ nguyên tắc tập trung dân chủ, tự phê bình và phê bình, đoàn kết; thực hiện quy chế làm việc."
 HELP_I_2 = ("Kết quả so với chỉ tiêu nghị quyết đại hội, kế hoạch, chương trình công tác năm và các nhiệm vụ được giao "
             "thêm; nêu số liệu cụ thể.")

@@ -169,7 +169,7 @@ RERATING_DECISION = KindFields(
 
 
 DOSSIER_INFERRED = " (Mẫu 04 chỉ có tên mẫu; bố cục này do hệ thống soạn, hãy sửa nếu cấp trên có mẫu.)"
-# Quy định 366 Điều 17: the kinds of documents a review-and-rating dossier holds (FORMS.md hd43-04 notes).
+# Quy định 366 Điều 17: the kinds of documents a review-and-rating dossier holds (docs/REGULATIONS.md, Forms).
 DOSSIER_ITEMS = (
     "Bản kiểm điểm cá nhân, báo cáo kiểm điểm tập thể",
     "Bản nhận xét của cấp uỷ nơi cư trú",

@@ -144,7 +144,7 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class RuleSettings:
-    """Switches for the rules the sources do not settle (REFERENCE.md confidence in brackets).
+    """Switches for the rules the sources do not settle (docs/REGULATIONS.md confidence in brackets).
 
     Policy: a rule marked [M] is on by default, a rule marked [L] off. Either way its message ends
     with " (quy tắc tham khảo, cấu hình được)". A rule that is off still reports an advisory note

@@ -1,6 +1,6 @@
 """Quy định 124-QĐ/TW (reviews of 2023 and 2024): graded criteria and the cases of Điều 12, as a table.
 
-Confidence as in REFERENCE.md §1.1: the criteria tests, the xuất sắc task test (100%, ≥ 50%
+Confidence as in docs/REGULATIONS.md (Quy định 124, Điều 12): the criteria tests, the xuất sắc task test (100%, ≥ 50%
 exceeded), the forcing cases and the leader "< 50% and key targets missed" case are [H]; the
 leader xuất sắc unit test is [M] (switch on); individual "tốt" needing 100% of tasks, the leader
 "tốt" unit test and the HD 21 sick-leave cap are [L] (switches off). See model.RuleSettings.
