@@ -92,6 +92,20 @@ def test_odd_vote_numbers_get_a_message_on_the_member(client, auth, app, chi_bo,
     assert "Trần Thị Bình" in body and "phải là số nguyên" in body
 
 
+def test_summary_names_each_member_once(client, auth, app, chi_bo):
+    """The messages already say whose row is wrong: the summary does not put the name in front a second time."""
+    auth.login("admin")
+    ids = _members(app, chi_bo)
+    url = f"/units/{chi_bo}/review/2026/meeting"
+    binh = ids["Trần Thị Bình"]
+    page = client.get(url).get_data(as_text=True)
+    resp = client.post(url, data=_form(page, ids, **{f"votes-{binh}-tot": "²", f"reason-{binh}": "Ốm"}))
+    assert resp.status_code == 422
+    summary = resp.get_data(as_text=True).split('id="error-summary"', 1)[1].split("</ul>", 1)[0]
+    items = re.findall(r"<li><a [^>]*>(.*?)</a></li>", summary, re.S)
+    assert len(items) == 2 and all(item.count("Trần Thị Bình") == 1 for item in items), items
+
+
 def test_a_spoken_start_time_is_understood():
     assert parse_time("2 giờ chiều") == "14:00"
     assert parse_time("14h30") == "14:30"

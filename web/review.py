@@ -247,8 +247,9 @@ def _meeting_page(unit: Unit, year: int, state, active: list[Member], voting: se
     if errors:
         summary += [(f"f-{name}", f"{MEETING_FIELDS[name]}: {m}") for name, msgs in errors["fields"].items()
                     for m in msgs]
-        summary += [(f"row-{row['member'].id}", f"{row['member'].full_name}: {m}") for row in rows
-                    for m in row["errors"]]
+        for row in rows:  # most messages name the member already: the name is not put in front a second time
+            name = row["member"].full_name
+            summary += [(f"row-{row['member'].id}", m if name in m else f"{name}: {m}") for m in row["errors"]]
         summary += [("diem-danh", m) for m in errors["other"]]
     counts = meeting.counts(state, record) if record is not None else None
     away = [(m, MEMBER_STATUSES.get(state.year_status(m), state.year_status(m)))
