@@ -18,6 +18,16 @@ QUARTER_NAMES = {1: "Quý I", 2: "Quý II", 3: "Quý III", 4: "Quý IV"}
 STATES = {"not_started": "Chưa bắt đầu", "draft": "Nháp", "submitted": "Đã nộp", "not_due": "Chưa đến kỳ"}
 
 
+def document_heading(title: str, year: int, quarter: int) -> str:
+    """A document's title as its page shows it: a quarter's Mẫu 05 names its quarter ("… Quý II năm 2026") where the
+    official title leaves "Quý, Năm" to be filled in."""
+    if not quarter:
+        return title
+    period = f"{QUARTER_NAMES[quarter]} năm {year}"
+    blank = "Quý, Năm"
+    return title[:-len(blank)] + period if title.endswith(blank) else f"{title} – {period}"
+
+
 @dataclass(frozen=True)
 class YearDocument:
     """One document a member owes for a year (or a quarter of it), with its state and what is left to do."""

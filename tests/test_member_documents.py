@@ -93,6 +93,9 @@ def test_each_quarter_has_its_own_self_assessment(client, auth):
     assert url2 != url3
     assert re.search(r'<option selected value="quy_2"', page2)
     assert re.search(r'<option selected value="quy_3"', page3)
+    # the page's heading names its quarter where the official title leaves "Quý, Năm" to fill in
+    assert "<h1>Bản tự đánh giá, xếp loại của cá nhân Quý II năm 2026</h1>" in page2
+    assert "<title>Bản tự đánh giá, xếp loại của cá nhân Quý III năm 2026</title>" in page3
     home = client.get("/").get_data(as_text=True)
     assert "Tự đánh giá, xếp loại Quý II (Mẫu 05)" in home and "Tự đánh giá, xếp loại Quý III (Mẫu 05)" in home
 

@@ -291,7 +291,9 @@ def _page(doc, kind, form, *, base_revision: int | None = None, theirs: list[dic
     if doc.member_id is None and kind.family in UNIT_FAMILIES and kind.schema.recorded:
         refresh_url = url_for("review.refresh_unit_document", unit_id=doc.cycle.unit_id, year=doc.cycle.year,
                               family=kind.family)
+    heading = member_year.document_heading(kind.title, doc.cycle.year, doc.cycle.quarter)
     return render_template("document_form.html", doc=doc, kind=kind, form=form, statuses=DOCUMENT_STATUSES,
+                           heading=heading,
                            refresh_url=refresh_url, theirs=theirs or [],
                            base_revision=doc.revision if base_revision is None else base_revision,
                            autosaved=autosaved, menu=section_menu(form),
