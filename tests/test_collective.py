@@ -21,7 +21,7 @@ from tests.conftest import assert_in_order
 
 _in_order = partial(assert_in_order, whole=True)
 
-# FORMS.md hd43-01, word for word, in document order (with the header, title, score lines and signature around them).
+# HD 43 Mẫu 01 (docs/REGULATIONS.md, Forms), word for word, in document order (with the header, title, score lines and signature around them).
 HEADINGS_366 = [
     "Mẫu 01-HD KĐ.ĐG 2025",
     "ĐẢNG CỘNG SẢN VIỆT NAM",
@@ -86,7 +86,7 @@ INSTRUCTIONS_366 = [
 OPENING_366 = ("Căn cứ kết quả lãnh đạo, chỉ đạo thực hiện nhiệm vụ chính trị tại địa phương (cơ quan, đơn vị); tập "
                "thể Chi bộ Tổ Toán – Tin kiểm điểm, tự đánh giá, xếp loại chất lượng với các nội dung chủ yếu sau:")
 
-# FORMS.md hd25-01 (UNVERIFIED third-party copy), word for word, "III-"/"V-" included.
+# HD 25 Mẫu 01 (UNVERIFIED third-party copy, docs/REGULATIONS.md), word for word, "III-"/"V-" included.
 GRADE = "Tự đánh giá về cấp độ thực hiện: "
 HEADINGS_124 = [
     "Mẫu 01-HD KĐ.ĐG 2023",

@@ -320,7 +320,7 @@ def test_committed_templates_are_current_and_tags_whole(tmp_path, path, builder)
         assert {n: a.read(n) for n in a.namelist()} == {n: b.read(n) for n in b.namelist()}, \
             f"{committed} is stale: run python -m tools.build_templates"
     document = Document(str(committed))
-    assert "INFERRED" in document.core_properties.comments and "FORMS.md" in document.core_properties.comments
+    assert "INFERRED" in document.core_properties.comments and "docs/REGULATIONS.md" in document.core_properties.comments
     for p in document.element.body.iter(qn("w:p")):
         runs = ["".join(t.text or "" for t in r.iter(qn("w:t"))) for r in p.iter(qn("w:r"))]
         for text in runs:

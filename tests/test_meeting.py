@@ -371,4 +371,4 @@ def test_committed_templates_are_current(tmp_path):
             assert {n: fresh.read(n) for n in fresh.namelist()} == \
                    {n: committed.read(n) for n in committed.namelist()}, f"run python -m tools.build_templates ({name})"
         comments = Document(str(tmp_path / f"{name}.docx")).core_properties.comments
-        assert "REFERENCE.md" in comments and len(comments) <= 255
+        assert "docs/REGULATIONS.md" in comments and len(comments) <= 255

@@ -58,8 +58,8 @@ def _tail_366(note: str) -> list[str]:
             "II. Đề xuất xếp loại mức chất lượng", *LEVEL_LABELS]
 
 
-# FORMS.md hd43-2a (title), hd43-2b (body; A.I.4–6 = QĐ 366 Điều 6 leader items, inferred), hd43-2c, hd25-02a;
-# hd43-05 has its title only, the rest of the sheet is ours (templates_personal.SELF_RATING_HEADINGS).
+# HD 43 Mẫu 2A (title), 2B (body; A.I.4–6 = QĐ 366 Điều 6 leader items, inferred), 2C, HD 25 Mẫu 02B;
+# Mẫu 05 has its title only, the rest of the sheet is ours (templates_personal.SELF_RATING_HEADINGS).
 HEADINGS = {
     "leader-review-366": [
         "Mẫu 2A-HD KĐ.ĐG 2025", "ĐẢNG CỘNG SẢN VIỆT NAM", TITLE_366, "Năm 2025",
@@ -225,7 +225,7 @@ def test_template_variables_equal_what_the_form_provides(code):
 @pytest.mark.parametrize("code", NEW_KINDS)
 def test_templates_say_where_their_wording_comes_from(code):
     comments = docx.Document(str(get_kind(code).template_path)).core_properties.comments
-    assert "FORMS.md" in comments and len(comments) <= 255
+    assert "docs/REGULATIONS.md" in comments and len(comments) <= 255
     assert ("INFERRED" in comments) == (code in ("leader-review-366", "self-rating-366"))
     assert ("UNVERIFIED" in comments) == (code == "leader-review-124")
 

@@ -41,7 +41,7 @@ VI = "VI. Phương hướng, biện pháp khắc phục hạn chế, khuyết đ
 LEVELS = ["☐ Hoàn thành xuất sắc nhiệm vụ", "☒ Hoàn thành tốt nhiệm vụ", "☐ Hoàn thành nhiệm vụ",
           "☐ Không hoàn thành nhiệm vụ"]
 SIGNATURE = ["NGƯỜI TỰ KIỂM ĐIỂM", "(Ký, ghi rõ họ tên)", "Nguyễn Thị Ánh Tuyết"]
-# What must be printed, in order (FORMS.md hd43-2b / hd25-02b); "<var>" marks where an answer goes.
+# What must be printed, in order (HD 43 Mẫu 2B / HD 25 Mẫu 02A, docs/REGULATIONS.md); "<var>" marks where an answer goes.
 EXPECTED = {
     "qd366": PARTY_HEADER + [
         "BẢN KIỂM ĐIỂM, TỰ ĐÁNH GIÁ, XẾP LOẠI CÁ NHÂN", "Năm 2025", "(Cá nhân không giữ chức vụ lãnh đạo, quản lý)",
@@ -172,7 +172,7 @@ def test_variables_are_the_contract(built: Path, name: str) -> None:
     path = built / name / "personal_member.docx"
     assert DocxTemplate(path).get_undeclared_template_variables() == VARIABLES[name]
     comments = Document(str(path)).core_properties.comments  # provenance, kept off the printed page
-    assert "FORMS.md" in comments and ("UNVERIFIED" in comments) == (name == "qd124")
+    assert "docs/REGULATIONS.md" in comments and ("UNVERIFIED" in comments) == (name == "qd124")
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -150,9 +150,9 @@ QD124_BODY: tuple[tuple[object, str], ...] = (
 QD124_FOOTNOTE = "(kèm theo phiếu phân tích chất lượng)."
 
 # Core-properties comments (max 255 characters): where the wording comes from and how sure it is.
-QD366_SOURCE = ("Source: FORMS.md hd43-01 (HD 43 Mẫu 01). Headings, opening line, instructions verbatim; title line, "
+QD366_SOURCE = ("Source: HD 43 Mẫu 01 (docs/REGULATIONS.md, Forms). Headings, opening line, instructions verbatim; title line, "
                 "header and signature not seen: HD 36 header, usual T/M signature block.")
-QD124_SOURCE = ("HD 25 Mẫu 01 UNVERIFIED, from FORMS.md hd25-01 (third-party copy): headings, opening line, grades, "
+QD124_SOURCE = ("HD 25 Mẫu 01 UNVERIFIED, third-party copy (docs/REGULATIONS.md, Forms): headings, opening line, grades, "
                 "T/M signature note verbatim; title casing inferred.")
 
 

@@ -52,12 +52,12 @@ COMMITMENT_INTRO = ("Căn cứ Chỉ thị số 05-CT/TW ngày 15/5/2016 của B
 COMMITMENT_CLOSING = ("Tôi xin hứa thực hiện nghiêm túc những nội dung đã cam kết; đề nghị chi ủy, chi bộ theo dõi, "
                       "giúp đỡ, giám sát việc thực hiện và lấy đó làm căn cứ kiểm điểm, đánh giá, xếp loại chất "
                       "lượng đảng viên cuối năm.")
-COMMITMENT_SOURCE = ("No central form (REFERENCE.md §4, Chỉ thị 05-CT/TW): customary layout [L]; identity lines, six "
+COMMITMENT_SOURCE = ("No central form (docs/REGULATIONS.md, Forms; Chỉ thị 05-CT/TW): customary layout [L]; identity lines, six "
                      "points and signatures as listed there; intro and closing sentences are usual wording.")
 
 SUMMARY_TITLE = "BIỂU TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI ĐẢNG VIÊN CỦA CHI BỘ"
-SUMMARY_SOURCE = ("No central form (REFERENCE.md §3.2: HD 43 has no party-member summary table): our layout [L]; "
-                  "counts, percentages and the quota line are computed by forms/summary.py.")
+SUMMARY_SOURCE = ("No central form (docs/REGULATIONS.md: HD 43 has no party-member summary table): our layout [L]; "
+                  "counts, percentages and the quota line are computed by service/kinds/summary.py.")
 # A4 landscape with the portrait margins of HD 36 (left 30 mm, right 15 mm).
 LANDSCAPE_WIDTH = Mm(297 - 30 - 15)
 MEMBER_HEADERS = ("STT", "Họ và tên", "Đảng viên", "Tự xếp loại", "Chi bộ đề xuất", "Cấp có thẩm quyền quyết định",
@@ -74,7 +74,7 @@ TOTAL_WIDTHS = (Mm(72), Mm(30), Mm(30), Mm(30), Mm(30), Mm(30), Mm(30))
 RESULT_TITLE = "KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG ĐẢNG VIÊN"
 RESULT_SOURCE = ("No central form: our layout [L]. Header of the deciding committee (HD 36); level at each step "
                  "(self, chi bộ proposal + votes, decision, re-rating); the level that stands, from "
-                 "forms/rating_result.py.")
+                 "service/kinds/rating_result.py.")
 RESULT_HEADERS = ("Nội dung", "Mức xếp loại", "Ghi chú")
 RESULT_ROWS = (  # (step, level, note): one run each, so every tag stays whole
     ("1. Tự đánh giá, xếp loại", "{{ self_level }}", ""),

@@ -41,8 +41,8 @@ RERATED_CELLS = ("{{ r.stt }}", "{{ r.full_name }}", "{{ r.unit }}", "{{ r.earli
                  "{{ r.reason }}")
 RERATED_WIDTHS = (Mm(13), Mm(34), Mm(30), Mm(24), Mm(24), Mm(40))  # = 165 mm text width
 RECIPIENT_LINE = '- {{ r.name }}{{ "." if loop.last else "," }}'
-DECISION_SOURCE = ("HD 43 Mẫu 03: title only (FORMS.md hd43-03). Body INFERRED from QĐ 366 Điều 13, 15.3 and "
-                   "HD 36 decision layout (REFERENCE.md §6): number line, trích yếu, căn cứ, Điều 1-3, T/M, Nơi nhận.")
+DECISION_SOURCE = ("HD 43 Mẫu 03: title only (docs/REGULATIONS.md, Forms). Body INFERRED from QĐ 366 Điều 13, 15.3 and "
+                   "HD 36 decision layout (docs/REGULATIONS.md): number line, trích yếu, căn cứ, Điều 1-3, T/M, Nơi nhận.")
 
 # ---- Mẫu 04: Danh mục hồ sơ kiểm điểm, đánh giá, xếp loại cá nhân, tập thể----------------------------------------------
 DOSSIER_TITLE = "DANH MỤC HỒ SƠ KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CÁ NHÂN, TẬP THỂ"  # as the guide's list names it
@@ -50,7 +50,7 @@ DOSSIER_HEADERS = ("STT", "Tên văn bản, tài liệu", "Số, ký hiệu, ng�
 DOSSIER_CELLS = ("{{ r.stt }}", "{{ r.title }}", "{{ r.reference }}", "{{ r.pages }}", "{{ r.note }}")
 DOSSIER_WIDTHS = (Mm(13), Mm(62), Mm(38), Mm(17), Mm(35))  # = 165 mm
 DOSSIER_TOTAL = "Tổng cộng: {{ document_count }} văn bản, tài liệu"
-DOSSIER_SOURCE = ("HD 43 Mẫu 04: title only (FORMS.md hd43-04). Items from QĐ 366 Điều 17 (FORMS.md notes); "
+DOSSIER_SOURCE = ("HD 43 Mẫu 04: title only (docs/REGULATIONS.md, Forms). Items from QĐ 366 Điều 17; "
                   "Kính gửi / sender / table / total / signature layout INFERRED.")
 
 

@@ -37,11 +37,11 @@ LEVEL_HEADERS = ("Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt n
 LEVEL_CODES = ("xuat_sac", "tot", "hoan_thanh", "khong_hoan_thanh")
 TABLE_PT = 12
 
-MINUTES_SOURCE = ("Customary layout, no central form: REFERENCE.md §5 (Bình Thuận handbook, thuvienbieumau, bnc.edu.vn "
-                  "[M]); FORMS.md ref-bien-ban-hop-kiem-diem UNOFFICIAL. All wording editable here.")
-BALLOT_SOURCE = ("Customary secret ballot, no central form (REFERENCE.md §2.2: local phiếu, official members only "
+MINUTES_SOURCE = ("Customary layout, no central form: docs/REGULATIONS.md (Bình Thuận handbook, thuvienbieumau, bnc.edu.vn "
+                  "[M]; UNOFFICIAL outline). All wording editable here.")
+BALLOT_SOURCE = ("Customary secret ballot, no central form (docs/REGULATIONS.md, Procedure: local phiếu, official members only "
                  "[L]). Header per HD 36; no signature. All wording editable here.")
-VOTE_COUNT_SOURCE = ("Customary biên bản kiểm phiếu, no central form (REFERENCE.md §2.2 [L]). Header per HD 36; "
+VOTE_COUNT_SOURCE = ("Customary biên bản kiểm phiếu, no central form (docs/REGULATIONS.md, Procedure [L]). Header per HD 36; "
                      "percentages of valid ballots. All wording editable here.")
 
 

@@ -170,18 +170,18 @@ QD124_LEADER_BODY: tuple[tuple[object, str], ...] = (
     + QD124_II_TO_VII)
 
 # Core-properties comments (max 255 characters): where the wording comes from and how sure it is.
-QD366_SOURCE = ("Source: FORMS.md hd43-2b (HD 43 Mẫu 02B). Headings verbatim, A./roman headings via Mẫu 2C; "
+QD366_SOURCE = ("Source: HD 43 Mẫu 02B (docs/REGULATIONS.md, Forms). Headings verbatim, A./roman headings via Mẫu 2C; "
                 "title line, header and signature not seen: HD 36 header, usual signature block.")
-QD124_SOURCE = ("HD 25 forms UNVERIFIED, from FORMS.md hd25-02b (third-party copy, non-leader body). Printed code "
+QD124_SOURCE = ("HD 25 forms UNVERIFIED, third-party copy of 02A, non-leader body (docs/REGULATIONS.md, Forms). Printed code "
                 "comes from form_code (news: 02A = non-leader).")
-QD366_LEADER_SOURCE = ("INFERRED body: FORMS.md hd43-2a has the title only. Built as 2B (hd43-2b) + A.I.4-6 = "
+QD366_LEADER_SOURCE = ("INFERRED body: only the title of Mẫu 2A is known (docs/REGULATIONS.md). Built as 2B + A.I.4-6 = "
                        "leader items of QĐ 366 Điều 6 (not seen on the form); B.I line cites Phụ lục 3; "
                        "footnote and signature as 2B.")
-QD366_OUTSIDE_SOURCE = ("Source: FORMS.md hd43-2c (HD 43 Mẫu 02C). Headings, I.2 and B.I (Phụ lục 5) verbatim; no "
+QD366_OUTSIDE_SOURCE = ("Source: HD 43 Mẫu 02C (docs/REGULATIONS.md, Forms). Headings, I.2 and B.I (Phụ lục 5) verbatim; no "
                         "footnote after the levels. Header and signature not seen: HD 36 header, usual signature.")
-QD124_LEADER_SOURCE = ("HD 25 forms UNVERIFIED, from FORMS.md hd25-02a (third-party copy, leader body, which it calls "
+QD124_LEADER_SOURCE = ("HD 25 forms UNVERIFIED, third-party copy, leader body (docs/REGULATIONS.md, Forms), which it calls "
                        "02A). Printed code comes from form_code (news: 02B = leader).")
-SELF_RATING_SOURCE = ("INFERRED: FORMS.md hd43-05 has the title only. Layout and every heading below the title built "
+SELF_RATING_SOURCE = ("INFERRED: only the title of Mẫu 05 is known (docs/REGULATIONS.md). Layout and every heading below the title built "
                       "from QĐ 366 (Điều 6, 10, 11): tasks table, comments, /30 + /70, level, manager's assessment.")
 
 
