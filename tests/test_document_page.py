@@ -236,6 +236,11 @@ def test_times_are_vietnam_time_and_people_are_names(client, auth, app):
     assert shown in history and "Mai Phương Thảo" in history
     audit = client.get(f"/documents/{doc_id}/history").get_data(as_text=True)
     assert "UTC" not in audit and shown in audit
+    # the earlier visit to this page is listed as a view: no chain number ("None") and the page named in Vietnamese
+    audit = client.get(f"/documents/{doc_id}/history").get_data(as_text=True)
+    events = audit.split('id="events"', 1)[1]
+    assert "Lịch sử văn bản" in events
+    assert not re.search(r"<td>\s*None\s*</td>", events) and "history" not in events
 
 
 def test_download_of_an_incomplete_document_names_fields_not_codes(client, auth, app):

@@ -67,6 +67,9 @@ DETAIL_LABELS = {"title": "Văn bản", "member": "Đảng viên", "year": "Năm
                  "template_label": "Mẫu in", "reason": "Lý do"}
 
 
+VIEWED_PAGES = {"history": "Lịch sử văn bản"}  # a page view's "page" (an upload's "page" is a page number)
+
+
 def event_details(details: dict) -> list[tuple[str, str]]:
     """An audit event's details as a reader sees them: Vietnamese labels, levels and steps by name."""
     shown = []
@@ -80,6 +83,8 @@ def event_details(details: dict) -> list[tuple[str, str]]:
             value = LEVEL_LABELS.get(value, value)
         elif key == "complete":
             value = len(value)
+        elif key == "page" and isinstance(value, str) and not value.isdigit():  # the page a view was of
+            value = VIEWED_PAGES.get(value, value)
         elif key == "sha256":
             value = f"{value[:12]}…"
         elif isinstance(value, list):
