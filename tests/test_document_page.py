@@ -290,3 +290,17 @@ def test_messages_name_fields_and_table_cells_by_their_titles(app):
         "“I. Kết quả thực hiện nhiệm vụ, chỉ tiêu được giao”, dòng 2, cột “Nội dung nhiệm vụ, chỉ tiêu”"
     text = readable_errors(get_kind("member-review-366"), {"a_i_3": ["Vui lòng nhập."], "birth_date": ["Sai."]})
     assert text.startswith("“A.I.3.") and "“Ngày sinh”: Sai." in text and "a_i_3" not in text
+
+
+def test_an_incomplete_download_shows_what_is_missing_with_the_saved_tables(client, auth, chi_bo):
+    """“Tải” of a document that is not complete goes back to its page with the missing items marked; the tables
+    saved with it (the minutes' attendance) stay filled in, and are not reported missing."""
+    auth.login("admin")
+    url = client.get(f"/units/{chi_bo}/documents/2026/minutes").headers["Location"]
+    doc_id = int(re.search(r"/documents/(\d+)", url).group(1))
+    resp = client.get(f"/documents/{doc_id}/download/docx")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("check=1")
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "Vui lòng nhập mục “1. Thời gian bắt đầu”." in page
+    assert 'value="Nguyễn Văn An"' in page and 'name="attendance-0-full_name"' in page
+    assert "Vui lòng nhập mục “I. Đảng viên của chi bộ và tình hình dự họp”." not in page

@@ -132,8 +132,8 @@ def edit(doc_id: int):
                                    draft=True)
             flash("Đã đưa nội dung đang gõ dở trở lại trang. Bấm “Lưu nháp” để giữ lại.", "info")
             return _page(doc, kind, form)
-        if request.args.get("check"):
-            form = forms.form_for(kind)(MultiDict(_as_formdata(doc.data)), kind=kind, rules=_rules(doc))
+        if request.args.get("check"):  # the saved data checked as a final document, tables included
+            form = forms.form_for(kind)(data=doc.data, kind=kind, rules=_rules(doc))
             form.validate()
         return _page(doc, kind, form, autosaved=autosaved)
     final = request.form.get("action") in SUBMIT_ACTIONS
@@ -235,10 +235,6 @@ def take_up_quarters(doc_id: int):
     takeup = {"summary": found.summary, "filled": filled, "offers": offers, "figures": found.figures,
               "filled_labels": [short_label(form[name].label.text, 60) for name in filled if name in form]}
     return _page(doc, kind, form, base_revision=_base_revision(doc), takeup=takeup)
-
-
-def _as_formdata(data: dict) -> dict:
-    return {k: ("" if v is None else str(v)) for k, v in data.items()}
 
 
 def _base_revision(doc) -> int:
