@@ -98,3 +98,20 @@ def test_unknown_kind_and_format(client, token_for):
     resp = client.post("/api/v1/kinds/member-review-366/render?format=odt", json=member_review_366(), headers=headers)
     assert resp.status_code == 422 and "format không hợp lệ" in resp.get_json()["error"]
     assert resp.get_json()["fields"]["format"] == ["Chỉ nhận: docx, pdf."]
+
+
+def test_kinds_fields_follow_their_description_in_the_openapi(client, token_for):
+    """GET /api/v1/kinds lists each kind's declared fields (service/kinds/): every one, and every table column, is a
+    `Field` of /api/v1/openapi.json."""
+    import jsonschema
+
+    spec = client.get("/api/v1/openapi.json").get_json()
+    schema = {**spec["components"]["schemas"]["Kind"], "components": spec["components"]}
+    kinds = client.get("/api/v1/kinds", headers=_auth(token_for("tuyet"))).get_json()
+    for kind in kinds:
+        jsonschema.validate(kind, schema)
+    summary = next(k for k in kinds if k["code"] == "summary-366")
+    rows = next(f for f in summary["fields"] if f["name"] == "rows")
+    assert rows["type"] == "table" and [c["name"] for c in rows["columns"]][:2] == ["full_name", "official"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**kinds[0], "fields": [{"name": "x", "type": "widget"}]}, schema)

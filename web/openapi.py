@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask, current_app, jsonify
 
 from service.bounds import INT4_MAX, JSON_MAX_DEPTH
+from service.kinds.fields import API_TYPES, TYPES
 from service.models import MEMBER_STATUSES, UNIT_KINDS
 from service.review.meeting import MAX_VOTES
 from service.review.meeting_json import ATTENDANCE_CODES
@@ -39,7 +40,17 @@ SCHEMAS: dict[str, Any] = {
     }},
     "Kind": {"type": "object", "properties": {
         "code": TEXT, "title": TEXT, "form_code": TEXT, "regime": TEXT, "regulation": TEXT, "guide": TEXT,
-        "subject": TEXT, "fields": {"type": "array", "items": ANY_OBJECT}}},
+        "subject": TEXT, "fields": {"type": "array", "items": {"$ref": "#/components/schemas/Field"}}}},
+    # A kind's field as its declaration describes it (service/kinds/fields.py `describe`): the same description the
+    # pages' forms are generated from.
+    "Field": {"type": "object", "required": ["name", "label", "type", "required", "help"], "properties": {
+        "name": {"type": "string", "description": "Tên trường trong `data`"}, "label": TEXT, "help": TEXT,
+        "type": {"enum": sorted({API_TYPES.get(t, t) for t in TYPES})}, "required": {"type": "boolean"},
+        "choices": {"type": "array", "items": {"type": "object", "properties": {"value": TEXT, "label": TEXT}}},
+        "min": {"type": "number"}, "max": {"type": "number"},
+        "section": {"type": "string", "description": "Số mục in trên mẫu, ví dụ “A.II.1.”"},
+        "columns": {"type": "array", "items": {"$ref": "#/components/schemas/Field"}, "description": "Cột của bảng"},
+        "max_rows": {"type": "integer"}}},
     "RuleSettings": {"type": "object", "required": ["unit_id", "settings"], "properties": {
         "unit_id": {"type": ["integer", "null"]}, "changed": {"type": "boolean", "description": "PUT: có thay đổi"},
         "settings": {"type": "object", "description": "Theo tên cách hiểu (gap_reading, quota_base, "
