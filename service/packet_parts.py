@@ -110,7 +110,7 @@ def build_part(session: Session, folder: Path, index: int, plan: dict, convert, 
     file, each DOCX and PDF kept for the ZIP. Sections are kept in the cache by what they hold (each document's
     render key and print code), so after one correction only that unit's section is merged again. The pointer
     file parts/<index>.section is written last: its presence means done."""
-    from .dossier import Plan, _pdf_link, _render_key, prepare, print_code_of
+    from .dossier import Plan, _pdf_link, prepare, print_code_of, render_keys
 
     unit_id, name, start, end = plan["sections"][index]
     docs = plan["docs"][start:end]
@@ -123,9 +123,8 @@ def build_part(session: Session, folder: Path, index: int, plan: dict, convert, 
             pass
 
     digest = hashlib.sha256(b"section-1\0" + STAMP_VERSION + (b"pdfa" if pdfa else b"pdf"))
-    for planned in docs:
-        digest.update(f"{_pdf_link(_render_key(session, planned), pdfa)}:{print_code_of(planned)}:"
-                      f"{planned.doc_code}\n".encode())
+    for planned, key in zip(docs, render_keys(session, docs)):
+        digest.update(f"{_pdf_link(key, pdfa)}:{print_code_of(planned)}:{planned.doc_code}\n".encode())
     key = digest.hexdigest()
     target = cache.folder / "sections" / key
     if (target / "manifest.json").exists():

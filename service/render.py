@@ -124,13 +124,27 @@ def _code_fingerprint() -> bytes:
     return digest.digest()
 
 
+_DECLARATIONS: dict[int, tuple[DocumentKind, bytes]] = {}
+
+
+def _declaration(kind: DocumentKind) -> bytes:
+    """repr(kind), made once per kind object (≈ 0.6 ms each time: a đảng bộ's packet asks for thousands). The kind
+    is kept beside its repr, so the id cannot be reused by another object while the entry lives."""
+    hit = _DECLARATIONS.get(id(kind))
+    if hit is None or hit[0] is not kind:
+        if len(_DECLARATIONS) >= 512:
+            _DECLARATIONS.clear()
+        hit = _DECLARATIONS[id(kind)] = (kind, repr(kind).encode())
+    return hit[1]
+
+
 def render_key(kind: DocumentKind, data: dict[str, Any], source: TemplateSource | None = None,
                rules: RuleSettings | None = None) -> str:
     """What a rendered DOCX depends on: the render code, the template in force, the readings of the rules in force
     at the document's unit (the summary prints its quota line by them) and the saved data."""
     digest = hashlib.sha256(_code_fingerprint())
     digest.update(json.dumps(asdict(rules or configured()), sort_keys=True).encode())
-    digest.update(repr(kind).encode())  # the kind's declaration (fields, template, titles), not only its code
+    digest.update(_declaration(kind))  # the kind's declaration (fields, template, titles), not only its code
     digest.update((source or templates.builtin(kind)).sha256.encode())
     digest.update(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode())
     return digest.hexdigest()
