@@ -141,6 +141,11 @@ def test_office_uploads_previews_confirms_and_a_chi_bo_inherits_overrides_revert
     auth.login("vanphong")
     parent_url = f"/units/{co_so_id}/templates/{COMMITMENT}"
     assert "mẫu chuẩn của hệ thống" in client.get(parent_url).get_data(as_text=True)
+    # the office's download is named after the document, not the kind's code
+    download = client.get(f"{parent_url}/download")
+    assert download.status_code == 200
+    name = download.headers["Content-Disposition"]
+    assert "Mau-Ban-cam-ket-tu-duong-ren-luyen-phan-dau-QD366-chuan.docx" in name and "commitment" not in name
 
     # a template with an unknown name is refused on the page, nothing stored
     with app.extensions["db"].session() as s:

@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_te
 from flask_login import login_required
 
 from service import access, documents, templates
-from service.catalog import DocumentKind, get_kind
+from service.catalog import DocumentKind, get_kind, slug
 from service.errors import InvalidInput, NotFound
 from service.models import Unit, User
 from service.templates import preview
@@ -53,10 +53,10 @@ def _source_of(unit: Unit, kind: DocumentKind, version: TemplateVersion) -> temp
     return templates.TemplateSource(kind.code, blob.content, blob.sha256, unit.id, unit.name, version.number)
 
 
-def _send_docx(kind: DocumentKind, source: templates.TemplateSource, unit: Unit | None = None):
-    suffix = f"-{unit.id}-v{source.number}" if source.unit_id else "-chuan"
+def _send_docx(kind: DocumentKind, source: templates.TemplateSource):
+    suffix = f"-{slug(source.unit_name) or source.unit_id}-v{source.number}" if source.unit_id else "-chuan"
     return send_file(io.BytesIO(source.content), mimetype=DOCX, as_attachment=True, max_age=0,
-                     download_name=f"Mau-{kind.code}{suffix}.docx")
+                     download_name=f"Mau-{slug(kind.title)}-QD{kind.regime.code}{suffix}.docx")  # not the code
 
 
 # ---- pages
@@ -145,7 +145,7 @@ def download(unit_id: int, code: str):
     number = int_param(request.args.get("version"), "version")
     source = _source_of(unit, kind, _version(unit, kind, number)) if number else \
         templates.in_force(session(), kind, unit.id)
-    return _send_docx(kind, source, unit)
+    return _send_docx(kind, source)
 
 
 @bp.get("/units/<int:unit_id>/templates/<code>/versions/<int:number>/page-<int:page>.png")
@@ -189,7 +189,7 @@ def api_template(code: str):
     if unit_id is None:
         return _send_docx(kind, templates.builtin(kind))
     unit = _unit(g.api_user, unit_id, manage=False)
-    return _send_docx(kind, templates.in_force(session(), kind, unit.id), unit)
+    return _send_docx(kind, templates.in_force(session(), kind, unit.id))
 
 
 @api.put("/units/<int:unit_id>/templates/<code>")
