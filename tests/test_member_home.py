@@ -60,3 +60,13 @@ def test_states_and_what_is_left(app):
     assert by_key[("self-rating", 3)].state in ("not_due", "draft", "submitted")
     assert year.open_count == sum(1 for i in year.items if i.state in ("not_started", "draft"))
     assert all(i.todo and i.state_label for i in year.items)
+
+
+def test_office_home_shows_no_empty_member_table(client, auth):
+    """A đảng bộ with no members of its own gets its links, not a table of headings with no rows."""
+    auth.login("vanphong")
+    page = client.get("/").get_data(as_text=True)
+    section = page.split("<h2>Đảng bộ Trường THPT Phan Đình Phùng", 1)[1].split("</section>", 1)[0]
+    assert "Theo dõi kiểm điểm năm" in section and "<table" not in section
+    chi_bo = page.split("<h2>Chi bộ Tổ Toán – Tin", 1)[1].split("</section>", 1)[0]
+    assert "<table" in chi_bo and "Trần Thị Ánh Tuyết" in chi_bo
