@@ -4,8 +4,8 @@ A `Field` is one input of a kind (its `type` says how it is typed in: text, mark
 integer, year, choice, level, boolean, table). The functions below are the one place for what a type means:
 `parse` reads what a person typed (or what the API sent, as text) with its Vietnamese message when it is wrong,
 `limit_problem` checks its bounds, `stored` gives the JSON value kept in the database, `printed` the template
-variables, `shown` the text put back in an input, `describe` what /api/v1/kinds lists. The page forms (forms/)
-are generated from these declarations and only choose a widget per type.
+variables, `describe` what /api/v1/kinds lists. The page forms (forms/) are generated from these declarations and
+only choose a widget per type (their inputs read typed text with the same functions).
 
 | type | stored (JSON) | template variable(s) |
 |---|---|---|
@@ -317,18 +317,6 @@ def printed(field: Field, value: Any) -> dict[str, Any]:
             rows.append(cells)
         return {name: rows}
     return {name: value if value is not None else ""}
-
-
-def shown(field: Field, value: Any) -> str:
-    """A stored value as put back in the page's input."""
-    if value is None:
-        return ""
-    if field.type == "date":
-        parsed = parse_date(value)
-        return text.short_date(parsed) if parsed else (value if isinstance(value, str) else "")
-    if field.type == "number":
-        return format_number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
-    return str(value)
 
 
 def describe(field: Field) -> dict[str, Any]:
