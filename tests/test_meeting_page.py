@@ -106,6 +106,21 @@ def test_summary_names_each_member_once(client, auth, app, chi_bo):
     assert len(items) == 2 and all(item.count("Trần Thị Bình") == 1 for item in items), items
 
 
+def test_a_wrong_absence_reason_marks_the_reason_not_the_votes(client, auth, app, chi_bo):
+    """A reason typed for a member marked present is the reason's mistake: that field is marked, the votes are not."""
+    auth.login("admin")
+    ids = _members(app, chi_bo)
+    url = f"/units/{chi_bo}/review/2026/meeting"
+    binh = ids["Trần Thị Bình"]
+    page = client.get(url).get_data(as_text=True)
+    body = client.post(url, data=_form(page, ids, **{f"reason-{binh}": "Ốm", f"votes-{binh}-tot": "3"})) \
+        .get_data(as_text=True)
+    reason = re.search(rf'<input [^>]*name="reason-{binh}"[^>]*>', body).group(0)
+    assert 'aria-invalid="true"' in reason and f"err-row-{binh}-1" in reason
+    votes = re.findall(rf'<input [^>]*name="votes-{binh}-[a-z_]+"[^>]*>', body)
+    assert len(votes) == 4 and not [v for v in votes if "aria-invalid" in v]
+
+
 def test_a_spoken_start_time_is_understood():
     assert parse_time("2 giờ chiều") == "14:00"
     assert parse_time("14h30") == "14:30"

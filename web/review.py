@@ -213,7 +213,7 @@ def meeting_page(unit_id: int, year: int):
 
 def _meeting_errors(fields: dict[str, list[str]], active: list[Member], tallied: list[Member]) -> dict:
     """The service's messages placed where they belong: a field, a member's row, or the page."""
-    out: dict = {"fields": {}, "rows": {}, "other": []}
+    out: dict = {"fields": {}, "rows": {}, "wrong": {}, "other": []}  # wrong: member id → "status", "reason", "votes"
     for key, messages in fields.items():
         name, _, index = key.partition("[")
         if name in MEETING_FIELDS:
@@ -223,6 +223,8 @@ def _meeting_errors(fields: dict[str, list[str]], active: list[Member], tallied:
             i = int(index[:index.find("]")])
             if i < len(rows):
                 out["rows"].setdefault(rows[i].id, []).extend(messages)
+                part = index.partition("].")[2] if name == "attendance" else "votes"
+                out["wrong"].setdefault(rows[i].id, set()).add(part)
                 continue
             out["other"].extend(messages)
         else:
@@ -239,10 +241,13 @@ def _meeting_page(unit: Unit, year: int, state, active: list[Member], voting: se
     rows = [{"member": m, "status": attendance.get(m.id, {}).get("status", ""),
              "reason": attendance.get(m.id, {}).get("reason", ""), "votes": votes.get(m.id) if m.id in voting else None,
              "result": tally.get(m.id), "errors": (errors or {}).get("rows", {}).get(m.id, [])} for m in active]
-    for row in rows:  # which of a refused row's vote fields are not numbers (the sum rule concerns them all)
+    for row in rows:  # which of a refused row's fields are wrong: its votes (those not numbers, else all of them:
+        # the sum rule concerns them all), its attendance or its reason
+        wrong = (errors or {}).get("wrong", {}).get(row["member"].id, set())
         typed = row["votes"] or {}
         bad = {code for code in VOTE_CODES if meeting.parse_votes(typed.get(code, "")) is None}
-        row["invalid"] = (bad or set(VOTE_CODES)) if row["errors"] and row["votes"] is not None else set()
+        row["invalid"] = (bad or set(VOTE_CODES)) if "votes" in wrong and row["votes"] is not None else set()
+        row["wrong"] = wrong
     summary = []
     if errors:
         summary += [(f"f-{name}", f"{MEETING_FIELDS[name]}: {m}") for name, msgs in errors["fields"].items()
