@@ -121,6 +121,17 @@ def test_a_wrong_absence_reason_marks_the_reason_not_the_votes(client, auth, app
     assert len(votes) == 4 and not [v for v in votes if "aria-invalid" in v]
 
 
+def test_empty_times_do_not_look_filled_in(client, auth, app, chi_bo):
+    """An empty start or end time shows the form it takes ("giờ:phút") and an example beside it, not a grey "14:00"
+    that reads like a time already recorded."""
+    auth.login("admin")
+    page = client.get(f"/units/{chi_bo}/review/2026/meeting").get_data(as_text=True)
+    for name in ("opened_at", "closed_at"):
+        field = re.search(rf'<input [^>]*id="in-{name}"[^>]*>', page, re.S).group(0)
+        assert 'placeholder="giờ:phút"' in field and f'aria-describedby="help-{name}"' in field
+        assert re.search(rf'<p class="help" id="help-{name}">Ví dụ \d\d:\d\d</p>', page)
+
+
 def test_a_spoken_start_time_is_understood():
     assert parse_time("2 giờ chiều") == "14:00"
     assert parse_time("14h30") == "14:30"
