@@ -228,10 +228,11 @@ def main() -> None:
         pdf = client.get(f"/api/v1/jobs/{job_id}/result?format=pdf", headers=headers).data
         return time.perf_counter() - t0, pdf, dict(timings.last)
 
-    office_cpu, own_cpu = libreoffice_cpu(pool), process_cpu()
+    office_cpu, own_cpu, busy = libreoffice_cpu(pool), process_cpu(), pool.stats["busy_s"]
     cold, cold_pdf, cold_t = packet()
     cold_cpu = {"this_process": round(process_cpu() - own_cpu, 2),
-                "libreoffice": round(libreoffice_cpu(pool) - office_cpu, 2)}
+                "libreoffice": round(libreoffice_cpu(pool) - office_cpu, 2),
+                "instances_busy_s": round(pool.stats["busy_s"] - busy, 2)}
     cold_cpu["cores_busy"] = round((cold_cpu["this_process"] + cold_cpu["libreoffice"]) / cold, 2)
     pages = len(PdfReader(io.BytesIO(cold_pdf)).pages)
     runs = [packet() for _ in range(args.repeat)]
@@ -320,7 +321,7 @@ def main() -> None:
         total = t.get("total_s") or 1
         keys = [("prepare_s", "render+convert pipeline"), ("render_s", "  of it rendering (this thread)"),
                 ("submitted_s", "  all handed to the pool after"), ("wait_s", "  then waiting for conversions"),
-                ("convert_s", "  conversion busy (sum over instances)"), ("stamp_s", "  QR stamping of new parts"),
+                ("convert_s", "  conversion calls (sum over threads)"), ("stamp_s", "  QR stamping of new parts"),
                 ("assemble_s", "assembly"), ("zip_s", "ZIP"), ("record_s", "recording codes"),
                 ("write_s", "writing files"), ("job_thread_cpu_s", "CPU of the job's thread (load-independent)")]
         return "\n".join(f"    {label:<40} {t.get(k, 0):6.2f} s  ({100 * t.get(k, 0) / total:4.0f} %)"
@@ -334,7 +335,9 @@ def main() -> None:
     print(f"  inside the job ({cold_t.get('total_s', 0):.2f} s):\n{stages(cold_t)}")
     print(f"  CPU during the cold packet: this process {cold_cpu['this_process']:.2f} s (rendering, stamping, "
           f"assembly, the poller), LibreOffice {cold_cpu['libreoffice']:.2f} s: {cold_cpu['cores_busy']:.2f} of "
-          f"{cores()} cores busy")
+          f"{cores()} cores busy; the {size} LibreOffice instances converting "
+          f"{100 * cold_cpu['instances_busy_s'] / (size * cold_t.get('prepare_s', cold)):.0f} % of the pipeline's "
+          f"time")
     print(f"unchanged, built again (new packet code; median of {args.repeat}): {unchanged:.2f} s (target ≤ 1 s): "
           f"{verdict(unchanged <= 1)}; {unchanged_t.get('rendered')} rendered, {unchanged_t.get('converted')} "
           f"converted")

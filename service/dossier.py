@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import threading
 import time
 import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor, TimeoutError
@@ -301,7 +302,8 @@ def prepare(session: Session, plan_: Plan, convert: Converter, cache: PdfCache, 
     """Every document of the plan as a Printable, as a pipeline: this thread (which owns the session) renders in
     order and hands each new document to the LibreOffice pool at once, so conversion starts with the first render
     and the pool is never idle while rendering goes on; QR stamping runs in the pool's threads after each
-    conversion. Unchanged documents (same data, template and code) are neither rendered nor converted again."""
+    conversion (two threads per instance, so an instance does not wait for its thread's stamping). Unchanged
+    documents (same data, template and code) are neither rendered nor converted again."""
     total = len(plan_.docs)
     results: list[Printable | None] = [None] * total
     done = 0
@@ -311,18 +313,23 @@ def prepare(session: Session, plan_: Plan, convert: Converter, cache: PdfCache, 
     spent.setdefault("rendered", 0)
     spent.setdefault("converted", 0)
     started = time.perf_counter()
+    spent_lock = threading.Lock()
 
     def convert_one(planned: PlannedDoc, key: str, docx: bytes) -> Printable:
         t0 = time.perf_counter()
         pdf_key, pdf = cache.convert_linked(_pdf_link(key, pdfa), docx, _to_pdf(convert, planned, pdfa), pdfa=pdfa)
         t1 = time.perf_counter()
         stamped = _stamp(cache, planned, pdf_key, pdf)
-        spent["convert_s"] += t1 - t0
-        spent["stamp_s"] += time.perf_counter() - t1
-        spent["converted"] += 1
+        with spent_lock:   # several pool threads add to the same figures
+            spent["convert_s"] += t1 - t0
+            spent["stamp_s"] += time.perf_counter() - t1
+            spent["converted"] += 1
         return Printable(docx, pdf, stamped)
 
-    executor = ThreadPoolExecutor(max_workers=max(1, workers))
+    # Twice as many threads as instances: while one thread hashes, caches and QR-stamps what its instance just
+    # converted (Python, waiting for the GIL the rendering thread holds), another has already handed that instance
+    # its next document, so LibreOffice is not left idle between documents.
+    executor = ThreadPoolExecutor(max_workers=2 * max(1, workers))
     futures: dict[int, Future] = {}
     try:
         keys = render_keys(session, plan_.docs)

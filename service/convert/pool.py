@@ -51,6 +51,7 @@ class ConverterPool:
         self._idle: queue.Queue[Instance] = queue.Queue()
         self._lock = threading.Lock()  # start/close
         self._counts: Counter[str] = Counter()
+        self._busy = 0.0   # seconds instances spent converting (successful conversions), for utilisation figures
         self._counts_lock = threading.Lock()
         self._threads: set[threading.Thread] = set()
         self._dir: Path | None = None
@@ -140,8 +141,11 @@ class ConverterPool:
                 except BaseException:
                     self._checkin(inst)
                     raise
-                self._count("conversions")
-                log.debug("converted %s in %.2f s on instance %d", what, time.monotonic() - started, inst.index)
+                took = time.monotonic() - started
+                with self._counts_lock:
+                    self._counts["conversions"] += 1
+                    self._busy += took
+                log.debug("converted %s in %.2f s on instance %d", what, took, inst.index)
                 if inst.conversions >= self.recycle_after:
                     self._count("recycles")
                     inst.kill()
@@ -221,11 +225,13 @@ class ConverterPool:
 
     @property
     def stats(self) -> dict:
-        """Counters since creation and, per instance, pids and soffice.bin RSS (read from /proc)."""
+        """Counters since creation, the seconds instances spent converting (busy_s), and per instance, pids and
+        soffice.bin RSS (read from /proc)."""
         with self._counts_lock:
             counts = {k: self._counts[k] for k in ("conversions", "bad_documents", "timeouts", "crashes",
                                                    "failures", "restarts", "recycles")}
-        return {**counts, "size": self.size, "started": self._started, "closed": self._closed,
+            busy = self._busy
+        return {**counts, "busy_s": round(busy, 3), "size": self.size, "started": self._started, "closed": self._closed,
                 "instances": [inst.info() for inst in self._instances]}
 
     def close(self) -> None:
