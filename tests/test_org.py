@@ -2,6 +2,7 @@
 (temporary passwords, password rules, sessions ended, tokens revoked and expired)."""
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, timedelta
 
@@ -171,6 +172,19 @@ def test_member_pages_add_edit_transfer_status(client, auth, db):
     auth.logout()
     auth.login("bithu.toan")
     assert client.get(f"/org/units/{toan.id}/members").status_code == 404
+
+
+def test_a_refused_closing_leaves_the_units_form_as_saved(client, auth, db):
+    """The unit page's closing form refused (members and units still under it): the unit's own form above still
+    shows the unit as saved (its seal ticked), so saving it next does not drop the seal."""
+    auth.login("admin")
+    co_so = _unit(db, "Đảng bộ Trường THPT Phan Đình Phùng")
+    assert co_so.has_seal
+    page = client.get(f"/org/units/{co_so.id}").get_data(as_text=True)
+    assert re.search(r'name="has_seal" id="f-has_seal" checked', page)
+    bad = _post(client, f"/org/units/{co_so.id}/close", {"closed_on": "01/12/2026"}, page=f"/org/units/{co_so.id}")
+    assert bad.status_code == 422
+    assert re.search(r'name="has_seal" id="f-has_seal" checked', bad.get_data(as_text=True))
 
 
 def test_member_page_forms_keep_their_own_fields_and_errors(client, auth, db):

@@ -92,6 +92,7 @@ def _unit_page(unit: Unit, status: int = 200, **context):
     context.setdefault("fields", {})
     context.setdefault("posted", {})
     context.setdefault("error", None)
+    context.setdefault("sent", "edit")  # which form the page answers: what was typed goes back into that one
     return render_template("org_unit.html", unit=unit, parents=parents, units=units, today=date.today(),
                            can_move=user.role == "admin" or unit.id != user.unit_id, **context), status
 
@@ -131,7 +132,7 @@ def unit_close(unit_id: int):
     except InvalidInput as exc:
         db.rollback()
         return _unit_page(units.managed_unit(db, user, unit_id), 422, error=exc.message, fields=exc.fields,
-                          posted=request.form)
+                          posted=request.form, sent="close")
     db.commit()
     flash(f"Đã ghi nhận {unit.name} giải thể.", "info")
     return redirect(url_for("org.unit_list"))
