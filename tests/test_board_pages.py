@@ -187,6 +187,30 @@ def test_from_a_member_row_to_the_documents_and_back(app, client, auth, chi_bo):
     assert f'href="{facts_url}"' in doc_page
     facts = client.get(facts_url).get_data(as_text=True)
     assert review_url in facts and f'/units/{chi_bo}/review/2026#m-{binh.id}' in facts
+    # the rating history scrolls sideways on a phone: reachable by keyboard and named
+    box = re.search(r'<div class="scroll-box"[^>]*>', facts).group(0)
+    assert 'tabindex="0"' in box and 'role="region"' in box and 'aria-labelledby="lich-su-xep-loai"' in box
+    assert 'id="lich-su-xep-loai"' in facts
+
+
+def _contrast(foreground: str, background: str = "#ffffff") -> float:
+    def luminance(colour: str) -> float:
+        colour = colour.lstrip("#")
+        if len(colour) == 3:
+            colour = "".join(c * 2 for c in colour)
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_rows_of_members_not_rated_stay_readable():
+    """The greyed rows of members not rated this year (exempted, suspended…) keep a 4.5:1 contrast on white."""
+    from pathlib import Path
+    css = (Path(__file__).resolve().parent.parent / "web" / "static" / "style.css").read_text()
+    colour = re.search(r"tr\.status-excluded\s*\{\s*color:\s*(#[0-9a-fA-F]{3,6})", css).group(1)
+    assert _contrast(colour) >= 4.5, colour
 
 
 def test_a_unit_document_leads_back_to_the_board(app, client, auth, chi_bo):
