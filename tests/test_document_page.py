@@ -225,6 +225,28 @@ def test_preview_shows_what_is_typed_without_saving_it(client, auth, app, monkey
     assert len(_revisions(app, doc_id)) == before
 
 
+def test_text_sent_after_the_session_ended_is_given_back_to_copy(client, auth):
+    """"Lưu nháp" pressed after the session ended (expired overnight, logged out in another tab) cannot save, but
+    what was typed comes back on the page to copy, with a link to open the document again."""
+    auth.login("thao")
+    url, _, page = _open(client, "/reviews/2026")
+    parser = _FormValues()
+    parser.feed(page)
+    auth.logout()
+    typed = "Đoạn tôi đã gõ nửa giờ, chưa kịp lưu."
+    resp = client.post(url, data={**parser.values, "a_i_1": typed, "action": "draft", "csrf_token": csrf_token(page)})
+    assert resp.status_code == 400
+    body = resp.get_data(as_text=True)
+    assert "chưa được lưu" in body
+    kept = re.findall(r"<textarea [^>]*readonly[^>]*>([^<]*)</textarea>", body)
+    assert typed in kept
+    assert f'href="{url}"' in body
+    assert csrf_token(page) not in body  # only what a person typed, not the form's codes
+    # a password sent with an old form is never shown back
+    login = client.post("/login", data={"username": "thao", "password": "mật khẩu có dấu cách", "csrf_token": "cũ"})
+    assert login.status_code == 400 and "mật khẩu có dấu cách" not in login.get_data(as_text=True)
+
+
 def test_times_are_vietnam_time_and_people_are_names(client, auth, app):
     auth.login("thao")
     url, doc_id, page = _open(client, "/reviews/2023")

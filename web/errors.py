@@ -38,6 +38,27 @@ def respond(status: int, message: str, fields: dict | None = None, extra: dict |
     return render_template("error.html", status=status, message=message, fields=fields or {}), status
 
 
+NOT_TYPED = ("csrf_token", "action", "base_revision", "username", "password", "current", "confirm")  # nor secrets
+
+
+def typed_text() -> list[str]:
+    """What a person typed into the form just sent: its values with words in them (not choices' codes, numbers or
+    dates), longest first (long answers before the pre-filled one-line ones)."""
+    if request.method != "POST" or not request.form:
+        return []
+    typed = [value.strip() for name, values in request.form.lists() if name not in NOT_TYPED
+             for value in values if len(value.split()) > 1]
+    return sorted(typed, key=len, reverse=True)
+
+
+def _same_site_page() -> str:
+    """The page the form was on (a path of this site), to open it again."""
+    referrer = request.referrer or ""
+    if referrer.startswith(request.host_url):
+        return "/" + referrer[len(request.host_url):]
+    return request.path
+
+
 def _rollback() -> None:
     session = g.get("db_session")
     if session is not None:
@@ -78,8 +99,16 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
-        return respond(400, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang "
-                            "và gửi lại (nội dung đã lưu trước đó không bị mất).")
+        typed = [] if wants_json() else typed_text()
+        if not typed:
+            return respond(400, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang "
+                                "và gửi lại (nội dung đã lưu trước đó không bị mất).")
+        # The session ended while a form was open (expired overnight, logged out in another tab): nothing can be
+        # saved, but what was typed is given back to copy instead of being lost with the page.
+        message = ("Phiên làm việc đã hết hạn: nội dung vừa gửi chưa được lưu. Các đoạn đã gõ ở dưới: hãy chép "
+                   "lại, mở lại trang (đăng nhập nếu cần), dán vào rồi lưu.")
+        return render_template("error.html", status=400, message=message, fields={}, typed=typed,
+                               reopen=_same_site_page()), 400
 
     @app.errorhandler(DBAPIError)
     def _database(exc: DBAPIError):
