@@ -264,6 +264,9 @@ def test_the_printed_packet_uploaded_as_two_files_is_matched_and_accepted(page, 
     page.set_input_files("input[name=files]", halves)
     page.click("#upload-button")
     expect(page.locator("#upload-state")).to_have_text("Chờ xác nhận")
+    # The report comes from the progress page reloading itself: wait for its scripts, or a click on "Xác nhận tiếp
+    # nhận…" made before board.js is attached follows the link to the no-script confirmation page mid-test.
+    page.wait_for_load_state("load")
     rows = page.locator("#van-ban tbody tr")
     expect(rows).to_have_count(len(chi_bo["titles"]))
     expect(page.locator("#van-ban .status-missing")).to_have_count(0)

@@ -198,6 +198,7 @@ def test_secretary_and_office_finish_the_year(browser, live_server, year_units, 
         finally:
             held.release.set()
         expect(page.locator("#upload-state")).to_have_text("Chờ xác nhận", timeout=4 * TIMEOUT_MS)  # the page reloads
+        page.wait_for_load_state("load")  # board.js attached before "Xác nhận tiếp nhận…" is clicked
         signature = page.locator("#signature-pages img")
         expect(signature.first).to_be_visible()
         for img in page.locator("#anh-trang img").all():  # every picture drawn (lazy ones once scrolled to)
