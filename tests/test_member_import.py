@@ -214,6 +214,7 @@ def test_api_dry_run_counts_then_422_with_errors_then_import_and_export(app, cli
 
     with client.get(f"/api/v1/units/{chi_bo}/members/export", headers=headers) as resp:
         assert resp.status_code == 200 and resp.mimetype.endswith("spreadsheetml.sheet")
+        assert "danh-sach-dang-vien-Chi-bo-Thon-Dong.xlsx" in resp.headers["Content-Disposition"]  # not its id
         exported = resp.data
     resp = client.post(f"/api/v1/units/{chi_bo}/members/import", headers=headers,
                        data={"file": (io.BytesIO(exported), "export.xlsx")})

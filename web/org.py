@@ -18,6 +18,7 @@ from service import member_import as importer
 from service import members as members_service
 from service import text, units
 from service.access import subtree_ids
+from service.catalog import slug
 from service.errors import InvalidInput, NotFound
 from service.files import atomic_write
 from service.models import MEMBER_STATUSES, SEXES, UNIT_KINDS, Member, Unit
@@ -355,7 +356,7 @@ def member_import_commit(unit_id: int):
 def export_response(unit: Unit):
     """The unit's member list as an XLSX download."""
     data = importer.export_workbook(session(), unit)
-    name = f"danh-sach-dang-vien-{unit.id}.xlsx"
+    name = f"danh-sach-dang-vien-{slug(unit.name) or unit.id}.xlsx"  # the unit by name, as offices file it
     return send_file(io.BytesIO(data), as_attachment=True, download_name=name,
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
