@@ -281,3 +281,12 @@ def test_secretary_page_is_read_only_and_a_post_is_refused(client, auth, app):
     assert resp.status_code == 403
     board = client.get(f"/units/{toan}/review/2026").get_data(as_text=True)
     assert "Cách hiểu quy định đang áp dụng:" in board
+
+
+def test_page_speaks_to_people_not_programs(client, auth, tree):
+    """The office reads which checks use the readings in words, not as an API call (that is in docs/RULES.md)."""
+    auth.login("vanphong")
+    page = client.get(f"/units/{tree['chi_bo']}/rules").get_data(as_text=True)
+    intro = page.split("<h1>", 1)[1].split('<section id="dang-ap-dung">', 1)[0]
+    assert "biểu tổng hợp và" in intro and "kiểm tra xếp loại của đơn vị" in intro
+    assert "/api/" not in intro and "POST" not in intro and "unit_id" not in intro
