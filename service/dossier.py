@@ -159,8 +159,10 @@ def _documents(session: Session, unit: Unit, year: int) -> list[Document]:
 
 
 def _ordered(docs: list[Document]) -> list[Document]:
-    keyed = [(get_kind(d.kind_code).packet_order, d.kind_code, d) for d in docs]
-    return [d for order, _, d in sorted(keyed, key=lambda t: t[:2]) if order is not None]
+    """The documents that go into packets, in packet order; kinds whose packet_order is None (the ballot: kept
+    out of packets) are left out before sorting, as None cannot be compared with a number."""
+    keyed = [(order, d.kind_code, d) for d in docs if (order := get_kind(d.kind_code).packet_order) is not None]
+    return [d for _, _, d in sorted(keyed, key=lambda t: t[:2])]
 
 
 def _take(result: Plan, doc: Document, path: tuple[str, ...], who: str) -> None:

@@ -236,3 +236,46 @@ def test_packet_job_on_redis_with_a_real_worker(app, small_chi_bo, tmp_path):
         assert PdfReader(io.BytesIO(service.result_file(done, "pdf").read_bytes())).pages
     finally:
         service.shutdown()
+
+
+def _submitted(app, unit_id: int, code: str, data: dict) -> int:
+    """A unit document of the chi bộ, saved and submitted as the page would; its id."""
+    from service import documents
+    from service.catalog import get_kind
+
+    with app.extensions["db"].session() as s:
+        unit = s.get(Unit, unit_id)
+        doc = documents.open_document(s, get_kind(code), unit, 2026)
+        documents.save_revision(s, doc, data, None, status="submitted")
+        return doc.id
+
+
+def test_a_saved_ballot_is_left_out_of_the_chi_bo_packet_built_from_the_board_and_the_api(
+        client, auth, token_for, chi_bo, app):
+    """The ballot (kept out of packets) beside a minutes: 'Tạo hồ sơ' builds the packet of the minutes alone."""
+    from service.samples.meeting import ballot, minutes
+    from tests.conftest import csrf_token
+
+    ballot_id = _submitted(app, chi_bo, "ballot-366", ballot("366"))
+    minutes_id = _submitted(app, chi_bo, "minutes-366", minutes("366"))
+    auth.login("admin")
+    board = client.get(f"/units/{chi_bo}/review/2026").get_data(as_text=True)
+    page = client.post(f"/units/{chi_bo}/packets", data={"csrf_token": csrf_token(board), "year": "2026",
+                                                          "kind": "chi_bo"})
+    assert page.status_code == 302, page.get_data(as_text=True)[:2000]
+    headers = _auth(token_for("admin"))
+    page_job = page.headers["Location"].rstrip("/").rsplit("/", 1)[-1]
+    resp = client.post(f"/api/v1/units/{chi_bo}/packets", json={"year": 2026, "kind": "chi_bo", "pdfa": True},
+                       headers=headers)
+    assert resp.status_code == 202, resp.get_data(as_text=True)
+    for job_id in (page_job, resp.get_json()["id"]):
+        job = _wait(client, headers, job_id)
+        assert job["state"] == "done" and job["total"] == 1, job
+        archive = zipfile.ZipFile(io.BytesIO(_download(client, f"/api/v1/jobs/{job_id}/result?format=zip",
+                                                       headers)))
+        docx = [n for n in archive.namelist() if n.endswith(".docx")]
+        assert len(docx) == 1 and "Bien-ban-hoi-nghi" in docx[0] and not any("Phieu" in n for n in docx), docx
+    with app.extensions["db"].session() as s:
+        packets = s.scalars(select(Packet).where(Packet.unit_id == chi_bo)).all()
+        printed = {e.document_id for p in packets for e in p.entries if e.document_id}
+    assert printed == {minutes_id} and ballot_id not in printed
