@@ -541,7 +541,35 @@ def dedupe_key(params: dict) -> str:
     return "packet:{unit_id}:{year}:{kind}:{member_id}:{pdfa}".format(**params)
 
 
-def recent_packets(session: Session, unit_id: int, year: int, limit: int = 5) -> list[Job]:
-    """The unit's latest packet jobs of the year (found by their dedupe key), so users can come back to them."""
-    return list(session.scalars(select(Job).where(Job.dedupe_key.like(f"packet:{unit_id}:{year}:%"))
+@dataclass(frozen=True)
+class RecentPacket:
+    """A packet job as the board lists it: the job, and what the packet covers in words."""
+
+    job: Job
+    label: str
+
+
+def packet_label(params: dict, unit_name: str, member_name: str | None) -> str:
+    """What a packet request covers, e.g. 'Hồ sơ của đảng viên Trần Thị Bình (các văn bản cá nhân năm 2026)'."""
+    year, scope = params.get("year"), params.get("kind")
+    if scope == "member":
+        who = member_name or "(đảng viên không còn trong danh sách)"
+        label = f"Hồ sơ của đảng viên {who} (các văn bản cá nhân năm {year})"
+    elif scope == "dang_bo":
+        label = f"Hồ sơ của cả {unit_name} (văn bản của đảng bộ và mọi tổ chức trực thuộc năm {year})"
+    else:
+        label = f"Hồ sơ của {unit_name} (văn bản của chi bộ và của từng đảng viên năm {year})"
+    return label + (", PDF/A" if params.get("pdfa") else "")
+
+
+def recent_packets(session: Session, unit_id: int, year: int, limit: int = 5) -> list[RecentPacket]:
+    """The unit's latest packet jobs of the year (found by their dedupe key), so users can come back to them, each
+    saying what it covers (a member's packet names the member)."""
+    jobs = list(session.scalars(select(Job).where(Job.dedupe_key.like(f"packet:{unit_id}:{year}:%"))
                                 .order_by(Job.created_at.desc()).limit(limit)))
+    member_ids = {(j.params or {}).get("member_id") for j in jobs} - {None}
+    names = dict(session.execute(select(Member.id, Member.full_name).where(Member.id.in_(member_ids))).all()) \
+        if member_ids else {}
+    unit = session.get(Unit, unit_id)
+    return [RecentPacket(j, packet_label(j.params or {}, unit.name if unit else "",
+                                         names.get((j.params or {}).get("member_id")))) for j in jobs]

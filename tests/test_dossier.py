@@ -99,6 +99,24 @@ def test_dashboard_lists_the_units_recent_packets(client, auth, token_for, small
     assert f"/jobs/{job_id}" in page and "Hoàn tất" in page
 
 
+def test_recent_packets_name_the_member_a_packet_is_of(client, auth, token_for, small_chi_bo, app):
+    headers = _auth(token_for("admin"))
+    with app.extensions["db"].session() as s:
+        unit = s.get(Unit, small_chi_bo)
+        unit_name, member = unit.name, min(unit.members, key=lambda m: m.id)
+        member_id, name = member.id, member.full_name
+    job_id = client.post(f"/api/v1/units/{small_chi_bo}/packets",
+                         json={"year": 2026, "kind": "member", "member_id": member_id}, headers=headers).get_json()["id"]
+    _wait(client, headers, job_id)
+    auth.login("admin")
+    page = client.get(f"/units/{small_chi_bo}/review/2026").get_data(as_text=True)
+    recent = page[page.index('id="recent-packets"'):]
+    recent = recent[:recent.index("</ul>")]
+    item = next(li for li in recent.split("<li>") if f"/jobs/{job_id}" in li)
+    assert f"Hồ sơ của đảng viên {name} (các văn bản cá nhân năm 2026): Hoàn tất" in " ".join(item.split()), item
+    assert "đảng viên: Hoàn tất" not in recent
+
+
 def test_failing_document_fails_the_job_with_its_name_and_no_packet(client, token_for, small_chi_bo, app):
     headers = _auth(token_for("admin"))
     with app.extensions["db"].session() as s:
