@@ -103,7 +103,7 @@ def test_recent_packets_name_the_member_a_packet_is_of(client, auth, token_for, 
     headers = _auth(token_for("admin"))
     with app.extensions["db"].session() as s:
         unit = s.get(Unit, small_chi_bo)
-        unit_name, member = unit.name, min(unit.members, key=lambda m: m.id)
+        member = min(unit.members, key=lambda m: m.id)
         member_id, name = member.id, member.full_name
     job_id = client.post(f"/api/v1/units/{small_chi_bo}/packets",
                          json={"year": 2026, "kind": "member", "member_id": member_id}, headers=headers).get_json()["id"]
