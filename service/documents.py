@@ -76,6 +76,9 @@ def unit_facts(unit: Unit, year: int, default_place: str) -> dict[str, Any]:
     people = members.members_on(object_session(unit), [unit.id], members.board_date(year))  # with that year's status
     facts.update({"unit_name": unit.name, "chi_bo": unit.name,
                   "members": [member_row(entry.member, entry.status) for entry in people]})
+    decider = units.deciding_unit(unit)
+    if decider is not None:  # a chi bộ: its members' ratings are decided (and re-rated) by the committee above
+        facts.update({"deciding_unit_name": decider.name, "deciding_superior_body": units.superior_line(decider)})
     return facts
 
 

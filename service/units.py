@@ -222,6 +222,19 @@ def superior_line(unit: Unit) -> str:
     return own_line(unit.parent) if unit.parent else ""
 
 
+def deciding_unit(unit: Unit) -> Unit | None:
+    """The unit whose committee decides the ratings of a chi bộ's members and issues their re-rating decision
+    (HD 43 Mẫu 03), None for a đảng bộ (its own committee decides). A chi bộ trực thuộc: the đảng bộ cơ sở above it
+    (a đảng ủy bộ phận only proposes: HD 43 §3); a chi bộ cơ sở, or a chi bộ directly under a đảng bộ: the
+    superior body (the reference is not sure here, the form's help says so; docs/REGULATIONS.md, Procedure)."""
+    if unit.kind not in CHI_BO_KINDS:
+        return None
+    node = unit.parent
+    while node is not None and node.kind == "dang_bo_bo_phan" and node.parent is not None:
+        node = node.parent
+    return node
+
+
 def place_of(unit: Unit, default_place: str) -> str:
     """The place on the date line: the unit's, else its nearest ancestor's, else the installation's default."""
     node: Unit | None = unit

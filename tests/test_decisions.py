@@ -250,9 +250,16 @@ def test_decision_initial_data_from_unit_facts():
                                                                                    "Nguyễn Văn Hùng")
     assert [r["name"] for r in start["recipients"]][0] == "Như Điều 3"
     assert "members" not in start and "previous" not in start and "unit_name" not in start
-    chi_bo = RERATING_DECISION.initial_data({"unit_name": "Chi bộ Ấp Một", "year": 2026})
-    assert (chi_bo["issuing_body"], chi_bo["number"], chi_bo["signer_body"]) == ("CHI BỘ ẤP MỘT", "…-QĐ/CB",
-                                                                                 "CHI BỘ")
+    # a chi bộ's decision is its đảng ủy's (the committee deciding its members' ratings), never the chi bộ's own
+    chi_bo = RERATING_DECISION.initial_data({"unit_name": "Chi bộ Ấp Một", "year": 2026, "issuing_body": "CHI BỘ ẤP MỘT",
+                                             "superior_body": "ĐẢNG BỘ XÃ TÂN HIỆP",
+                                             "deciding_unit_name": "Đảng bộ xã Tân Hiệp",
+                                             "deciding_superior_body": "ĐẢNG BỘ TỈNH AN GIANG",
+                                             "members": [{"full_name": "Lê Văn Tư", "party_post": "Bí thư chi bộ"}],
+                                             "previous": {"authority": "CHI BỘ ẤP MỘT", "signer_body": "CHI BỘ"}})
+    assert (chi_bo["superior_body"], chi_bo["issuing_body"], chi_bo["authority"], chi_bo["number"],
+            chi_bo["signer_body"], chi_bo["signer_name"]) == (
+        "ĐẢNG BỘ TỈNH AN GIANG", "ĐẢNG ỦY XÃ TÂN HIỆP", "ĐẢNG ỦY XÃ TÂN HIỆP", "…-QĐ/ĐU", "ĐẢNG ỦY", "")
     again = RERATING_DECISION.initial_data({**FACTS, "previous": {"authority": "BAN THƯỜNG VỤ ĐẢNG ỦY",
                                                                         "signer_body": "BAN THƯỜNG VỤ"}})
     assert (again["authority"], again["signer_body"]) == ("BAN THƯỜNG VỤ ĐẢNG ỦY", "BAN THƯỜNG VỤ")
@@ -327,3 +334,38 @@ def test_committed_templates_are_current_and_tags_whole(tmp_path, path, builder)
             assert text.count("{{") == text.count("}}") and text.count("{%") == text.count("%}"), text
         block = [t for t in runs if re.search(r"\{\{p |\{%p |\{%tr ", t)]
         assert len(block) <= 1 and (not block or "".join(runs).strip() == block[0].strip()), runs
+
+
+def test_a_chi_bo_rerating_decision_is_prefilled_with_its_dang_uy_on_the_page_and_in_print(app, client, auth,
+                                                                                             chi_bo):
+    """HD 43 Mẫu 03 opened from a chi bộ under a đảng bộ cơ sở: 'Cấp ủy quyết định' and the header are that đảng ủy
+    (it decides the members' ratings, HD 43 §3), not 'CHI BỘ …'; the printed DOCX says so too."""
+    import html as html_lib
+
+    from service import render
+    from service.catalog import document_context
+    from service.models import Document, Unit
+
+    with app.extensions["db"].session() as s:
+        unit = s.get(Unit, chi_bo)
+        own, parent = unit.name.upper(), unit.parent
+        expected = "ĐẢNG ỦY " + parent.name[len("Đảng bộ "):].upper()
+        superior = parent.superior_line or (parent.parent.header_line or parent.parent.name.upper()
+                                            if parent.parent else "")
+    auth.login("admin")
+    opened = client.get(f"/units/{chi_bo}/documents/2026/rerating-decision")
+    assert opened.status_code == 302, opened.status_code
+    page = html_lib.unescape(client.get(opened.headers["Location"]).get_data(as_text=True))
+    authority = re.search(r'<input[^>]*name="authority"[^>]*>', page).group(0)
+    assert f'value="{expected}"' in authority, authority
+    assert f'value="{own}"' not in page
+    doc_id = int(opened.headers["Location"].rstrip("/").split("/")[-1].split("?")[0])
+    with app.extensions["db"].session() as s:
+        data = dict(s.get(Document, doc_id).data)
+    assert (data["issuing_body"], data["authority"], data["superior_body"], data["signer_body"]) == (
+        expected, expected, superior, "ĐẢNG ỦY")
+    kind = get_kind(DECISION)
+    data.update(rows=[dict(r) for r in rerating_decision()["rows"]], signer_name="Nguyễn Văn Hùng")
+    printed = "\n".join(docx_paragraphs(render.render(kind, document_context(kind, data))))
+    assert f"{expected} QUYẾT ĐỊNH" in " ".join(printed.split()) or f"{expected}\nQUYẾT ĐỊNH" in printed, printed
+    assert own not in printed and "T/M CHI BỘ" not in printed and "T/M ĐẢNG ỦY" in printed

@@ -121,7 +121,14 @@ def signer_fields(name_required: bool = True, body_help: str = "Phần sau “T/
 def _rerating_initial(facts: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """Header from the unit, the issuing committee and signer, the usual bases, articles and recipients."""
     year = facts.get("year") or "…"
-    body = committee_of(str(facts.get("unit_name") or facts.get("issuing_body") or ""))
+    decider = str(facts.get("deciding_unit_name") or "").strip()
+    if decider:
+        # A chi bộ's document: the decision is the committee above's (the đảng ủy cơ sở for a chi bộ trực thuộc),
+        # never the chi bộ's own; its header is that committee's, its secretary (not the chi bộ's) signs.
+        body = committee_of(decider)
+        data["superior_body"] = str(facts.get("deciding_superior_body") or "")
+    else:
+        body = committee_of(str(facts.get("unit_name") or facts.get("issuing_body") or ""))
     if body:
         data["issuing_body"] = body.upper()
         data["authority"] = body.upper()
@@ -131,12 +138,13 @@ def _rerating_initial(facts: dict[str, Any], data: dict[str, Any]) -> dict[str, 
     data["article_3"] = DEFAULT_ARTICLE_3
     data["signer_body"] = signer_body_of(body)
     data["signer_title"] = SIGNER_TITLE
-    data["signer_name"] = secretary_name(facts)
+    data["signer_name"] = "" if decider else secretary_name(facts)
     data["recipients"] = [{"name": name} for name in DEFAULT_RECIPIENTS]
     previous = facts.get("previous") or {}  # last year's decision: same committee, same signer, same list
     for key in ("authority", "signer_body", "signer_title", "signer_name", "recipients"):
-        if previous.get(key):
-            data[key] = previous[key]
+        value = previous.get(key)
+        if value and not (decider and key in ("authority", "signer_body") and str(value).lower().startswith("chi bộ")):
+            data[key] = value  # (a chi bộ's earlier decision that named the chi bộ itself is not carried over)
     return data
 
 
@@ -148,7 +156,11 @@ RERATING_DECISION = KindFields(
         markdown_field("bases", "Căn cứ ban hành", "Mỗi dòng “- Căn cứ …;”, dòng cuối là đề nghị của cơ quan tham mưu "
                        "(“- Xét đề nghị của …,”): sửa cho đúng cơ quan đề nghị." + INFERRED + MD_HELP, required=True,
                        section="Căn cứ"),
-        text_field("authority", "Cấp ủy quyết định (dòng “… QUYẾT ĐỊNH”)", "Viết hoa; in giữa trang, trước chữ QUYẾT "
+        text_field("authority", "Cấp ủy quyết định (dòng “… QUYẾT ĐỊNH”)", "Cấp ủy có thẩm quyền quyết định xếp loại "
+                   "ban hành quyết định này, không phải chi bộ: với đảng viên của chi bộ trực thuộc là đảng ủy cơ sở "
+                   "(đảng ủy bộ phận chỉ đề xuất; Hướng dẫn 43 mục 3). Văn bản của chi bộ được điền sẵn cấp ủy cấp "
+                   "trên theo cây tổ chức; với chi bộ cơ sở, văn bản trung ương chưa nói rõ, hãy sửa theo hướng dẫn "
+                   "của cấp ủy cấp trên. Viết hoa; in giữa trang, trước chữ QUYẾT "
                    "ĐỊNH, sau phần căn cứ. Ví dụ: BAN THƯỜNG VỤ ĐẢNG ỦY; ĐẢNG ỦY XÃ TÂN HIỆP." + INFERRED,
                    required=True, max_length=150),
         table_field("rows", "Điều 1. Tổ chức đảng, đảng viên được đánh giá, xếp loại lại", RERATED_COLUMNS,
