@@ -186,6 +186,23 @@ class ScoreField(ContextMixin, Field):
         return self.data
 
 
+class PercentField(ScoreField):
+    """A percentage from 0 to 100, decimal comma or point (a trailing “%” is allowed); its messages speak of a rate."""
+
+    kind = "percent"
+
+    def __init__(self, label=None, validators=None, **kw) -> None:
+        super().__init__(label, validators, maximum=100, **kw)
+
+    def process_formdata(self, valuelist) -> None:
+        self.raw = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        self.data = _read(domain.parse_percent, self.raw)
+
+    def pre_validate(self, form) -> None:
+        _limit(domain.Field(self.short_name, "percent", "", minimum=self.minimum, maximum=self.maximum), self.data)
+
+
 class ChoiceField(ContextMixin, SelectField):
     """A choice from a fixed list of (value, label); the empty value means 'not given'."""
 

@@ -21,6 +21,7 @@ from .fields import (
     LevelField,
     LineField,
     MarkdownField,
+    PercentField,
     Required,
     RowsField,
     ScoreField,
@@ -54,6 +55,8 @@ def _widget(field: Field, row_form_name: str = "") -> Any:
         return VnTimeField(field.label, validators, **common)
     if kind == "number":
         return ScoreField(field.label, validators, maximum=field.maximum, **common)
+    if kind == "percent":
+        return PercentField(field.label, validators, **common)
     if kind == "integer":
         return IntField(field.label, validators, minimum=field.minimum, maximum=field.maximum, **common)
     if kind == "year":

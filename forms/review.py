@@ -4,12 +4,12 @@ from __future__ import annotations
 from wtforms.validators import StopValidation
 
 from .base import FieldsForm
-from .fields import ChoiceField, FlagField, LevelField, LineField, MarkdownField, ScoreField
+from .fields import ChoiceField, FlagField, LevelField, LineField, MarkdownField, PercentField, ScoreField
 
 
-def pct(label: str, help_text: str = "") -> ScoreField:
+def pct(label: str, help_text: str = "") -> PercentField:
     """A percentage 0–100, empty when unknown (the rules then say what is missing)."""
-    return ScoreField(label, maximum=100, description=help_text)
+    return PercentField(label, description=help_text)
 
 
 class MemberYearForm(FieldsForm):

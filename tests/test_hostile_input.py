@@ -153,6 +153,33 @@ def test_page_member_facts_long_text_is_refused_on_the_field(client, auth, token
     assert "Tối đa" in html and "x" * 250 in html  # the message, and what was typed is still there
 
 
+def _member_facts_url(client, token_for) -> str:
+    import re
+    unit_id = _secretary_unit(client, token_for)
+    board = client.get(f"/units/{unit_id}/review/2025").get_data(as_text=True)
+    member_id = re.search(rf"/units/{unit_id}/review/2025/members/(\d+)", board).group(1)
+    return f"/units/{unit_id}/review/2025/members/{member_id}"
+
+
+def test_page_member_facts_percentages_speak_of_a_rate_not_of_points(client, auth, token_for):
+    auth.login("bithu.toan")
+    url = _member_facts_url(client, token_for)
+    token = csrf_token(client.get(url).get_data(as_text=True))
+    resp = client.post(url, data={"tasks_done_pct": "abc", "tasks_late_pct": "150", "sick_leave_months": "13",
+                                  "csrf_token": token})
+    assert resp.status_code in (200, 422)
+    html = resp.get_data(as_text=True)
+    assert "“abc” không phải là một tỷ lệ phần trăm: hãy nhập số từ 0 đến 100, ví dụ 87,5." in html
+    assert "Tỷ lệ phải từ 0 đến 100%." in html
+    assert "không phải là số điểm" not in html and "Điểm phải từ 0 đến 100" not in html
+    assert "Điểm phải từ 0 đến 12." in html  # months of sick leave are not a percentage (nor points; unchanged)
+    # What people write, "87,5%", is read as 87.5 and shown back the Vietnamese way.
+    resp = client.post(url, data={"tasks_done_pct": "87,5%", "csrf_token": token})
+    assert resp.status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="tasks_done_pct" value="87,5"' in page
+
+
 @pytest.mark.parametrize("value", ["1e309", "²", str(HUGE), "9" * 5000, "Nguyễn\x00Văn"])
 def test_page_document_form_odd_values_keep_what_was_typed(client, auth, token_for, chi_bo, value):
     board = client.get(f"/api/v1/units/{chi_bo}/review/2026", headers=_admin(token_for)).get_json()

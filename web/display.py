@@ -113,11 +113,12 @@ def aria_attrs(field, label: str | None = None) -> dict[str, str]:
 
 
 def widget_of(field) -> str:
-    """How a form field is typed in: markdown, date, number, time, level, flag, choice, table or text."""
+    """How a form field is typed in: markdown, date, percent, score, number, time, level, flag, choice, table, text."""
     from forms import fields as kinds
 
     for cls, name in ((kinds.RowsField, "table"), (kinds.MarkdownField, "markdown"), (kinds.VnDateField, "date"),
-                      (kinds.ScoreField, "score"), (kinds.IntField, "number"), (kinds.VnTimeField, "time"),
+                      (kinds.PercentField, "percent"), (kinds.ScoreField, "score"), (kinds.IntField, "number"),
+                      (kinds.VnTimeField, "time"),
                       (kinds.LevelField, "level"), (kinds.FlagField, "flag"), (kinds.ChoiceField, "choice")):
         if isinstance(field, cls):
             return name

@@ -158,6 +158,9 @@ def member_facts(unit_id: int, year: int, member_id: int):
             session().commit()
             flash("Đã lưu thông tin năm của đảng viên.", "info")
             return redirect(url_for("review.member_facts", unit_id=unit.id, year=year, member_id=member.id))
+        # Nothing is saved: end the transaction (a year's cycle created on this first visit is written again on the
+        # next one) so that keeping the message in the web session does not wait on its lock (SQLite: a 500).
+        session().rollback()
         flash("Chưa lưu: có mục chưa hợp lệ.", "error")
     else:
         form = MemberYearForm(data={**row.facts, "temporary_unit": row.temporary_unit,

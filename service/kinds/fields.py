@@ -1,7 +1,7 @@
 """A document kind's fields as plain data: what each is called, how it is typed, checked, stored and printed.
 
 A `Field` is one input of a kind (its `type` says how it is typed in: text, markdown, date, time, number,
-integer, year, choice, level, boolean, table). The functions below are the one place for what a type means:
+percent, integer, year, choice, level, boolean, table). The functions below are the one place for what a type means:
 `parse` reads what a person typed (or what the API sent, as text) with its Vietnamese message when it is wrong,
 `limit_problem` checks its bounds, `stored` gives the JSON value kept in the database, `printed` the template
 variables, `describe` what /api/v1/kinds lists. The page forms (forms/) are generated from these declarations and
@@ -14,6 +14,7 @@ only choose a widget per type (their inputs read typed text with the same functi
 | date | "YYYY-MM-DD" (typed dd/mm/yyyy) | "05/12/2026" |
 | time | "14:30" | "14 giờ 30 phút" |
 | number | number (decimal comma or point) | "27,5" |
+| percent | number 0–100 (decimal comma or point, a trailing “%” allowed) | "87,5" |
 | integer, year | integer | the integer |
 | choice | value | its label |
 | level | xuat_sac, tot, hoan_thanh, khong_hoan_thanh | mark_xuat_sac … = "☒"/"☐" |
@@ -37,9 +38,11 @@ from ..rules.levels import LEVELS
 CHECKED, UNCHECKED = "☒", "☐"
 MARKDOWN_MAX = 50_000
 MD_HELP = " Có thể dùng Markdown: dòng trống để tách đoạn, **đậm**, *nghiêng*, danh sách “- ” hoặc “1. ”."
-TYPES = ("text", "markdown", "date", "time", "number", "integer", "year", "choice", "level", "boolean", "table")
-# The type as /api/v1/kinds names it (a level is a choice among the four levels, a year an integer).
-API_TYPES = {"year": "integer", "level": "choice"}
+TYPES = ("text", "markdown", "date", "time", "number", "percent", "integer", "year", "choice", "level", "boolean",
+         "table")
+# The type as /api/v1/kinds names it (a level is a choice among the four levels, a year an integer, a percentage
+# a number from 0 to 100).
+API_TYPES = {"year": "integer", "level": "choice", "percent": "number"}
 
 
 class Unreadable(ValueError):
@@ -114,6 +117,12 @@ def time_field(name: str, label: str, help: str = "", *, required: bool = False,
 def score_field(name: str, label: str, help: str = "", *, maximum: float = 100, required: bool = False,
                 section: str = "", **kw) -> Field:
     return Field(name, "number", label, help, required=required, minimum=0, maximum=maximum, section=section, **kw)
+
+
+def percent_field(name: str, label: str, help: str = "", *, required: bool = False, section: str = "",
+                  **kw) -> Field:
+    """A percentage from 0 to 100 (its messages speak of a rate, not of points)."""
+    return Field(name, "percent", label, help, required=required, minimum=0, maximum=100, section=section, **kw)
 
 
 def int_field(name: str, label: str, help: str = "", *, minimum: int = 0, maximum: int = 100_000,
@@ -198,6 +207,16 @@ def parse_score(raw: str) -> float | None:
     return round(float(raw.replace(",", ".")), 2)
 
 
+def parse_percent(raw: str) -> float | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    number = raw[:-1].rstrip() if raw.endswith("%") else raw  # "87,5%" is what people write
+    if not bounds.ASCII_DECIMAL.fullmatch(number):
+        raise Unreadable(f"“{raw[:30]}” không phải là một tỷ lệ phần trăm: hãy nhập số từ 0 đến 100, ví dụ 87,5.")
+    return round(float(number.replace(",", ".")), 2)
+
+
 def parse_time(raw: str) -> str | None:
     raw = raw.strip().lower()
     if not raw:
@@ -233,6 +252,8 @@ def parse(field: Field, raw: str) -> Any:
         return parse_time(raw)
     if kind == "number":
         return parse_score(raw)
+    if kind == "percent":
+        return parse_percent(raw)
     if kind == "integer":
         return parse_int(raw)
     if kind == "year":
@@ -262,6 +283,8 @@ def limit_problem(field: Field, value: Any) -> str | None:
         return f"Ngày phải trong khoảng {text.short_date(field.earliest)} đến 31/12/2100."
     if kind == "number" and not (field.minimum <= value <= field.maximum):
         return f"Điểm phải từ {field.minimum} đến {format_number(field.maximum)}."
+    if kind == "percent" and not (field.minimum <= value <= field.maximum):
+        return f"Tỷ lệ phải từ {format_number(field.minimum)} đến {format_number(field.maximum)}%."
     if kind == "integer" and not (field.minimum <= value <= field.maximum):
         return f"Phải từ {field.minimum} đến {field.maximum}."
     if kind == "year" and not (0 <= value <= 9999):
@@ -278,7 +301,7 @@ def stored(field: Field, value: Any) -> Any:
     kind = field.type
     if kind == "date":
         return value.isoformat() if value else ""
-    if kind in ("integer", "year", "number"):
+    if kind in ("integer", "year", "number", "percent"):
         return value
     if kind == "boolean":
         return bool(value)
@@ -300,7 +323,7 @@ def printed(field: Field, value: Any) -> dict[str, Any]:
             return {name: "… giờ … phút"}
         hours, minutes = value.split(":")
         return {name: f"{hours} giờ {minutes} phút"}
-    if kind == "number":
+    if kind in ("number", "percent"):
         return {name: format_number(value) if value is not None and value != "" else ""}
     if kind == "choice":
         return {name: field.labels.get(value, "") if value else ""}
@@ -325,7 +348,7 @@ def describe(field: Field) -> dict[str, Any]:
                             "required": field.required, "help": field.help}
     if field.type in ("choice", "level"):
         item["choices"] = [{"value": v, "label": lbl} for v, lbl in field.labels.items() if v]
-    if field.type in ("number", "integer"):
+    if field.type in ("number", "percent", "integer"):
         item["min"], item["max"] = field.minimum, field.maximum
     if field.type == "year":
         item["min"], item["max"] = 2023, 9999
