@@ -2,6 +2,7 @@
 typing, "Nộp", copy from last year, "nhập thay", the printed pages' preview, Vietnam time, names not codes."""
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 from datetime import timezone
@@ -326,3 +327,16 @@ def test_an_incomplete_download_shows_what_is_missing_with_the_saved_tables(clie
     assert "Vui lòng nhập mục “1. Thời gian bắt đầu”." in page
     assert 'value="Nguyễn Văn An"' in page and 'name="attendance-0-full_name"' in page
     assert "Vui lòng nhập mục “I. Đảng viên của chi bộ và tình hình dự họp”." not in page
+
+
+def test_error_summary_names_each_field_once(client, auth, app):
+    """“Vui lòng nhập mục “A.I.3. …”” names its field: the summary lists it alone, not after the field's title;
+    a message that does not name its field keeps the title in front."""
+    auth.login("thao")
+    url, _, page = _open(client, "/reviews/2026")
+    body = _post(client, url, page, action="submit", a_i_3="", score_general="31").get_data(as_text=True)
+    summary = body.split('id="error-summary"', 1)[1].split("</ul>", 1)[0]
+    items = [html.unescape(item) for item in re.findall(r"<li><a [^>]*>(.*?)</a></li>", summary, re.S)]
+    missing = next(item for item in items if "A.I.3." in item)
+    assert missing.startswith("Vui lòng nhập mục “A.I.3.") and missing.count("A.I.3.") == 1, items
+    assert any(item.endswith(": Điểm phải từ 0 đến 30.") and "tiêu chí chung" in item for item in items), items

@@ -143,3 +143,19 @@ def test_a_spoken_start_time_is_understood():
 def test_vote_counts_accept_only_plain_whole_numbers():
     assert [parse_votes(v) for v in ("", None, "0", " 7 ", 3)] == [0, 0, 0, 7, 3]
     assert [parse_votes(v) for v in ("²", "1e309", "-1", True, 2.5, "٣", -4, 10**12)] == [None] * 8
+
+
+def test_summary_names_a_meeting_field_once(client, auth, app, chi_bo):
+    """“Ngày họp: …” already says which field: the summary does not put “Ngày họp: ” in front a second time."""
+    auth.login("admin")
+    ids = _members(app, chi_bo)
+    url = f"/units/{chi_bo}/review/2026/meeting"
+    page = client.get(url).get_data(as_text=True)
+    resp = client.post(url, data=_form(page, ids, held_on="2026-02-31", opened_at="25:00"))
+    assert resp.status_code == 422
+    summary = resp.get_data(as_text=True).split('id="error-summary"', 1)[1].split("</ul>", 1)[0]
+    items = re.findall(r"<li><a [^>]*>(.*?)</a></li>", summary, re.S)
+    held_on = next(item for item in items if "Ngày họp" in item)
+    assert held_on.count("Ngày họp") == 1 and "không có ngày 31" in held_on, items
+    opened = next(item for item in items if "Giờ khai mạc" in item)
+    assert opened.count("Giờ khai mạc") == 1, items

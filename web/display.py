@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, request, url_for
 from flask_login import current_user
 
+from service.kinds.fields import short_label
 from service.models import User
 from service.review.models import step_labels
 from service.rules import LEVEL_LABELS
@@ -91,6 +92,19 @@ def event_details(details: dict) -> list[tuple[str, str]]:
             value = ", ".join(map(str, value))
         shown.append((label, str(value)))
     return shown
+
+
+def summary_line(label: str, message: str) -> str:
+    """A field's message as the error summary at the top lists it: the message alone when it already names the
+    field (“Vui lòng nhập mục “Ngày họp”.”), else preceded by the field's title (“Ngày họp: Ngày không có thật.”).
+    One rule for every page with a summary (document pages, the meeting page)."""
+    return message if names_field(label, message) else f"{short_label(label, 60)}: {message}"
+
+
+def names_field(label: str, message: str) -> bool:
+    """Whether a message already names its field (its title, or the first words of a long one)."""
+    words = short_label(label, 48).removesuffix("…").casefold()
+    return bool(words) and words in message.casefold()
 
 
 def aria_attrs(field, label: str | None = None) -> dict[str, str]:

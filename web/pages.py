@@ -317,7 +317,8 @@ def section_menu(form) -> list[tuple[str, str, bool]]:
 
 
 def error_summary(form) -> list[tuple[str, str]]:
-    """(anchor of the input, message naming the field) of every error, in page order, for the summary at the top."""
+    """(anchor of the input, message naming the field once) of every error, in page order, for the summary at the
+    top (web.display.summary_line)."""
     found: list[tuple[str, str]] = []
     for field in form:
         if not field.errors:
@@ -325,14 +326,15 @@ def error_summary(form) -> list[tuple[str, str]]:
         if hasattr(field, "row_form"):
             for index, entry in enumerate(field.entries):
                 for cell in entry.form:
+                    where = f"{short_label(field.label.text, 48)}, dòng {index + 1}"
                     for message in cell.errors:
-                        found.append((cell.id, f"{short_label(field.label.text, 48)}, dòng {index + 1}, "
-                                               f"“{cell.label.text}”: {message}"))
+                        cell_name = "" if display.names_field(cell.label.text, message) else f", “{cell.label.text}”"
+                        found.append((cell.id, f"{where}{cell_name}: {message}"))
             for message in [m for m in field.errors if isinstance(m, str)]:
-                found.append((f"f-{field.name}", f"{short_label(field.label.text, 60)}: {message}"))
+                found.append((f"f-{field.name}", display.summary_line(field.label.text, message)))
         else:
             for message in field.errors:
-                found.append((field.id, f"{short_label(field.label.text, 60)}: {message}"))
+                found.append((field.id, display.summary_line(field.label.text, message)))
     return found
 
 

@@ -17,6 +17,7 @@ from service.review.models import ATTENDANCE, MemberYear, step_labels, utcnow
 from service.rules import LEVEL_LABELS, LEVELS
 
 from .auth import current, current_actor
+from .display import summary_line
 from .database import session
 from .inputs import int_param
 
@@ -253,7 +254,7 @@ def _meeting_page(unit: Unit, year: int, state, active: list[Member], voting: se
         row["wrong"] = wrong
     summary = []
     if errors:
-        summary += [(f"f-{name}", f"{MEETING_FIELDS[name]}: {m}") for name, msgs in errors["fields"].items()
+        summary += [(f"f-{name}", summary_line(MEETING_FIELDS[name], m)) for name, msgs in errors["fields"].items()
                     for m in msgs]
         for row in rows:  # most messages name the member already: the name is not put in front a second time
             name = row["member"].full_name
