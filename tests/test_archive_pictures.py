@@ -100,8 +100,13 @@ def test_accepting_needs_the_confirmation_and_then_shows_who_and_when(app, clien
     assert "không thể hủy" in confirm
     listed = re.search(r'<ul id="to-sign">(.*?)</ul>', confirm, re.S).group(1)
     assert all(title in listed for title, _ in uploaded["documents"])
+    # the browser does not answer an unticked box itself (in English: “Please check this box…”): the server does
+    assert re.search(r'<form method="post" action="[^"]*/accept" novalidate>', confirm)
     resp = client.post(f"{report_url}/accept", data={"csrf_token": csrf_token(confirm)})
-    assert resp.status_code == 422 and "hãy đánh dấu ô xác nhận" in resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    on_the_box = re.search(r'<p class="error" id="confirm-error">(.*?)</p>', resp.get_data(as_text=True)).group(1)
+    assert "hãy đánh dấu ô xác nhận" in on_the_box
+    assert 'aria-describedby="confirm-error"' in resp.get_data(as_text=True)
     with app.extensions["db"].session() as s:
         assert s.get(Upload, uploaded["upload_id"]).state != "accepted"
     resp = client.post(f"{report_url}/accept", data={"csrf_token": csrf_token(confirm), "confirmed": "1"})
