@@ -74,6 +74,11 @@
   });
   // Restored typing, or text taken from the quarters, is not saved yet: leaving without "Lưu nháp" warns too.
   if (new URLSearchParams(window.location.search).get("restore") || form.dataset.unsaved) dirty = true;
+  // "Lấy từ các quý" answered a POST (it carries what is typed, too long for an address) and stores nothing: the
+  // history entry becomes the document's own address, so going back or forward to it, or reloading it, opens the
+  // document page instead of the browser's "Confirm form resubmission" (the quarters can be taken up again).
+  // (getAttribute: the form has a field named "action", which form.action would return.)
+  if (form.dataset.unsaved && window.history.replaceState) window.history.replaceState(null, "", form.getAttribute("action"));
 
   // ---- "Lấy từ các quý": text offered beside a field that already had some, added or put in only on request
   document.querySelectorAll(".takeup-offer").forEach(function (box) {
