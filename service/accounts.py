@@ -154,6 +154,8 @@ def user_for_token(session: Session, token: str) -> User | None:
 def set_password(session: Session, user: User, new: str, *, current: str | None = None,
                  keep_session: str | None = None) -> None:
     """The user's own change (checks `current`); ends their other sessions."""
+    if current is not None and not current:
+        raise InvalidInput("Hãy nhập mật khẩu hiện tại.", {"current": ["Hãy nhập mật khẩu hiện tại."]})
     if current is not None and not check_password_hash(user.password_hash, current):
         raise InvalidInput("Mật khẩu hiện tại không đúng.", {"current": ["Mật khẩu hiện tại không đúng."]})
     check_password(new, user.username)

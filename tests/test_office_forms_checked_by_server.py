@@ -77,3 +77,15 @@ def test_empty_required_fields_get_vietnamese_messages_on_the_field(client, auth
         body = resp.get_data(as_text=True)
         assert 400 <= resp.status_code < 500, (url, resp.status_code)
         assert 'class="error"' in body or 'class="flash error"' in body, url
+
+
+def test_an_empty_current_password_is_asked_for_not_called_wrong(client, auth):
+    """Changing one's password with the current one left empty asks for it; it does not say it is wrong."""
+    auth.login("admin")
+    token = csrf_token(client.get("/account/password").get_data(as_text=True))
+    resp = client.post("/account/password", data={"csrf_token": token, "current": "", "password": "Mot-mat-khau-moi-2026",
+                                                  "confirm": "Mot-mat-khau-moi-2026"})
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert "Hãy nhập mật khẩu hiện tại." in body
+    assert "không đúng" not in body
