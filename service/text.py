@@ -5,6 +5,7 @@ import re
 import unicodedata
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any, Callable, Iterable, TypeVar
 
 T = TypeVar("T")
@@ -117,6 +118,7 @@ def _clusters(decomposed: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=65536)  # a pure function of a few thousand distinct syllables; boards sort 150 names per view
 def syllable_key(word: str) -> tuple[tuple[int, ...], int]:
     """Key one syllable: letters in Vietnamese order first, then its tone (none < ` < ? < ~ < ' < .)."""
     letters: list[int] = []
