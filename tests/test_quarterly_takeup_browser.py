@@ -25,7 +25,9 @@ def test_coming_back_to_the_taken_up_page_opens_the_document_not_a_resubmission(
 
     tab.locator("#take-up-quarters").click()
     tab.locator("#takeup-summary").wait_for()
-    assert tab.url == document_url  # the history entry is the document's address, not the POST to /quarters
+    # the history entry becomes the document's address, not the POST to /quarters (once the page's script has run:
+    # the summary can be on screen a moment before)
+    tab.wait_for_url(document_url)
 
     tab.reload()  # a GET of the document: the quarters' text, never saved, is not sent again
     assert tab.url == document_url and tab.locator("#document-form").count() == 1
