@@ -104,6 +104,8 @@ HELP_I_3 = ("Xây dựng, chỉnh đốn Đảng, tổ chức bộ máy, nêu g�
 HELP_I_4 = "Trách nhiệm của tập thể lãnh đạo, quản lý trong triển khai chủ trương, nghị quyết và nhiệm vụ chính trị."
 HELP_II_1 = "Nêu cụ thể từng hạn chế, khuyết điểm của tập thể trong năm."
 HELP_II_2 = "Nguyên nhân khách quan và chủ quan của từng hạn chế, khuyết điểm."
+HELP_III = ("Kiểm điểm rõ từng hạn chế, khuyết điểm (đã được khắc phục; đang khắc phục, mức độ khắc phục; chưa "
+             "được khắc phục); những khó khăn, vướng mắc (nếu có); trách nhiệm của tập thể, cá nhân có liên quan.")
 HELP_VI = "Phương hướng, biện pháp cụ thể, người chịu trách nhiệm và thời hạn khắc phục từng hạn chế, khuyết điểm."
 
 III_LABEL = ("Kết quả khắc phục những hạn chế, khuyết điểm đã được cấp có thẩm quyền kết luận hoặc được chỉ ra ở "
@@ -156,9 +158,7 @@ COLLECTIVE_REPORT_366 = KindFields(  # HD 43 Mẫu 01: review, self-scoring and 
     section_field("a_ii_1", "A.II.1.", "Hạn chế, khuyết điểm.", HELP_II_1),
     section_field("a_ii_2", "A.II.2.", "Nguyên nhân của hạn chế, khuyết điểm.", HELP_II_2),
     section_field("a_iii", "A.III.", III_LABEL,
-                    "Kiểm điểm rõ từng hạn chế, khuyết điểm (đã được khắc phục; đang khắc phục, mức độ khắc phục; chưa "
-                    "được khắc phục); những khó khăn, vướng mắc (nếu có); trách nhiệm của tập thể, cá nhân có liên "
-                    "quan."),
+                    HELP_III),
     section_field("a_iv", "A.IV.", IV_LABEL,
                    "Giải trình từng vấn đề được gợi ý kiểm điểm, nêu nguyên nhân, xác định trách nhiệm của tập thể, cá "
                    "nhân đối với từng vấn đề được gợi ý kiểm điểm.", required=False),
@@ -206,9 +206,7 @@ COLLECTIVE_REPORT_124 = KindFields(  # HD 25 Mẫu 01 (UNVERIFIED copy): years 2
     section_field("a_ii_1", "II.1.", "Hạn chế, khuyết điểm", HELP_II_1),
     section_field("a_ii_2", "II.2.", "Nguyên nhân của hạn chế, khuyết điểm.", HELP_II_2),
     section_field("a_iii", "III.", III_LABEL,
-                    "Kiểm điểm rõ từng hạn chế, khuyết điểm (đã được khắc phục; đang khắc phục, mức độ khắc phục; chưa "
-                    "được khắc phục); những khó khăn, vướng mắc (nếu có); trách nhiệm của tập thể, cá nhân có liên "
-                    "quan."),
+                    HELP_III),
     grade("III.", "khắc phục hạn chế, khuyết điểm"),
     section_field("a_iv", "IV.", IV_LABEL, "Giải trình từng vấn đề được gợi ý kiểm điểm, nêu nguyên nhân, xác định trách "
                    "nhiệm của tập thể, cá nhân.", required=False),
