@@ -386,6 +386,39 @@ def test_a_scan_without_any_readable_code_can_still_be_assigned_on_the_page(clie
     assert "Mọi trang đều đã nhận ra" in page and title.split(" – ")[0] in page
 
 
+def test_assigning_a_page_by_hand_with_a_mistake_says_why_and_keeps_the_choice(client, auth, printed):
+    """“Gán” with no document chosen, or a page beyond the document's, is refused on the report itself with the
+    row's message; nothing is cleared or assigned, and the corrected form then goes through."""
+    from tests.conftest import csrf_token
+
+    auth.login("admin")
+    html = client.get(f"/units/{printed['unit_id']}/archive/2026").get_data(as_text=True)
+    torn = _without_code(degrade(printed["scans"][2], 0, 1))
+    resp = client.post(f"/units/{printed['unit_id']}/archive/2026/uploads",
+                       **multipart([("rach-goc.jpg", torn)], csrf_token=csrf_token(html)))
+    report_url = resp.headers["Location"]
+    page = _page_after(client, report_url).get_data(as_text=True)
+    doc_id, count = next((e[1], e[3]) for e in printed["entries"] if e[2] == 3)
+    form = {"csrf_token": csrf_token(page), "action": "assign", "file": "1", "page": "1"}
+
+    resp = client.post(report_url + "/pages", data={**form, "document_id": "", "doc_page": "1"})
+    assert resp.status_code == 422
+    page = resp.get_data(as_text=True)
+    assert "Chưa gán trang 1: hãy chọn văn bản của trang này" in page
+    assert 'id="assign-1-1-loi"' in page and "Chọn một văn bản trong danh sách." in page
+    assert "Trang chưa nhận ra (1)" in page
+
+    resp = client.post(report_url + "/pages", data={**form, "document_id": str(doc_id), "doc_page": "99"})
+    assert resp.status_code == 422
+    page = resp.get_data(as_text=True)
+    assert f"có {count} trang" in page and f'<option value="{doc_id}" selected>' in page
+    assert 'value="99"' in page and "Trang chưa nhận ra (1)" in page
+
+    resp = client.post(report_url + "/pages", data={**form, "document_id": str(doc_id), "doc_page": "1"})
+    assert resp.status_code == 302
+    assert "Mọi trang đều đã nhận ra" in client.get(report_url).get_data(as_text=True)
+
+
 def test_an_upload_far_above_the_apps_form_limit_is_accepted(client, token_for, printed):
     """The app refuses ordinary requests over 5 MB; an archive upload may be up to ARCHIVE_MAX_REQUEST_MB."""
     big = io.BytesIO()

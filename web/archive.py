@@ -345,10 +345,20 @@ def assign(upload_id: int):
     """Assign (or clear) one page by hand."""
     upload = uploads.upload_for(session(), current(), upload_id)
     form = request.form
-    document_id = _int_arg(form.get("document_id"), "document_id")
-    uploads.assign_page(session(), current_actor(), current(), upload, _int_arg(form.get("file"), "file") or 0,
-                        _int_arg(form.get("page"), "page") or 0, document_id,
-                        _int_arg(form.get("doc_page"), "doc_page"))
+    file_n, page = _int_arg(form.get("file"), "file") or 0, _int_arg(form.get("page"), "page") or 0
+    try:
+        document_id = _int_arg(form.get("document_id"), "document_id")
+        if document_id is None and form.get("action") == "assign":   # "Gán" with nothing chosen is not a clearing
+            raise InvalidInput(f"Chưa gán trang {page}: hãy chọn văn bản của trang này rồi bấm “Gán”.",
+                               {"document_id": ["Chọn một văn bản trong danh sách."]})
+        uploads.assign_page(session(), current_actor(), current(), upload, file_n, page, document_id,
+                            _int_arg(form.get("doc_page"), "doc_page"))
+    except InvalidInput as exc:   # the report again, the row's choice kept and its message beside it
+        session().rollback()
+        flash(exc.message, "error")
+        typed = {"file": file_n, "page": page, "document_id": form.get("document_id", ""),
+                 "doc_page": form.get("doc_page", ""), "fields": exc.fields}
+        return _report_page("archive_upload.html", upload, 422, assign_error=typed)
     session().commit()
     flash("Đã gán trang." if document_id else "Đã bỏ gán trang.", "info")
     return redirect(url_for("archive.show", upload_id=upload.id) + "#trang-chua-nhan")
