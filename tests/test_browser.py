@@ -283,3 +283,38 @@ def test_the_printed_packet_uploaded_as_two_files_is_matched_and_accepted(page, 
     expect(page.locator("#accept")).to_have_count(0)
     page.goto(f"/units/{chi_bo['id']}/archive/{YEAR}?state=signed")
     expect(page.locator("#documents tbody tr.signed-signed")).to_have_count(len(chi_bo["titles"]))
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_page_without_a_code_is_assigned_by_hand_after_a_mistake(page, chi_bo, tmp_path, width):
+    """A blank scanned page: "Gán" with nothing chosen gives the row's message (no English browser bubble), the
+    choice is kept after a wrong page number, and the corrected form assigns it; at desk and phone width."""
+    from PIL import Image
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": width, "height": 900})
+    _make_packet(page, chi_bo["id"])
+    expect(page.locator("#download-pdf")).to_be_visible(timeout=TIMEOUT_MS)
+    blank = tmp_path / "trang-trang.png"
+    Image.new("L", (827, 1169), 255).save(blank, dpi=(100, 100))
+    page.goto(f"/units/{chi_bo['id']}/archive/{YEAR}")
+    page.set_input_files("input[name=files]", [str(blank)])
+    page.click("#upload-button")
+    expect(page.locator("#upload-state")).to_have_text("Chờ xác nhận")
+    page.wait_for_load_state("load")
+    section = page.locator("#trang-chua-nhan")
+    expect(section).to_contain_text("Không đọc được mã QR")
+    section.get_by_role("button", name="Gán").click()
+    expect(page.locator("#assign-1-1-loi")).to_have_text(re.compile("Chọn một văn bản trong danh sách"))
+    first_title = chi_bo["titles"][0]
+    option = page.locator("#assign-1-1 option", has_text=first_title).first
+    page.select_option("#assign-1-1", value=option.get_attribute("value"))
+    page.fill("#trang-chua-nhan input[name=doc_page]", "99")
+    page.locator("#trang-chua-nhan").get_by_role("button", name="Gán").click()
+    expect(page.locator("#assign-1-1-loi")).to_contain_text("trang.")
+    expect(page.locator("#assign-1-1")).to_have_value(option.get_attribute("value"))
+    page.screenshot(path=str(Path(os.environ.get("SCREENSHOTS", tmp_path)) / f"gan-trang-loi-{width}.png"),
+                    full_page=True)
+    page.fill("#trang-chua-nhan input[name=doc_page]", "1")
+    page.locator("#trang-chua-nhan").get_by_role("button", name="Gán").click()
+    expect(page.locator("#trang-chua-nhan")).to_contain_text("Mọi trang đều đã nhận ra")
