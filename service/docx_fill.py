@@ -15,8 +15,11 @@ import copy
 import hashlib
 import io
 import re
+import struct
 import threading
+import time
 import zipfile
+import zlib
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,7 +66,7 @@ class _Rendered:
 class Prepared:
     """One template's package, split into what every render copies and what it fills."""
 
-    members: tuple[tuple[str, bytes | None], ...]   # zip order; None where the render writes the part
+    members: tuple[tuple[str, _Entry | None], ...]   # zip order; None where the render writes the part
     document_member: str
     shell: etree._Element          # the document element, its body emptied: the rendered body goes in its place
     body_source: str
@@ -110,7 +113,8 @@ def prepare(content: bytes, patch: Callable[[str], str]) -> Prepared | None:
     rendered = {doc.part.partname.membername, core_part.partname.membername, *(p.member for p in parts),
                 *(name for name, _ in footnotes)}
     with zipfile.ZipFile(out) as saved:
-        members = tuple((name, None if name in rendered else saved.read(name)) for name in saved.namelist())
+        members = tuple((name, None if name in rendered else _Entry.of(saved.read(name)))
+                        for name in saved.namelist())
         core_xml = saved.read(core_part.partname.membername)
     if len({name for name, _ in members}) != len(members):
         return None
@@ -162,6 +166,51 @@ def _render_part(source: str, context: dict[str, Any], env: Any) -> str:
     return _resolve_listing(dst)
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """A zip member deflated once: the parts every render copies are not compressed again for each document."""
+
+    crc: int
+    size: int
+    deflated: bytes
+
+    @classmethod
+    def of(cls, data: bytes) -> _Entry:
+        packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)   # as zipfile's ZIP_DEFLATED
+        return cls(zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
+
+
+_LOCAL = struct.Struct("<4sHHHHHIIIHH")
+_CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")
+_END = struct.Struct("<4sHHHHIIH")
+
+
+def _zip(entries: list[tuple[str, _Entry]]) -> bytes:
+    """The package as zipfile.writestr(name, data) with ZIP_DEFLATED writes it (no zip64: a DOCX is small)."""
+    now = time.localtime()
+    dos_time = now.tm_hour << 11 | now.tm_min << 5 | now.tm_sec // 2
+    dos_date = (now.tm_year - 1980) << 9 | now.tm_mon << 5 | now.tm_mday
+    out, central = io.BytesIO(), []
+    for name, entry in entries:
+        try:
+            encoded, flags = name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            encoded, flags = name.encode("utf-8"), 0x800
+        offset = out.tell()
+        out.write(_LOCAL.pack(b"PK\x03\x04", 20, flags, zipfile.ZIP_DEFLATED, dos_time, dos_date, entry.crc,
+                              len(entry.deflated), entry.size, len(encoded), 0))
+        out.write(encoded)
+        out.write(entry.deflated)
+        central.append(_CENTRAL.pack(b"PK\x01\x02", 3 << 8 | 20, 20, flags, zipfile.ZIP_DEFLATED, dos_time, dos_date,
+                                     entry.crc, len(entry.deflated), entry.size, len(encoded), 0, 0, 0, 0,
+                                     0o600 << 16, offset) + encoded)
+    start = out.tell()
+    for record in central:
+        out.write(record)
+    out.write(_END.pack(b"PK\x05\x06", 0, 0, len(central), len(central), out.tell() - start, start, 0))
+    return out.getvalue()
+
+
 class _DocPrIds:
     """What fix_docpr_ids reads of a DocxTemplate: the counter it numbers drawings from."""
 
@@ -192,11 +241,7 @@ def render(prepared: Prepared, context: dict[str, Any], env: Any, patch: Callabl
         for name, xml in notes.items():
             filled[name] = xml.encode("utf-8")
     filled[prepared.document_member] = serialize_part_xml(root)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for name, data in prepared.members:
-            target.writestr(name, filled[name] if data is None else data)
-    return out.getvalue()
+    return _zip([(name, entry or _Entry.of(filled[name])) for name, entry in prepared.members])
 
 
 class PreparedCache:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -172,6 +173,18 @@ def _prepare(text: str) -> str:
     return "\n".join(lines)
 
 
+_LOCAL = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    """This thread's Markdown converter, reset for new input: building one (its parsers and patterns) cost more
+    than converting a typical answer, and a packet converts hundreds."""
+    md = getattr(_LOCAL, "md", None)
+    if md is None:
+        md = _LOCAL.md = markdown.Markdown(extensions=["sane_lists", _OnlyWhatWeRender()])
+    return md.reset()
+
+
 def _paragraphs(text: str) -> list[_Para]:
     """Parse the user's Markdown into paragraphs, with raw HTML kept as literal text."""
     text = clean(text)
@@ -179,7 +192,7 @@ def _paragraphs(text: str) -> list[_Para]:
         return []
     # Python-Markdown passes raw HTML through: escape it so it prints as typed.
     source = _prepare(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    html = markdown.Markdown(extensions=["sane_lists", _OnlyWhatWeRender()]).convert(source)
+    html = _markdown().convert(source)
     walker = _Walker()
     walker.feed(html)
     walker.close()

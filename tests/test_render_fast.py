@@ -16,8 +16,10 @@ from service.samples import all_max_samples, all_samples
 
 
 def parts(docx_bytes: bytes) -> list[tuple[str, bytes]]:
-    """Every zip member, in order, with its content (the XML of each part)."""
+    """Every zip member, in order, with its content (the XML of each part); every CRC checked."""
     with zipfile.ZipFile(io.BytesIO(docx_bytes)) as package:
+        assert package.testzip() is None
+        assert {info.compress_type for info in package.infolist()} == {zipfile.ZIP_DEFLATED}
         return [(name, package.read(name)) for name in package.namelist()]
 
 
