@@ -34,7 +34,8 @@ from .catalog import get_kind, slug
 from .errors import ServiceError
 from .jobs import JobCancelled, JobContext, register, store
 from .jobs.service import DEFAULT_QUEUE, JobService
-from .packets import Part, assemble_packet
+from .packets import Part
+from .packets.stream import Section, assemble_sections
 from .pdfcache import STAMP_VERSION, PdfCache, write_atomically
 
 log = logging.getLogger(__name__)
@@ -219,6 +220,7 @@ def build_in_parts(ctx: JobContext, session: Session, plan_, convert, cache: Pdf
     Returns the page runs and the packet's PDF and ZIP files (in the job folder)."""
     from .dossier import _page_runs, _safe  # one place for the runs and the folder names
 
+    started = time.perf_counter()
     folder = parts_dir(ctx.workdir)
     folder.mkdir(parents=True, exist_ok=True)
     write_plan(folder, plan_, pdfa)
@@ -250,35 +252,41 @@ def build_in_parts(ctx: JobContext, session: Session, plan_, convert, cache: Pdf
         time.sleep(POLL)
 
     ctx.progress(total, total, "Ghép hồ sơ")
-    parts: list[Part] = []
+    spent: dict = {"parts_s": time.perf_counter() - started}
+    files: list[Section] = []
     for index in range(len(sections)):
-        section = section_dir(cache, folder, index) / "section.pdf"
-        for item in json.loads((section.parent / "manifest.json").read_bytes()):
-            doc = item["doc"]
-            parts.append(Part(section, doc["title"], doc["doc_code"], tuple(doc["path"]),
-                              print_code=item["print_code"], qr_done=True, pages=(item["first"], item["pages"])))
+        home = section_dir(cache, folder, index)
+        parts = [Part(home / "section.pdf", item["doc"]["title"], item["doc"]["doc_code"], tuple(item["doc"]["path"]),
+                      print_code=item["print_code"], qr_done=True, pages=(item["first"], item["pages"]))
+                 for item in json.loads((home / "manifest.json").read_bytes())]
+        files.append(Section(home / "section.pdf", parts, home / "stamped"))
     stem = f"Ho-so-{slug(plan_.unit.name)}-{plan_.year}"
     pdf_path = ctx.path(f"{stem}.pdf")
     tmp = pdf_path.with_name(f".{pdf_path.name}.tmp")
     try:
-        printed = assemble_packet(info, parts, to=tmp,
-                                  progress=lambda step: ctx.progress(total, total, step))
+        printed = assemble_sections(info, files, to=tmp, timings=spent,
+                                    progress=lambda step: ctx.progress(total, total, step))
         os.replace(tmp, pdf_path)
     finally:
         tmp.unlink(missing_ok=True)
+    t0 = time.perf_counter()
     zip_path = ctx.path(f"{stem}.zip")
     with ctx.open_atomic(zip_path.name) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_STORED) as archive:
         number = 0
-        for index in range(len(sections)):
-            files = section_dir(cache, folder, index) / "files"
-            for n, item in enumerate(json.loads((files.parent / "manifest.json").read_bytes())):
+        for section in files:
+            folder_n = section.pdf.parent / "files"
+            for n, part in enumerate(json.loads((folder_n.parent / "manifest.json").read_bytes())):
                 number += 1
-                doc = item["doc"]
+                doc = part["doc"]
                 kind = get_kind(doc["kind_code"])
                 where = "/".join(_safe(p) for p in doc["path"])
                 stem_n = f"{number:04d}-{kind.stem(plan_.year, doc['path'][-1] if len(doc['path']) > 1 else '')}"
-                archive.write(files / f"{n:04d}.docx", f"{where}/{stem_n}.docx")
-                archive.write(files / f"{n:04d}.pdf", f"{where}/{stem_n}.pdf")
+                archive.write(folder_n / f"{n:04d}.docx", f"{where}/{stem_n}.docx")
+                archive.write(folder_n / f"{n:04d}.pdf", f"{where}/{stem_n}.pdf")
+    spent["zip_s"] = time.perf_counter() - t0
+    log.info("packet in parts: %d parts, %d documents, %s", len(files), total,
+             ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in spent.items()),
+             extra={"packet_parts_timings": spent})
     runs = _page_runs(plan_, printed.spans)
     shutil.rmtree(folder, ignore_errors=True)
     return runs, pdf_path, zip_path

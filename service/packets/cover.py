@@ -62,15 +62,21 @@ def render_front(info: PacketInfo, entries: list[Entry], documents: int, part_pa
 
 
 def _render_front(info: PacketInfo, entries: list[Entry], documents: int, part_pages: int) -> Front:
-    """Cover + contents as PDF bytes; the number of contents pages is guessed, then corrected (numbers depend on
-    it), so a long contents is usually laid out once."""
-    usable = (BOTTOM - TOP - 14) / LINE
-    contents_pages = max(1, -(-int(len(entries) * 1.1) // int(usable)))
+    """Cover + contents as PDF bytes. The contents' line breaks are found once and its page count from them
+    (the cover and the page numbers depend on it), so even a đảng bộ's 300 pages of contents are drawn once."""
+    measure = new_document()
+    try:
+        measure.add_page()
+        seen: dict[tuple[str, int, bool], list[str]] = {}   # a đảng bộ repeats a few titles thousands of times
+        wrapped = [_wrap(measure, entry, seen) for entry in entries]   # line breaks: the slow part, done once
+    finally:
+        close(measure)
+    contents_pages = _count_pages(entries, wrapped)
     for _ in range(6):
         pdf = new_document()
         try:
             code_at = _cover(pdf, info, documents, 1 + contents_pages + part_pages)
-            used = _contents(pdf, entries, first_part_page=2 + contents_pages)
+            used = _contents(pdf, entries, wrapped, first_part_page=2 + contents_pages)
         except BaseException:
             close(pdf)
             raise
@@ -122,18 +128,52 @@ def _cover(pdf, info: PacketInfo, documents: int, total: int) -> tuple[float, fl
     return code_at
 
 
-def _contents(pdf, entries: list[Entry], first_part_page: int) -> int:
+def _style(entry: Entry) -> str:
+    return "" if entry.offset is not None else ("B" if entry.level == 0 else "BI")
+
+
+def _wrap(pdf, entry: Entry, seen: dict[tuple[str, int, bool], list[str]]) -> list[str]:
+    """The entry's text broken into the lines its column holds (most fit on one: measured, not wrapped)."""
+    key = (entry.text, entry.level, entry.offset is not None)
+    if key not in seen:
+        seen[key] = _wrap_new(pdf, entry)
+    return seen[key]
+
+
+def _wrap_new(pdf, entry: Entry) -> list[str]:
+    x = LEFT + INDENT * entry.level
+    width = RIGHT - NUM_W - 10 - x if entry.offset is not None else RIGHT - x
+    pdf.set_font("Serif", _style(entry), 13)
+    if "\n" not in entry.text and pdf.get_string_width(entry.text) <= width:
+        return [entry.text]
+    return pdf.multi_cell(width, LINE, entry.text, dry_run=True, output="LINES") or [""]
+
+
+HEADING_END = TOP + 8 + 6            # y below "MỤC LỤC" (one 8 mm line, 6 mm space): as _contents draws it
+NEXT_HEADING_END = TOP + 7 + 4       # y below "MỤC LỤC (tiếp theo)"
+
+
+def _count_pages(entries: list[Entry], wrapped: list[list[str]]) -> int:
+    """How many pages _contents will take (its page breaks, without drawing)."""
+    pages, y = 1, HEADING_END
+    for entry, lines in zip(entries, wrapped):
+        gap = 0 if entry.offset is not None else 1.5
+        if y + gap + LINE * len(lines) > BOTTOM:
+            pages, y, gap = pages + 1, NEXT_HEADING_END, 0
+        y += gap + LINE * len(lines)
+    return pages
+
+
+def _contents(pdf, entries: list[Entry], wrapped: list[list[str]], first_part_page: int) -> int:
     """Draw the contents from a new page; returns how many pages it took."""
     pdf.add_page()
     pages = 1
     y = _centered(pdf, LEFT, TOP, RIGHT - LEFT, "MỤC LỤC", "B", 15, 8) + 6
-    for entry in entries:
+    for entry, lines in zip(entries, wrapped):
         x = LEFT + INDENT * entry.level
         is_doc = entry.offset is not None
-        style = "" if is_doc else ("B" if entry.level == 0 else "BI")
+        style = _style(entry)
         pdf.set_font("Serif", style, 13)
-        width = RIGHT - NUM_W - 10 - x if is_doc else RIGHT - x
-        lines = pdf.multi_cell(width, LINE, entry.text, dry_run=True, output="LINES") or [""]
         gap = 0 if is_doc else 1.5
         if y + gap + LINE * len(lines) > BOTTOM:
             pdf.add_page()
