@@ -64,17 +64,16 @@ def render_front(info: PacketInfo, entries: list[Entry], documents: int, part_pa
 def _render_front(info: PacketInfo, entries: list[Entry], documents: int, part_pages: int) -> Front:
     """Cover + contents as PDF bytes. The contents' line breaks are found once and its page count from them
     (the cover and the page numbers depend on it), so even a đảng bộ's 300 pages of contents are drawn once."""
-    measure = new_document()
-    try:
-        measure.add_page()
-        seen: dict[tuple[str, int, bool], list[str]] = {}   # a đảng bộ repeats a few titles thousands of times
-        wrapped = [_wrap(measure, entry, seen) for entry in entries]   # line breaks: the slow part, done once
-    finally:
-        close(measure)
-    contents_pages = _count_pages(entries, wrapped)
+    wrapped: list[list[str]] | None = None
+    contents_pages = 1
     for _ in range(6):
         pdf = new_document()
         try:
+            pdf.add_page()   # the cover's page; fpdf2 measures text only on a page
+            if wrapped is None:   # line breaks: the slow part, found once (a đảng bộ repeats a few titles a lot)
+                seen: dict[tuple[str, int, bool], list[str]] = {}
+                wrapped = [_wrap(pdf, entry, seen) for entry in entries]
+                contents_pages = _count_pages(entries, wrapped)
             code_at = _cover(pdf, info, documents, 1 + contents_pages + part_pages)
             used = _contents(pdf, entries, wrapped, first_part_page=2 + contents_pages)
         except BaseException:
@@ -97,8 +96,8 @@ def _centered(pdf, x: float, y: float, w: float, text: str, style: str, size: fl
 
 def _cover(pdf, info: PacketInfo, documents: int, total: int) -> tuple[float, float]:
     """The heading of Party documents (HD 36, as the templates draw it): superior body, issuing body in capitals
-    and "*" on the left; ĐẢNG CỘNG SẢN VIỆT NAM underlined and "<place>, ngày … tháng … năm …" on the right."""
-    pdf.add_page()
+    and "*" on the left; ĐẢNG CỘNG SẢN VIỆT NAM underlined and "<place>, ngày … tháng … năm …" on the right. On the page
+    already added (the contents were measured on it)."""
     y = TOP
     if info.superior:
         y = _centered(pdf, LEFT_COL_X, y, LEFT_COL_W, info.superior.upper(), "", 13, 6)
