@@ -69,12 +69,18 @@ def proc_status(pid: int, field: str) -> int:
 
 def cpu_seconds(pid: int) -> float:
     """utime + stime of one process (0 when it is gone)."""
+    return cpu_sample(pid)[1]
+
+
+def cpu_sample(pid: int) -> tuple[int, float]:
+    """(start time in clock ticks since boot, utime + stime in seconds) of one process; (0, 0.0) when it is gone.
+    The start time tells a recycled LibreOffice from the one before it under a reused pid."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as fh:
             fields = fh.read().rsplit(b")", 1)[1].split()
     except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return 0, 0.0
+    return int(fields[19]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def comm(pid: int) -> str:
@@ -118,6 +124,10 @@ class Workers:
                                                cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True))
             log.close()
         self.peaks: dict[str, int] = {}
+        # CPU seconds of every LibreOffice process ever seen, by (pid, start time): an instance recycled after N
+        # conversions (or killed after a timeout) is gone from /proc, but its CPU still counts
+        self._office_cpu: dict[tuple[int, int], float] = {}
+        self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
@@ -127,13 +137,25 @@ class Workers:
             for n, proc in enumerate(self.procs):
                 worker = proc_status(proc.pid, "VmHWM")   # bash exec's python: the same pid
                 self.peaks[f"worker {n} (python)"] = max(self.peaks.get(f"worker {n} (python)", 0), worker)
-                office = max((proc_status(p, "VmRSS") for p in descendants(proc.pid)), default=0)
+                below = descendants(proc.pid)
+                office = max((proc_status(p, "VmRSS") for p in below), default=0)
                 self.peaks[f"worker {n} LibreOffice"] = max(self.peaks.get(f"worker {n} LibreOffice", 0), office)
+                self._note_office(below)
+
+    def _note_office(self, pids: list[int]) -> None:
+        with self._lock:
+            for pid in pids:
+                start, seconds = cpu_sample(pid)
+                if start:
+                    self._office_cpu[(pid, start)] = max(self._office_cpu.get((pid, start), 0.0), seconds)
 
     def cpu(self) -> dict[str, float]:
-        """CPU seconds so far: the workers (python) and their LibreOffice processes (live ones)."""
+        """CPU seconds so far: the workers (python) and every LibreOffice process they ran, the ones recycled
+        since included (as last sampled, at most 0.5 s before they ended), so the counter never goes back."""
         python = sum(cpu_seconds(p.pid) for p in self.procs)
-        office = sum(cpu_seconds(c) for p in self.procs for c in descendants(p.pid))
+        self._note_office([c for p in self.procs for c in descendants(p.pid)])
+        with self._lock:
+            office = sum(self._office_cpu.values())
         return {"workers": python, "libreoffice": office}
 
     def offices_ready(self, size: int) -> bool:
@@ -178,6 +200,17 @@ def run_packet(service, db, unit_id: int, scope: str, member_id: int | None = No
         assert time.monotonic() < deadline, f"job {job.id} still {row.state}"
         time.sleep(0.25)
     return time.perf_counter() - t0, row, samples
+
+
+def job_steps(data_dir: Path, job_id: str) -> dict:
+    """Where the packet job's time went (its timings.json: plan, parts, front, stamp, write, zip, record)."""
+    import json
+
+    try:
+        spent = json.loads((data_dir / "jobs" / job_id / "timings.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    return {k: round(v, 2) if isinstance(v, float) else v for k, v in spent.items()}
 
 
 def honest(samples: list[tuple[float, int, int]]) -> bool:
@@ -271,16 +304,21 @@ def main() -> None:
         finally:
             workers.stop()
         busy = sum(cpu_cold.values()) / cold
+        steps = {name: job_steps(settings.data_dir, j.id) for name, j in (("cold", job), ("edit", job2))}
         results[count] = {"cold_s": round(cold, 1), "edit_s": round(edit, 1), "documents": job.total,
                           "cold_cpu_s": {k: round(v, 1) for k, v in cpu_cold.items()}, "cold_cores_busy": round(busy, 2),
                           "pages": pages, "packet_mb": round(size_mb, 1),
                           "progress_honest": honest(cold_samples) and honest(edit_samples),
-                          "peak_mib": {k: round(v / MIB) for k, v in workers.peaks.items()}}
+                          "peak_mib": {k: round(v / MIB) for k, v in workers.peaks.items()},
+                          "steps_s": steps, "load_after": list(os.getloadavg())}
         print(f"{count} worker(s): cold {cold:.1f} s, after one edit {edit:.1f} s; {job.total} documents, {pages} "
               f"pages, {size_mb:.1f} MB; cold CPU: workers {cpu_cold['workers']:.1f} s + LibreOffice "
               f"{cpu_cold['libreoffice']:.1f} s = {busy:.2f} cores busy; progress honest: "
               f"{results[count]['progress_honest']}; peak memory: "
-              + ", ".join(f"{k} {v / MIB:.0f} MiB" for k, v in workers.peaks.items()))
+              + ", ".join(f"{k} {v / MIB:.0f} MiB" for k, v in workers.peaks.items())
+              + f"; load {os.getloadavg()[0]:.1f}")
+        for name, spent in steps.items():
+            print(f"  {name} packet job's steps: " + ", ".join(f"{k} {v}" for k, v in spent.items()))
     service.shutdown()
     print()
     print(f"{'':<22}" + "".join(f"{c} worker(s)".rjust(16) for c in counts))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import logging
 import threading
 import time
@@ -431,6 +432,7 @@ def packet_task(ctx: JobContext, *, unit_id: int, year: int, kind: str, member_i
     pool = get_pool()
     settings = Settings.from_env()
     cache = PdfCache(ctx.workdir.parents[1] / "pdf-cache")
+    planning = time.perf_counter()
     with ctx.database.session() as session:
         unit = session.get(Unit, unit_id)
         if unit is None:
@@ -438,13 +440,14 @@ def packet_task(ctx: JobContext, *, unit_id: int, year: int, kind: str, member_i
         plan_ = plan(session, unit, year, kind, member_id)
         ctx.progress(0, len(plan_.docs), "Chuẩn bị")
         code = packet_code(ctx.job_id)
-        timings: dict = {"started": time.perf_counter(), "cpu_started": time.thread_time()}
+        timings: dict = {"plan_s": time.perf_counter() - planning, "started": time.perf_counter(),
+                         "cpu_started": time.thread_time()}
         convert = lambda docx, name, a: pool.to_pdf(docx, pdfa=a, name=name)  # noqa: E731
         stem = f"Ho-so-{slug(plan_.unit.name)}-{year}"
         if kind == "dang_bo" and len(plan_.sections) > 1:   # in parts, shared with every free worker; streamed
             runs, pdf_path, zip_path = packet_parts.build_in_parts(
                 ctx, session, plan_, convert, cache, packet_info(plan_, code, settings.default_place),
-                workers=pool.size, settings=settings, pdfa=pdfa)
+                workers=pool.size, settings=settings, pdfa=pdfa, timings=timings)
             result = {"pdf": pdf_path.name, "zip": zip_path.name}
         else:
             built = build(session, plan_, convert, cache, packet_code=code, pdfa=pdfa, workers=pool.size,
@@ -461,6 +464,10 @@ def packet_task(ctx: JobContext, *, unit_id: int, year: int, kind: str, member_i
         timings["record_s"] = time.perf_counter() - t0
     timings["total_s"] = time.perf_counter() - timings.pop("started")
     timings["job_thread_cpu_s"] = time.thread_time() - timings.pop("cpu_started")  # load-independent: this thread
+    try:   # where a large packet's time went, beside its files (read by bench/bench_dangbo.py)
+        ctx.path("timings.json").write_text(json.dumps(timings))
+    except (OSError, TypeError, ValueError):
+        pass
     log.info("packet %s: %d documents, %s", code, len(plan_.docs),
              ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in timings.items()),
              extra={"packet_timings": {**timings, "code": code, "documents": len(plan_.docs)}})

@@ -215,9 +215,10 @@ def queue_helpers(ctx: JobContext, settings, count: int) -> list[str]:
 
 
 def build_in_parts(ctx: JobContext, session: Session, plan_, convert, cache: PdfCache, info, *, workers: int,
-                   settings, pdfa: bool = False) -> tuple[list, Path, Path]:
+                   settings, pdfa: bool = False, timings: dict | None = None) -> tuple[list, Path, Path]:
     """The packet job's side: share the parts out, build its share, wait for the rest, assemble by streaming.
-    Returns the page runs and the packet's PDF and ZIP files (in the job folder)."""
+    Returns the page runs and the packet's PDF and ZIP files (in the job folder); `timings` gets seconds per
+    step (parts, front, stamp, write, zip) and how many parts this job built and how many were numbered anew."""
     from .dossier import _page_runs, _safe  # one place for the runs and the folder names
 
     started = time.perf_counter()
@@ -234,8 +235,8 @@ def build_in_parts(ctx: JobContext, session: Session, plan_, convert, cache: Pdf
         ctx.check_cancelled()
         ctx.progress(_done_count(folder, sections), total, "Tạo và chuyển văn bản")
 
-    work_on_parts(session, folder, plan, convert, cache, workers=workers, check_cancelled=check, pdfa=pdfa,
-                  take_over=False)
+    built_here = work_on_parts(session, folder, plan, convert, cache, workers=workers, check_cancelled=check,
+                               pdfa=pdfa, take_over=False)
     deadline_step = time.monotonic()
     while True:   # the parts other workers took
         states = [_state(folder, i) for i in range(len(sections))]
@@ -247,12 +248,13 @@ def build_in_parts(ctx: JobContext, session: Session, plan_, convert, cache: Pdf
         check()
         if time.monotonic() - deadline_step > 5:
             deadline_step = time.monotonic()
-            work_on_parts(session, folder, plan, convert, cache, workers=workers, check_cancelled=check,
-                          pdfa=pdfa, take_over=True)
+            built_here += work_on_parts(session, folder, plan, convert, cache, workers=workers,
+                                        check_cancelled=check, pdfa=pdfa, take_over=True)
         time.sleep(POLL)
 
     ctx.progress(total, total, "Ghép hồ sơ")
-    spent: dict = {"parts_s": time.perf_counter() - started}
+    spent = timings if timings is not None else {}
+    spent["parts_s"], spent["parts_built_here"] = time.perf_counter() - started, built_here
     files: list[Section] = []
     for index in range(len(sections)):
         home = section_dir(cache, folder, index)
@@ -264,7 +266,7 @@ def build_in_parts(ctx: JobContext, session: Session, plan_, convert, cache: Pdf
     pdf_path = ctx.path(f"{stem}.pdf")
     tmp = pdf_path.with_name(f".{pdf_path.name}.tmp")
     try:
-        printed = assemble_sections(info, files, to=tmp, timings=spent,
+        printed = assemble_sections(info, files, to=tmp, timings=spent, check_cancelled=ctx.check_cancelled,
                                     progress=lambda step: ctx.progress(total, total, step))
         os.replace(tmp, pdf_path)
     finally:
@@ -284,9 +286,6 @@ def build_in_parts(ctx: JobContext, session: Session, plan_, convert, cache: Pdf
                 archive.write(folder_n / f"{n:04d}.docx", f"{where}/{stem_n}.docx")
                 archive.write(folder_n / f"{n:04d}.pdf", f"{where}/{stem_n}.pdf")
     spent["zip_s"] = time.perf_counter() - t0
-    log.info("packet in parts: %d parts, %d documents, %s", len(files), total,
-             ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in spent.items()),
-             extra={"packet_parts_timings": spent})
     runs = _page_runs(plan_, printed.spans)
     shutil.rmtree(folder, ignore_errors=True)
     return runs, pdf_path, zip_path
