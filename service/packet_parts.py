@@ -267,6 +267,7 @@ def build_in_parts(ctx: JobContext, session: Session, plan_, convert, cache: Pdf
     tmp = pdf_path.with_name(f".{pdf_path.name}.tmp")
     try:
         printed = assemble_sections(info, files, to=tmp, timings=spent, check_cancelled=ctx.check_cancelled,
+                                    fronts=cache.folder / "fronts",
                                     progress=lambda step: ctx.progress(total, total, step))
         os.replace(tmp, pdf_path)
     finally:

@@ -141,3 +141,21 @@ def test_a_section_whose_file_does_not_match_its_documents_is_refused(sections, 
     with pytest.raises(PacketError) as err:
         assemble_sections(INFO, [broken, sections[1]], to=tmp_path / "x.pdf")
     assert "Báo cáo kiểm điểm tập thể" in err.value.message or "Bản kiểm điểm cá nhân" in err.value.message
+
+
+def test_the_front_is_kept_for_another_worker(sections, tmp_path, monkeypatch):
+    """A đảng bộ's cover and 350 pages of contents take seconds to draw: kept in a folder any worker reads."""
+    from service.packets import cover
+
+    fronts = tmp_path / "fronts"
+    assemble_sections(INFO, sections, to=tmp_path / "1.pdf", fronts=fronts)
+    assert len(list(fronts.glob("*.front"))) == 1
+    monkeypatch.setattr(cover, "_FRONTS", type(cover._FRONTS)())   # another process: nothing in memory
+
+    def not_again(*_args):
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(cover, "_render_front", not_again)
+    assemble_sections(replace(INFO, packet_code="P9"), sections, to=tmp_path / "2.pdf", fronts=fronts)
+    texts = page_texts((tmp_path / "2.pdf").read_bytes())
+    assert "P9" in texts[0] and all(f"Trang {n}/8" in t for n, t in enumerate(texts, 1))

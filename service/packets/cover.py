@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from service.text import place_date, vn_date
 
@@ -45,20 +48,54 @@ _FRONTS: OrderedDict[str, Front] = OrderedDict()
 _FRONTS_LOCK = threading.Lock()
 
 
-def render_front(info: PacketInfo, entries: list[Entry], documents: int, part_pages: int) -> Front:
-    """Cover + contents (kept per content: the same unit, documents and page counts give the same pages)."""
+def render_front(info: PacketInfo, entries: list[Entry], documents: int, part_pages: int, *,
+                 folder: Path | None = None) -> Front:
+    """Cover + contents (kept per content: the same unit, documents and page counts give the same pages). With
+    `folder`, also kept there as files, so another worker rebuilding a large packet finds it (a đảng bộ's 350
+    pages of contents take seconds to draw)."""
     key = hashlib.sha256(repr((replace(info, packet_code=""), entries, documents, part_pages)).encode()).hexdigest()
+    stored = folder / f"{key}.front" if folder is not None else None
     with _FRONTS_LOCK:
         front = _FRONTS.get(key)
         if front is not None:
             _FRONTS.move_to_end(key)
-            return front
-    front = _render_front(info, entries, documents, part_pages)
+    if front is not None:
+        if stored is not None and not stored.exists():
+            _write_front(stored, front)
+        return front
+    front = _read_front(stored) if stored is not None else None
+    if front is None:
+        front = _render_front(info, entries, documents, part_pages)
+        if stored is not None:
+            _write_front(stored, front)
     with _FRONTS_LOCK:
         _FRONTS[key] = front
         while len(_FRONTS) > 32:
             _FRONTS.popitem(last=False)
     return front
+
+
+def _read_front(path: Path) -> Front | None:
+    """A front kept by _write_front: a JSON line (contents pages, code position), then the PDF."""
+    try:
+        data = path.read_bytes()
+        head, pdf = data.split(b"\n", 1)
+        meta = json.loads(head)
+        os.utime(path)   # recently used: the cache's pruning goes by modification time
+        return Front(pdf, int(meta["contents_pages"]), (float(meta["code_at"][0]), float(meta["code_at"][1])))
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        return None
+
+
+def _write_front(path: Path, front: Front) -> None:
+    head = json.dumps({"contents_pages": front.contents_pages, "code_at": list(front.code_at)}).encode()
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(head + b"\n" + front.pdf)
+        os.replace(tmp, path)
+    except OSError:   # only a cache
+        tmp.unlink(missing_ok=True)
 
 
 def _render_front(info: PacketInfo, entries: list[Entry], documents: int, part_pages: int) -> Front:

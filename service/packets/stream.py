@@ -46,6 +46,7 @@ from .stamp import Stamper
 Progress = Callable[[str], None]
 FORMAT = "stamped-1"       # bump when what a stamped section holds changes
 OBJSTM_SIZE = 100          # objects per object stream (qpdf's default)
+BUFFER = 4 << 20           # bytes written to the packet file at a time
 PAGES, FONT = b"P", b"F"   # markers: the packet's page tree root, the stamp font (one per packet)
 # Tokens of qpdf's unparse output that may contain digits: literal strings (qpdf escapes parentheses in them), hex
 # strings, names; then an indirect reference. Only the last is rewritten.
@@ -176,15 +177,19 @@ class _Writer:
 
     def __init__(self, fh: BinaryIO, version: str) -> None:
         self.fh = fh
+        self.buffer = bytearray()   # written out in slices of BUFFER: a few large writes, not one per object
         self.offsets: dict[int, tuple[int, int, int]] = {}   # number → (type, offset or stream, index)
         self.next = 1
         self.pending: list[tuple[int, bytes]] = []
         self.pos = 0
         self._raw(b"%%PDF-%s\n%%\xe2\xe3\xcf\xd3\n" % version.encode())
 
-    def _raw(self, data: bytes) -> None:
-        self.fh.write(data)
+    def _raw(self, data: bytes | memoryview) -> None:
+        self.buffer += data
         self.pos += len(data)
+        if len(self.buffer) >= BUFFER:
+            self.fh.write(self.buffer)
+            self.buffer.clear()
 
     def reserve(self, count: int = 1) -> int:
         first, self.next = self.next, self.next + count
@@ -196,7 +201,7 @@ class _Writer:
         if len(self.pending) >= OBJSTM_SIZE:
             self.flush()
 
-    def stream(self, number: int, meta: bytes, data: bytes) -> None:
+    def stream(self, number: int, meta: bytes, data: bytes | memoryview) -> None:
         """meta: the stream's dictionary without /Length, as "<< … >>"."""
         self.offsets[number] = (1, self.pos, 0)
         self._raw(b"%d 0 obj\n<< /Length %d %s\nstream\n" % (number, len(data), meta[2:].lstrip()))
@@ -237,6 +242,8 @@ class _Writer:
                                                                      ident, len(data)))
         self._raw(data)
         self._raw(b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start)
+        self.fh.write(self.buffer)
+        self.buffer.clear()
 
     def place(self, objects, pages: list[int], specials: dict[bytes, int], count: int) -> list[int]:
         """Objects with relative numbers ((text, stream data or None) in order) put at the next free numbers;
@@ -270,10 +277,17 @@ def _open_stamped(dest: Path) -> tuple[dict, BinaryIO] | None:
 
 
 def _read_objects(body: BinaryIO, sizes: list[int]):
-    """(text, stream data or None) of a stamped section's body.bin, read as they are written out."""
+    """(text, stream data or None) of a stamped section's body.bin (read whole: one section, a few MB)."""
+    view = memoryview(body.read())
+    at = 0
     for index in range(0, len(sizes), 2):
-        text = body.read(sizes[index])
-        yield text, (None if sizes[index + 1] < 0 else body.read(sizes[index + 1]))
+        text = bytes(view[at:at + sizes[index]])
+        at += sizes[index]
+        if sizes[index + 1] < 0:
+            yield text, None
+        else:
+            yield text, view[at:at + sizes[index + 1]]
+            at += sizes[index + 1]
 
 
 def _forget_others(home: Path, keep: Path) -> None:
@@ -359,10 +373,12 @@ def _entries_and_spans(sections: list[Section]) -> tuple[list[str], list[tuple[s
 
 
 def assemble_sections(info: PacketInfo, sections: list[Section], *, to: Path, progress: Progress | None = None,
-                      check_cancelled: Callable[[], None] | None = None, timings: dict | None = None) -> Printed:
+                      check_cancelled: Callable[[], None] | None = None, timings: dict | None = None,
+                      fronts: Path | None = None) -> Printed:
     """The packet of `sections` written to `to` section by section (see the module's docstring); Printed.pdf is
     empty, Printed.spans as assemble_packet gives them. The parts must carry their QR codes (qr_done).
-    `timings`, when given, receives seconds per step and how many sections were numbered anew."""
+    `timings`, when given, receives seconds per step and how many sections were numbered anew; `fronts`, a
+    folder where covers and contents are kept for any process to reuse."""
     report = progress or (lambda _step: None)
     check = check_cancelled or (lambda: None)
     spent = timings if timings is not None else {}
@@ -375,7 +391,7 @@ def assemble_sections(info: PacketInfo, sections: list[Section], *, to: Path, pr
         if not part.qr_done or not isinstance(part.pdf, Path):
             raise PacketError(f"Văn bản «{title}» chưa có mã QR trong tệp ghép.")
     report("Lập bìa và mục lục")
-    drawn = render_front(info, _entries(titles, paths, offsets), len(parts), part_pages)
+    drawn = render_front(info, _entries(titles, paths, offsets), len(parts), part_pages, folder=fronts)
     first_part = 1 + drawn.contents_pages
     total = first_part + part_pages
 
