@@ -261,7 +261,7 @@ def build_in_parts(ctx: JobContext, session: Session, plan_, convert, cache: Pdf
         parts = [Part(home / "section.pdf", item["doc"]["title"], item["doc"]["doc_code"], tuple(item["doc"]["path"]),
                       print_code=item["print_code"], qr_done=True, pages=(item["first"], item["pages"]))
                  for item in json.loads((home / "manifest.json").read_bytes())]
-        files.append(Section(home / "section.pdf", parts, home / "stamped"))
+        files.append(Section(home / "section.pdf", parts, home / "stamped", name=sections[index][1]))
     stem = f"Ho-so-{slug(plan_.unit.name)}-{plan_.year}"
     pdf_path = ctx.path(f"{stem}.pdf")
     tmp = pdf_path.with_name(f".{pdf_path.name}.tmp")

@@ -159,3 +159,16 @@ def test_the_front_is_kept_for_another_worker(sections, tmp_path, monkeypatch):
     assemble_sections(replace(INFO, packet_code="P9"), sections, to=tmp_path / "2.pdf", fronts=fronts)
     texts = page_texts((tmp_path / "2.pdf").read_bytes())
     assert "P9" in texts[0] and all(f"Trang {n}/8" in t for n, t in enumerate(texts, 1))
+
+
+def test_a_damaged_section_file_is_named_by_its_unit(sections, tmp_path):
+    """Junk, or a file cut short (qpdf then reads fewer pages than its documents have): the unit and documents."""
+    for n, data in enumerate([b"%PDF-1.7 junk", sections[1].pdf.read_bytes()[:300]]):
+        damaged = tmp_path / f"damaged{n}.pdf"
+        damaged.write_bytes(data)
+        broken = replace(sections[1], pdf=damaged, stamped_dir=tmp_path / f"stamped-d{n}", name="Chi bộ số 4")
+        with pytest.raises(PacketError) as err:
+            assemble_sections(INFO, [sections[0], broken], to=tmp_path / "x.pdf")
+        message = err.value.message
+        assert message.startswith("Chi bộ số 4: tệp ghép") and "«Bảng tổng hợp kết quả xếp loại»" in message
+        assert not list(tmp_path.glob(".stamped-*"))   # its temporary folder is gone

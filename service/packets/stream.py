@@ -61,6 +61,7 @@ class Section:
     pdf: Path
     parts: list[Part]
     stamped_dir: Path | None = None   # where its stamped variants are kept; None: stamped in a temp folder
+    name: str = ""                    # the unit it holds ("Chi bộ số 4"), named in errors
 
 
 @dataclass
@@ -118,26 +119,31 @@ def _serialize(pdf: pikepdf.Pdf, pages: list[pikepdf.Page], specials: dict[tuple
     return out, extra_number
 
 
+def _titles(section: Section) -> str:
+    return ", ".join(f"«{p.title}»" for p in section.parts[:3]) + (", …" if len(section.parts) > 3 else "")
+
+
 def _check_layout(section: Section, page_count: int) -> None:
     at = 0
+    where = f"{section.name}: " if section.name else "Một phần của hồ sơ: "
     for part in section.parts:
         first, count = part.pages if part.pages is not None else (0, page_count)
         if first != at or count < 1:
-            raise PacketError(f"Văn bản «{part.title}» không có đủ trang trong tệp ghép.",
+            raise PacketError(f"{where}Văn bản «{part.title}» không có đủ trang trong tệp ghép.",
                               detail=f"{part.pages} at {at} in {section.pdf}")
         at += count
     if at != page_count:
-        raise PacketError("Tệp ghép của một phần có số trang khác với danh sách văn bản.",
-                          detail=f"{at} != {page_count} in {section.pdf}")
+        raise PacketError(f"{where}tệp ghép các văn bản {_titles(section)} có {page_count} trang, khác với "
+                          f"{at} trang của các văn bản đó; hãy tạo lại hồ sơ.", detail=str(section.pdf))
 
 
 def stamp_section(section: Section, first_number: int, total: int, dest: Path) -> None:
     """Write `dest` (body.bin + meta.json): the section's pages numbered from `first_number` of `total`."""
-    title = section.parts[0].title if section.parts else str(section.pdf)
     try:
         source = pikepdf.open(section.pdf)
     except Exception as exc:   # qpdf raises several types on a damaged file
-        raise PacketError(f"Tệp ghép chứa «{title}» bị hỏng, không đọc được.", detail=repr(exc)) from exc
+        raise PacketError(f"{section.name or 'Một phần của hồ sơ'}: tệp ghép các văn bản {_titles(section)} bị "
+                          "hỏng, không đọc được; hãy tạo lại hồ sơ.", detail=repr(exc)) from exc
     with source:
         pages = list(source.pages)
         _check_layout(section, len(pages))
