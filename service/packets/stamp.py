@@ -117,6 +117,11 @@ def text_ops(page_width: float, text: str) -> bytes:
                                                           encoded.hex().encode())
 
 
+def number_ops(matrix: bytes, width: float, text: str) -> bytes:
+    """The page-number stream of a page placed by `matrix` (see _placement) and `width` wide."""
+    return b"\n".join([ARTIFACT, b"q", matrix, text_ops(width, text), b"Q", b"EMC", b""])
+
+
 class Stamper:
     """Adds QR codes and page numbers to pages of one pikepdf document (imports the stamp font into it once)."""
 
@@ -149,8 +154,13 @@ class Stamper:
     def number(self, page: pikepdf.Page, text: str) -> None:
         """Append "Trang x/y · CODE" to a page already wrapped (by qr())."""
         matrix, width = _placement(page)
-        ops = b"\n".join([ARTIFACT, b"q", matrix, text_ops(width, text), b"Q", b"EMC", b""])
-        self._append(page, ops)
+        self.attach_number(page, self.pdf.make_indirect(pikepdf.Stream(self.pdf, number_ops(matrix, width, text))))
+
+    def attach_number(self, page: pikepdf.Page, stream: pikepdf.Object) -> None:
+        """Append `stream` (a page number, or a stand-in for one drawn later: see stream.py) and the stamp font."""
+        contents = page.obj.get("/Contents")
+        items = list(contents) if isinstance(contents, pikepdf.Array) else ([contents] if contents is not None else [])
+        page.obj.Contents = pikepdf.Array([*items, stream])
         resources = page.obj.get("/Resources")
         if resources is None:
             resources = page.obj.Resources = pikepdf.Dictionary()

@@ -3,12 +3,13 @@
 qpdf holds every object of a document it writes; a đảng bộ's 15,000 pages took 1.7 GB that way. Here the packet's
 file is written by a small PDF writer instead:
 
-- each section (a chi bộ's part file, QR codes already on) is opened alone with pikepdf, its pages get
-  "Trang x/y · CODE", and its objects (those its pages reach) are serialized with *relative* object numbers into a
-  stamped section (`StampedSection`: body.bin + meta.json). References are kept as markers (NUL-delimited, which
-  qpdf's unparse never writes) so the section can be placed at any object number later by a cheap substitution;
-- a stamped section depends only on the section file, its first page number and the packet's page count, so it is
-  kept beside the section (the caller says where) and an edit that changes no page count re-stamps one section;
+- each section (a chi bộ's part file, QR codes already on) is opened alone with pikepdf, each page gets a stand-in
+  for its "Trang x/y · CODE" stream and the stamp font, and its objects (those its pages reach) are serialized with
+  *relative* object numbers into a stamped section (body.bin + meta.json). References are kept as markers
+  (NUL-delimited, which qpdf's unparse never writes) so the section can be placed at any object number later by a
+  cheap substitution, and the page numbers are drawn as the packet is written (microseconds a page);
+- a stamped section depends only on the section file, so it is kept beside the section (the caller says where):
+  after an edit only the edited chi bộ's section is serialized again, even when its page count changed;
 - the packet is then: header, cover and contents (stamped the same way), every stamped section copied in with its
   numbers shifted (non-stream objects packed into compressed object streams, as qpdf's object_stream_mode=generate
   does), then the page tree, the outline (unit → member → document), metadata, catalog and a cross-reference
@@ -41,17 +42,17 @@ from .build import _clean_info, _common_prefix, _entries, _version
 from .cover import render_front
 from .model import CONTENTS_CODE, COVER_CODE, PacketError, PacketInfo, PageSpan, Part, Printed
 from .qr import qr_payload
-from .stamp import Stamper
+from .stamp import Stamper, _placement, number_ops
 
 Progress = Callable[[str], None]
-FORMAT = "stamped-1"       # bump when what a stamped section holds changes
+FORMAT = "stamped-2"       # bump when what a stamped section holds changes
 OBJSTM_SIZE = 100          # objects per object stream (qpdf's default)
 BUFFER = 4 << 20           # bytes written to the packet file at a time
 PAGES, FONT = b"P", b"F"   # markers: the packet's page tree root, the stamp font (one per packet)
 # Tokens of qpdf's unparse output that may contain digits: literal strings (qpdf escapes parentheses in them), hex
 # strings, names; then an indirect reference. Only the last is rewritten.
 TOKEN = re.compile(rb"\((?:[^\\)]|\\.)*\)|<[0-9A-Fa-f\s]*>|/[^\s/<>\[\]()%{}]*|(\d+) (\d+) R", re.DOTALL)
-MARK = re.compile(rb"\x00([0-9]+|P|F)\x00")
+MARK = re.compile(rb"\x00([0-9]+|P|F|N[0-9]+)\x00")   # N<i>: page i's number, written with the packet
 
 
 @dataclass
@@ -137,8 +138,10 @@ def _check_layout(section: Section, page_count: int) -> None:
                           f"{at} trang của các văn bản đó; hãy tạo lại hồ sơ.", detail=str(section.pdf))
 
 
-def stamp_section(section: Section, first_number: int, total: int, dest: Path) -> None:
-    """Write `dest` (body.bin + meta.json): the section's pages numbered from `first_number` of `total`."""
+def stamp_section(section: Section, dest: Path) -> None:
+    """Write `dest` (body.bin + meta.json): the section's objects, each page with a reference to its page number
+    (\\x00N<i>\\x00) and the stamp font; the numbers themselves are drawn as the packet is written, since they
+    change whenever a section before this one gains or loses a page."""
     try:
         source = pikepdf.open(section.pdf)
     except Exception as exc:   # qpdf raises several types on a damaged file
@@ -148,13 +151,15 @@ def stamp_section(section: Section, first_number: int, total: int, dest: Path) -
         pages = list(source.pages)
         _check_layout(section, len(pages))
         stamper = Stamper(source)
-        number = first_number
-        for part in section.parts:
-            first, count = part.pages if part.pages is not None else (0, len(pages))
-            for page in pages[first:first + count]:
-                stamper.number(page, f"Trang {number}/{total} · {part.doc_code}")
-                number += 1
-        done, _ = _serialize(source, pages, {stamper.font.objgen: FONT})
+        specials = {stamper.font.objgen: FONT}
+        placements = []
+        for index, page in enumerate(pages):
+            stand_in = source.make_indirect(pikepdf.Stream(source, b""))
+            specials[stand_in.objgen] = b"N%d" % index
+            stamper.attach_number(page, stand_in)
+            matrix, width = _placement(page)
+            placements.append([matrix.decode("ascii"), width])
+        done, _ = _serialize(source, pages, specials)
         version = source.pdf_version
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     tmp.mkdir(parents=True, exist_ok=True)
@@ -169,7 +174,7 @@ def stamp_section(section: Section, first_number: int, total: int, dest: Path) -
                 fh.write(data)
                 sizes.append(len(data))
     (tmp / "meta.json").write_text(json.dumps({"format": FORMAT, "version": version, "pages": done.pages,
-                                               "sizes": sizes.tolist()}))
+                                               "placements": placements, "sizes": sizes.tolist()}))
     try:
         os.rename(tmp, dest)
     except OSError:   # another process wrote the same stamped section first: theirs is the same
@@ -251,32 +256,40 @@ class _Writer:
         self.fh.write(self.buffer)
         self.buffer.clear()
 
-    def place(self, objects, pages: list[int], specials: dict[bytes, int], count: int) -> list[int]:
-        """Objects with relative numbers ((text, stream data or None) in order) put at the next free numbers;
-        returns the numbers of `pages` (relative)."""
-        base = self.reserve(count) - 1
+    def place(self, objects, pages: list[int], specials: dict[bytes, int], count: int,
+              numbers: list[bytes] = ()) -> list[int]:
+        """Objects with relative numbers ((text, stream data or None) in order) put at the next free numbers, and
+        `numbers` (page i's number stream, referenced as N<i>) after them; returns the numbers of `pages`."""
+        base = self.reserve(count + len(numbers)) - 1
 
         def shift(match: re.Match) -> bytes:
             key = match.group(1)
-            return b"%d 0 R" % (specials[key] if key in specials else base + int(key))
+            if key in specials:
+                return b"%d 0 R" % specials[key]
+            if key[:1] == b"N":
+                return b"%d 0 R" % (base + count + 1 + int(key[1:]))
+            return b"%d 0 R" % (base + int(key))
 
         for index, (text, data) in enumerate(objects, 1):
             if data is None:
                 self.obj(base + index, MARK.sub(shift, text))
             else:
                 self.stream(base + index, MARK.sub(shift, text), data)
+        for index, ops in enumerate(numbers, count + 1):
+            self.stream(base + index, b"<< /Filter /FlateDecode >>", zlib.compress(ops, 6))
         self.flush()   # an object stream never spans two sections: one section in memory at a time
         return [base + p for p in pages]
 
 
-def _open_stamped(dest: Path) -> tuple[dict, BinaryIO] | None:
-    """A stamped section's meta and its open body, or None when it is not there (or not whole)."""
+def _open_stamped(dest: Path, section: Section) -> tuple[dict, BinaryIO] | None:
+    """A stamped section's meta and its open body, or None when it is not there (or not whole, or not of these
+    documents' pages)."""
     try:
         meta = json.loads((dest / "meta.json").read_bytes())
         body = open(dest / "body.bin", "rb")  # noqa: SIM115 - closed by the caller's ExitStack
     except (OSError, ValueError):
         return None
-    if meta.get("format") != FORMAT:
+    if meta.get("format") != FORMAT or len(meta.get("placements", ())) != sum(p.pages[1] for p in section.parts):
         body.close()
         return None
     return meta, body
@@ -297,10 +310,9 @@ def _read_objects(body: BinaryIO, sizes: list[int]):
 
 
 def _forget_others(home: Path, keep: Path) -> None:
-    """Other page numberings of the same section are stale once a new one is made (best effort: a process still
-    reading one keeps its open files, one that has not opened it yet stamps it again)."""
-    for other in home.glob(f"{FORMAT}-*"):
-        if other != keep:
+    """What an older version of this code kept for the same section is stale once the new one is made."""
+    for other in home.iterdir():
+        if other != keep and not other.name.startswith("."):
             shutil.rmtree(other, ignore_errors=True)
 
 
@@ -414,35 +426,33 @@ def assemble_sections(info: PacketInfo, sections: list[Section], *, to: Path, pr
         front_version = rendered.pdf_version
     spent["front_s"] = time.perf_counter() - t0
 
-    # the stamped sections: reused when their page numbers are the same, else made (one section open at a time);
-    # each is opened here (an open file stays readable if another process replaces that numbering meanwhile)
+    # the stamped sections: made once per section file (one open at a time), reused by every later packet whatever
+    # its page numbers; each is opened here (an open file stays readable if another process replaces it meanwhile)
     t1 = time.perf_counter()
     made = 0
     temp = Path(tempfile.mkdtemp(prefix=".stamped-", dir=to.parent))
     with ExitStack() as stack:
         stack.callback(shutil.rmtree, temp, True)
         ready: list[tuple[dict, BinaryIO]] = []
-        at = first_part + 1
         for index, section in enumerate(sections, 1):
             check()
             if index % 10 == 1 or index == len(sections):
                 report(f"Đánh số trang phần {index}/{len(sections)}")
             home = section.stamped_dir or temp / str(index)
-            dest = home / f"{FORMAT}-{at}-{total}"
-            opened = _open_stamped(dest)
+            dest = home / FORMAT
+            opened = _open_stamped(dest, section)
             if opened is None:
-                stamp_section(section, at, total, dest)
+                stamp_section(section, dest)
                 made += 1
                 _forget_others(home, dest)
-                opened = _open_stamped(dest)
+                opened = _open_stamped(dest, section)
                 if opened is None:   # removed by another process that very moment: a private copy
-                    dest = temp / f"{index}-{FORMAT}-{at}-{total}"
-                    stamp_section(section, at, total, dest)
-                    opened = _open_stamped(dest)
+                    dest = temp / f"{index}-{FORMAT}"
+                    stamp_section(section, dest)
+                    opened = _open_stamped(dest, section)
                     assert opened is not None
             ready.append(opened)
             stack.callback(opened[1].close)
-            at += sum(p.pages[1] for p in section.parts)
         spent["stamp_s"], spent["sections_stamped"] = time.perf_counter() - t1, made
 
         t2 = time.perf_counter()
@@ -455,12 +465,18 @@ def assemble_sections(info: PacketInfo, sections: list[Section], *, to: Path, pr
                                       len(front_objects.texts))
             page_numbers, font_number = front_numbers[:-1], front_numbers[-1]
             specials = {PAGES: pages_root, FONT: font_number}
-            for index, (meta, body) in enumerate(ready, 1):
+            number = first_part
+            for index, (section, (meta, body)) in enumerate(zip(sections, ready), 1):
                 check()
                 if index % 10 == 1 or index == len(sections):
                     report(f"Ghi phần {index}/{len(sections)}")
+                codes = [part.doc_code for part in section.parts for _ in range(part.pages[1])]
+                numbers = []
+                for code, (matrix, width) in zip(codes, meta["placements"]):
+                    number += 1
+                    numbers.append(number_ops(matrix.encode("ascii"), width, f"Trang {number}/{total} · {code}"))
                 page_numbers += out.place(_read_objects(body, meta["sizes"]), meta["pages"], specials,
-                                          len(meta["sizes"]) // 2)
+                                          len(meta["sizes"]) // 2, numbers)
                 body.close()
             if len(page_numbers) != total:
                 raise PacketError("Ghép hồ sơ bị lệch số trang.", detail=f"{len(page_numbers)} != {total}")
