@@ -35,7 +35,8 @@ from .errors import ServiceError
 from .jobs import JobCancelled, JobContext, register, store
 from .jobs.service import DEFAULT_QUEUE, JobService
 from .packets import Part
-from .packets.stream import Section, assemble_sections
+from .packets.stream import FORMAT as STREAM_FORMAT
+from .packets.stream import Section, assemble_sections, stamp_section
 from .pdfcache import STAMP_VERSION, PdfCache, write_atomically
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,14 @@ def _done_count(folder: Path, sections: list) -> int:
     return total
 
 
+def section_of(home: Path, manifest: list[dict], name: str) -> Section:
+    """A part's section file, its documents (where each sits in it) and where its serialized form is kept."""
+    parts = [Part(home / "section.pdf", item["doc"]["title"], item["doc"]["doc_code"], tuple(item["doc"]["path"]),
+                  print_code=item["print_code"], qr_done=True, pages=(item["first"], item["pages"]))
+             for item in manifest]
+    return Section(home / "section.pdf", parts, home / "stamped", name=name)
+
+
 def section_dir(cache: PdfCache, folder: Path, index: int) -> Path:
     """Where a finished part's files are: the section cache entry its pointer file names."""
     return cache.folder / "sections" / (folder / f"{index}.section").read_text().strip()
@@ -156,6 +165,8 @@ def build_part(session: Session, folder: Path, index: int, plan: dict, convert, 
                                      "first": first, "pages": len(stamped.pages)})
                 check_cancelled()
             section.save(out / "section.pdf", compress_streams=True)
+        # serialized for the final assembly here, by whichever worker built the part (see packets/stream.py)
+        stamp_section(section_of(out, manifest, name), out / "stamped" / STREAM_FORMAT)
         write_atomically(out / "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
         try:
             os.rename(out, target)
@@ -256,12 +267,9 @@ def build_in_parts(ctx: JobContext, session: Session, plan_, convert, cache: Pdf
     spent = timings if timings is not None else {}
     spent["parts_s"], spent["parts_built_here"] = time.perf_counter() - started, built_here
     files: list[Section] = []
-    for index in range(len(sections)):
+    for index, (_uid, name, _start, _end) in enumerate(sections):
         home = section_dir(cache, folder, index)
-        parts = [Part(home / "section.pdf", item["doc"]["title"], item["doc"]["doc_code"], tuple(item["doc"]["path"]),
-                      print_code=item["print_code"], qr_done=True, pages=(item["first"], item["pages"]))
-                 for item in json.loads((home / "manifest.json").read_bytes())]
-        files.append(Section(home / "section.pdf", parts, home / "stamped", name=sections[index][1]))
+        files.append(section_of(home, json.loads((home / "manifest.json").read_bytes()), name))
     stem = f"Ho-so-{slug(plan_.unit.name)}-{plan_.year}"
     pdf_path = ctx.path(f"{stem}.pdf")
     tmp = pdf_path.with_name(f".{pdf_path.name}.tmp")

@@ -100,6 +100,10 @@ def test_after_one_edit_only_that_chi_bos_part_is_merged_again(client, token_for
     job = build()
     assert job["state"] == "done"
     assert len({p.name for p in sections.iterdir()} - before) == 1   # one section merged again, the other reused
+    # the final assembly serialized no section itself: the part that was built again did it, the other was kept
+    steps = json.loads((app.config["SETTINGS"].data_dir / "jobs" / job["id"] / "timings.json").read_text())
+    assert steps["sections_stamped"] == 0
+    assert all((p / "stamped" / "stamped-2" / "meta.json").exists() for p in sections.iterdir() if p.is_dir())
 
 
 def test_a_failed_part_names_its_chi_bo_and_document(client, token_for, dang_bo, app):
