@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from .errors import NotFound
 from .models import Document, Member, Unit, User
@@ -46,7 +46,8 @@ def member_for(session: Session, user: User, member_id: int) -> Member:
 
 def document_for(session: Session, user: User, document_id: int) -> Document:
     """The document, or NotFound when missing or not the user's to see."""
-    doc = session.get(Document, document_id)
+    # its member and cycle in the same query: every check below and every page of the document reads them
+    doc = session.get(Document, document_id, options=[joinedload(Document.member), joinedload(Document.cycle)])
     if doc is None:
         raise NotFound("Không tìm thấy văn bản.")
     if doc.member is not None and can_see_member(session, user, doc.member):

@@ -3,7 +3,7 @@
 The regulation leaves a few readings open (RuleSettings.gap_reading, quota_base, vote_support_required). The
 installation's choice (RULES_* environment variables, service.rules.configured) is the default; an office sets its
 own on its đảng bộ (or any unit it manages) and every unit below follows unless it sets its own: each reading is
-looked up on the unit, then its parent, … (units.lineage, as templates are), else the installation's default.
+looked up on the unit, then its parent, … (the lineage, as templates walk it), else the installation's default.
 
 Changes are only added (`rule_setting_changes`: the unit's own values after each change, what changed from what,
 the reason, who, when) and each one is also an event of the audit chain. `in_force` is the one way the board, the
@@ -26,7 +26,6 @@ from .db import Base
 from .errors import InvalidInput, NotFound, ServiceError
 from .models import Unit, User, utcnow
 from .rules import RuleSettings, configured
-from .units import lineage
 
 DEFAULT_SOURCE = "mặc định của hệ thống"
 MANAGERS = ("office", "admin")
@@ -185,18 +184,39 @@ def in_force(session: Session, unit_id: int | None) -> InForce:
     found: dict[str, Any] = {}
     sources = {name: Source() for name in NAMES}
     own: dict[str, Any] = {}
-    for depth, unit in enumerate(lineage(session, unit_id)):
-        values = own_values(session, unit.id)
+    for depth, (lineage_id, name, newest) in enumerate(_lineage_values(session, unit_id)):
+        values = {k: v for k, v in (newest or {}).items() if k in READINGS}
         if depth == 0:
             own = values
-        for name, value in values.items():
-            if name not in found:
-                found[name], sources[name] = value, Source(unit.id, unit.name)
+        for reading, value in values.items():
+            if reading not in found:
+                found[reading], sources[reading] = value, Source(lineage_id, name)
         if len(found) == len(NAMES):
             break
     result = InForce(unit_id, replace(configured(), **found), sources, own)
     cache[unit_id] = result
     return result
+
+
+def _lineage_values(session: Session, unit_id: int | None) -> list[tuple[int, str, dict[str, Any] | None]]:
+    """(id, name, newest change's values or None) of the unit and each unit above it, nearest first, as
+    units.lineage walks them (a loop in the tree ends the walk), in one query: every page of a document asks."""
+    if unit_id is None:
+        return []
+    up = select(Unit.id, Unit.parent_id, Unit.name).where(Unit.id == unit_id).cte("lineage", recursive=True)
+    up = up.union(select(Unit.id, Unit.parent_id, Unit.name).join(up, Unit.id == up.c.parent_id))
+    newest = (select(RuleSettingChange.values).where(RuleSettingChange.unit_id == up.c.id)
+              .order_by(RuleSettingChange.id.desc()).limit(1).scalar_subquery())
+    rows = {row.id: row for row in session.execute(select(up.c.id, up.c.parent_id, up.c.name, newest.label("newest")))}
+    out: list[tuple[int, str, dict[str, Any] | None]] = []
+    seen: set[int] = set()
+    current: int | None = unit_id
+    while current is not None and current in rows and current not in seen:
+        seen.add(current)
+        row = rows[current]
+        out.append((row.id, row.name, row.newest))
+        current = row.parent_id
+    return out
 
 
 def settings_for(session: Session, unit_id: int | None) -> RuleSettings:

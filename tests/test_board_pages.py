@@ -284,3 +284,31 @@ def test_the_audit_names_a_unit_s_own_proposal_neutrally():
     from web.display import event_details
     assert ("Bước", "Chi bộ đề xuất") in event_details({"step": "proposal", "member": "Trần Thị Bình"})
     assert ("Bước", "Thẩm định, đề xuất mức xếp loại") in event_details({"step": "proposal"})
+
+
+def test_the_boards_signed_counts_are_the_archive_listings(app, client, chi_bo):
+    """The board counts signed documents from a few columns; it must say what the archive's listing says: a copy of
+    the current revision is signed, one of an older revision is not, drafts are not finished."""
+    from service.archive import listing
+    from service.archive.models import SignedCopy, Upload
+
+    s, unit, cycle, members, users = _ctx(app, chi_bo)
+    admin = users["admin"]
+    names = sorted(members)
+    signed_doc, outdated_doc, submitted_doc, draft_doc = (
+        documents.open_personal_review(s, members[name], 2026, "Hà Nội") for name in names[:4])
+    for doc in (signed_doc, outdated_doc, submitted_doc):
+        documents.save_revision(s, doc, dict(doc.data), admin, status="submitted")
+    documents.save_revision(s, draft_doc, dict(draft_doc.data), admin, status="draft")
+    upload = Upload(unit_id=unit.id, year=2026, state="accepted")
+    s.add(upload)
+    s.flush()
+    s.add_all([SignedCopy(document_id=signed_doc.id, upload_id=upload.id, revision=signed_doc.revision),
+               SignedCopy(document_id=outdated_doc.id, upload_id=upload.id, revision=outdated_doc.revision)])
+    documents.save_revision(s, outdated_doc, dict(outdated_doc.data), admin, status="submitted")  # after signing
+    s.commit()
+    counts = listing.unit_signed_counts(s, admin, unit.id, 2026)
+    assert counts == listing.signed_counts(listing.document_states(s, admin, unit.id, 2026))
+    assert counts[signed_doc.member_id] == (1, 1) and counts[outdated_doc.member_id] == (0, 1)
+    assert counts[submitted_doc.member_id] == (0, 1) and counts[draft_doc.member_id] == (0, 0)
+    s.close()

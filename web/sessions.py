@@ -26,6 +26,7 @@ from service.errors import DatabaseUnavailable
 from service.models import WebSession, utcnow
 
 from .database import db
+from .database import session as request_session
 
 IDLE = timedelta(hours=2)
 ABSOLUTE = timedelta(hours=12)
@@ -65,18 +66,23 @@ class DatabaseSessionInterface(SessionInterface):
         if not token or len(token) > 100 or request.path.startswith(app.static_url_path + "/"):
             return ServerSession()
         now = utcnow()
+        s = None
         try:
-            with db().session() as s:
-                row = s.get(WebSession, session_key(token))
-                if row is None:
-                    return ServerSession()
-                if _aware(row.seen_at) < now - IDLE or _aware(row.created_at) < now - ABSOLUTE:
-                    s.delete(row)
-                    return ServerSession()
-                if _aware(row.seen_at) < now - TOUCH_EVERY:
-                    row.seen_at = now
-                return ServerSession(_serializer.loads(row.data), token)
+            s = request_session()  # the request's own: one connection (and one pool check) for the whole request
+            row = s.get(WebSession, session_key(token))
+            if row is None:
+                return ServerSession()
+            if _aware(row.seen_at) < now - IDLE or _aware(row.created_at) < now - ABSOLUTE:
+                s.delete(row)
+                s.commit()
+                return ServerSession()
+            if _aware(row.seen_at) < now - TOUCH_EVERY:
+                row.seen_at = now
+                s.commit()
+            return ServerSession(_serializer.loads(row.data), token)
         except SQLAlchemyError:
+            if s is not None:
+                s.rollback()
             app.logger.exception("session store unavailable")
             broken = ServerSession()
             broken.unavailable = True
