@@ -1,17 +1,25 @@
 """Load: 200 simulated people against `make run`'s configuration on PostgreSQL (issue 13).
 
-Creates a throwaway PostgreSQL database, seeds the demo with a generated chi bộ whose members each get an account,
+Creates a throwaway PostgreSQL database, seeds the demo with a generated đảng bộ whose members each get an account,
 starts gunicorn exactly as `make run` does (scripts/serve.sh) and drives it with Locust:
   1. one member and one secretary alone (the one-user p95 of each page, measured in this run),
   2. 150 members reading and saving their review and 50 secretaries on the board and meeting page, 1–3 s think
-     time, for --duration seconds (default 180; --quick: 60),
+     time, for --duration seconds (default 180; --quick: 60) after a ramp of --ramp seconds (default 45),
   3. the board page at saturation (readers with no pause) with the default worker count, then with one worker.
 Prints the 0-errors check, p95 per page beside the one-user p95 (target ≤ 3×), requests/s at saturation (target
 ≥ 1.8× on 2 cores), and writes the figures to bench/results/load-<time>.json.
 
-    .venv/bin/python bench/bench_load.py [--quick] [--duration S] [--users N] [--database-url URL]
-Locust (requirements-dev.txt) runs on the same machine as the server: on a small machine it takes a share of the
-cores it measures, so the saturation figures are a floor.
+The population is a đảng bộ with 200 people online: the 150 members spread over --chi-bo chi bộ (default 6, so 25
+each: real chi bộ have about 10–40 members, and the regulation splits one of over 30 into tổ), each secretary
+account on one of those chi bộ. --single-chi-bo runs the earlier shape instead: all 150 members in one chi bộ
+(its board is six times the size of a real one).
+People arrive over the ramp (200 log-ins within seconds would be a storm of password hashes no office sees); the
+p95 figures count only requests after the ramp (Locust's --reset-stats), so the log-in pages are not in them.
+
+    .venv/bin/python bench/bench_load.py [--quick] [--duration S] [--ramp S] [--users N] [--chi-bo N]
+                                         [--single-chi-bo] [--database-url URL]
+Locust (requirements-dev.txt, its FastHttpUser: a lighter client than requests) runs on the same machine as the
+server: on a small machine it takes a share of the cores it measures, so the saturation figures are a floor.
 """
 from __future__ import annotations
 
@@ -41,7 +49,7 @@ LOCUST = str(ROOT / ".venv" / "bin" / "locust")
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 YEAR = 2026
 PASSWORD = "Tai-khoan-tai-thu-2026"
-SECRETARY_ACCOUNTS = 5
+SECRETARY_ACCOUNTS = 12  # at least one per chi bộ (the bí thư and phó bí thư of six chi bộ)
 SATURATION_USERS = 16  # board readers with no pause: enough to keep every worker thread busy
 
 MAKE_ACCOUNTS = r"""
@@ -56,16 +64,16 @@ url, parent_id, password, secretaries = sys.argv[1], int(sys.argv[2]), sys.argv[
 digest = generate_password_hash(password, method=PASSWORD_METHOD)  # one hash for all: setup speed only
 db = Database(url)
 with db.session() as s:
-    chi_bo = s.scalars(select(Unit).where(Unit.parent_id == parent_id)).one()
-    out = {"members": [], "secretaries": []}
-    for m in s.scalars(select(Member).where(Member.unit_id == chi_bo.id).order_by(Member.id)):
+    chi_bo = s.scalars(select(Unit).where(Unit.parent_id == parent_id).order_by(Unit.id)).all()
+    out = {"members": [], "secretaries": [], "chi_bo": [{"id": u.id, "name": u.name} for u in chi_bo]}
+    for m in s.scalars(select(Member).where(Member.unit_id.in_([u.id for u in chi_bo])).order_by(Member.id)):
         name = f"tai.dv{m.id}"
-        s.add(User(username=name, password_hash=digest, role="member", member_id=m.id, unit_id=chi_bo.id))
+        s.add(User(username=name, password_hash=digest, role="member", member_id=m.id, unit_id=m.unit_id))
         out["members"].append({"username": name, "password": password})
-    for i in range(secretaries):
-        name = f"tai.bithu{i}"
-        s.add(User(username=name, password_hash=digest, role="secretary", unit_id=chi_bo.id))
-        out["secretaries"].append({"username": name, "password": password, "unit_id": chi_bo.id})
+    for i in range(max(secretaries, len(chi_bo))):  # every chi bộ has a secretary account, taken in turn
+        name, unit = f"tai.bithu{i}", chi_bo[i % len(chi_bo)]
+        s.add(User(username=name, password_hash=digest, role="secretary", unit_id=unit.id))
+        out["secretaries"].append({"username": name, "password": password, "unit_id": unit.id})
 print(json.dumps(out))
 """
 
@@ -128,15 +136,17 @@ class Server:
                 self.proc.wait()
 
 
-def locust(host: str, users: int, seconds: int, env: dict, label: str) -> dict[str, dict]:
-    """Run Locust headless; per request name: count, failures, p50, p95 (ms), requests/s."""
+def locust(host: str, users: int, seconds: int, env: dict, label: str, ramp: int = 0) -> dict[str, dict]:
+    """Run Locust headless; per request name: count, failures, p50, p95 (ms), requests/s. With `ramp`, the users
+    arrive evenly over that many seconds and the figures count only the `seconds` after it (--reset-stats)."""
     prefix = Path(tempfile.mkdtemp(prefix="bench_load_")) / label
-    spawn = max(1, min(users, 20))
+    spawn = users / ramp if ramp else max(1, min(users, 20))
+    after_ramp = ["--reset-stats"] if ramp else []
     done = subprocess.run([LOCUST, "-f", str(ROOT / "bench" / "load_locustfile.py"), "--headless", "--only-summary",
-                           "-u", str(users), "-r", str(spawn), "-t", f"{seconds}s", "--host", host,
-                           "--csv", str(prefix), "--csv-full-history", "--stop-timeout", "10"],
+                           "-u", str(users), "-r", f"{spawn:g}", "-t", f"{seconds + ramp}s", "--host", host,
+                           "--csv", str(prefix), "--csv-full-history", "--stop-timeout", "10", *after_ramp],
                           cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True,
-                          timeout=seconds + 600)
+                          timeout=seconds + ramp + 600)
     if done.returncode not in (0, 1):  # 1: Locust's "there were failures", reported below
         print(done.stderr[-3000:], file=sys.stderr)
         raise SystemExit(f"locust failed ({done.returncode})")
@@ -181,20 +191,30 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="60 s of load, shorter baseline and saturation runs")
     parser.add_argument("--duration", type=int, help="seconds of the 200-people run (default 180, --quick 60)")
     parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--ramp", type=int, default=45, help="seconds over which the people arrive (default 45); "
+                        "the figures count the --duration seconds after it")
+    parser.add_argument("--chi-bo", type=int, default=6, help="chi bộ the members are spread over (default 6)")
+    parser.add_argument("--single-chi-bo", action="store_true",
+                        help="the earlier shape: all members in one chi bộ (same as --chi-bo 1)")
     parser.add_argument("--database-url", help="an existing empty PostgreSQL database instead of a throwaway one")
     args = parser.parse_args()
     duration = args.duration or (60 if args.quick else 180)
     baseline_s, saturation_s = (30, 40) if args.quick else (60, 80)
     members = args.users * 3 // 4
     secretaries = args.users - members
+    chi_bo = 1 if args.single_chi_bo else max(1, min(args.chi_bo, members))
+    per_chi_bo = members // chi_bo
+    members = per_chi_bo * chi_bo  # whole chi bộ (150 over 6: 25 each)
+    shape = f"{chi_bo} chi bộ × {per_chi_bo} members" if chi_bo > 1 else f"one chi bộ of {members} members"
     load_before = list(os.getloadavg())
 
     url = args.database_url or throwaway_database(ADMIN_URL)
     data_dir = tempfile.mkdtemp(prefix="bench_load_data_")
     env = {**os.environ, "DATABASE_URL": url, "DATA_DIR": data_dir}
-    print(f">> seeding: demo + a chi bộ of {members} members (PostgreSQL {url.rsplit('/', 1)[1]})", flush=True)
-    seeded = subprocess.run([PYTHON, "-m", "flask", "--app", "app", "demo", "--members", str(members), "--year",
-                             str(YEAR)], cwd=ROOT, env=env, capture_output=True, text=True)
+    print(f">> seeding: demo + a đảng bộ of {shape} (PostgreSQL {url.rsplit('/', 1)[1]})", flush=True)
+    seeded = subprocess.run([PYTHON, "-m", "flask", "--app", "app", "demo", "--members", str(per_chi_bo),
+                             "--chi-bo", str(chi_bo), "--year", str(YEAR)], cwd=ROOT, env=env, capture_output=True,
+                            text=True)
     if seeded.returncode != 0:
         raise SystemExit(f"demo seeding failed:\n{seeded.stdout[-2000:]}{seeded.stderr[-3000:]}")
     parent_id = re.search(r"\(mã (\d+)\)", seeded.stdout).group(1)
@@ -210,9 +230,12 @@ def main() -> None:
         print(f">> gunicorn: {server.workers} workers; one member + one secretary for {baseline_s} s", flush=True)
         alone = locust(server.url, 2, baseline_s, {**people, "BENCH_MEMBERS": "1", "BENCH_SECRETARIES": "1"},
                        "alone")
-        print(f">> {members} members + {secretaries} secretaries for {duration} s", flush=True)
+        print(f">> {members} members + {secretaries} secretaries ({shape}): arriving over {args.ramp} s, then "
+              f"measured for {duration} s", flush=True)
         crowd = locust(server.url, args.users, duration,
-                       {**people, "BENCH_MEMBERS": str(members), "BENCH_SECRETARIES": str(secretaries)}, "crowd")
+                       {**people, "BENCH_MEMBERS": str(members), "BENCH_SECRETARIES": str(secretaries)}, "crowd",
+                       ramp=args.ramp)
+        load_crowd = list(os.getloadavg())  # the 1-minute average over the end of the 200 people's run
         print(f">> board page at saturation, {server.workers} workers, {saturation_s} s "
               f"(after {server.settle():.0f} s for the backlog)", flush=True)
         sat_default = locust(server.url, SATURATION_USERS, saturation_s, {**people, "BENCH_BOARD_ONLY": "1"}, "sat-default")
@@ -232,8 +255,11 @@ def main() -> None:
     pages = sorted(k for k in crowd if not k.startswith("_") and k != "Aggregated")
     crowd_errors = crowd["_failures_csv"]
     errors = crowd["Aggregated"]["failures"]
-    print(f"\nLoad on {cores()} cores, {args.users} people, {duration} s, gunicorn {default_workers} workers "
-          f"(load average before {load_before[0]:.1f})")
+    load_after = list(os.getloadavg())
+    print(f"\nLoad on {cores()} cores, {args.users} people ({shape}, {len(accounts['secretaries'])} secretary "
+          f"accounts), gunicorn {default_workers} workers; arriving over {args.ramp} s, p95 over the {duration} s "
+          f"after the ramp (log-ins fall in the ramp); load average before {load_before[0]:.1f}, "
+          f"at the end of the crowd run {load_crowd[0]:.1f}, after {load_after[0]:.1f}")
     print(f"errors: {errors} of {crowd['Aggregated']['requests']} requests -> {'OK' if errors == 0 else 'FAILED'}")
     if errors:
         print(crowd_errors[:2000])
@@ -253,6 +279,8 @@ def main() -> None:
           f"-> {rps_default / rps_one if rps_one else 0:.2f}x (target >= 1.8x on 2 cores)")
     path = write_results("load", {
         "load_before": load_before, "quick": args.quick, "users": args.users, "duration_s": duration,
+        "ramp_s": args.ramp, "chi_bo": chi_bo, "members_per_chi_bo": per_chi_bo, "client": "FastHttpUser",
+        "p95_window": "after the ramp (--reset-stats)", "load_crowd": load_crowd,
         "workers": default_workers, "errors": errors, "requests": crowd["Aggregated"]["requests"],
         "crowd_rps": crowd["Aggregated"]["rps"], "pages": per_page,
         "saturation": {"board_rps_default_workers": rps_default, "board_rps_one_worker": rps_one,
