@@ -232,7 +232,7 @@ def main() -> None:
                        "alone")
         print(f">> {members} members + {secretaries} secretaries ({shape}): arriving over {args.ramp} s, then "
               f"measured for {duration} s", flush=True)
-        crowd = locust(server.url, args.users, duration,
+        crowd = locust(server.url, members + secretaries, duration,
                        {**people, "BENCH_MEMBERS": str(members), "BENCH_SECRETARIES": str(secretaries)}, "crowd",
                        ramp=args.ramp)
         load_crowd = list(os.getloadavg())  # the 1-minute average over the end of the 200 people's run
@@ -252,11 +252,11 @@ def main() -> None:
     finally:
         server.stop()
 
-    pages = sorted(k for k in crowd if not k.startswith("_") and k != "Aggregated")
+    pages = sorted(k for k in crowd if not k.startswith("_") and k != "Aggregated" and crowd[k]["requests"])
     crowd_errors = crowd["_failures_csv"]
     errors = crowd["Aggregated"]["failures"]
     load_after = list(os.getloadavg())
-    print(f"\nLoad on {cores()} cores, {args.users} people ({shape}, {len(accounts['secretaries'])} secretary "
+    print(f"\nLoad on {cores()} cores, {members + secretaries} people ({shape}, {len(accounts['secretaries'])} secretary "
           f"accounts), gunicorn {default_workers} workers; arriving over {args.ramp} s, p95 over the {duration} s "
           f"after the ramp (log-ins fall in the ramp); load average before {load_before[0]:.1f}, "
           f"at the end of the crowd run {load_crowd[0]:.1f}, after {load_after[0]:.1f}")
@@ -278,7 +278,7 @@ def main() -> None:
     print(f"board page at saturation: {rps_default:.1f} req/s with {default_workers} workers, {rps_one:.1f} with 1 "
           f"-> {rps_default / rps_one if rps_one else 0:.2f}x (target >= 1.8x on 2 cores)")
     path = write_results("load", {
-        "load_before": load_before, "quick": args.quick, "users": args.users, "duration_s": duration,
+        "load_before": load_before, "quick": args.quick, "users": members + secretaries, "duration_s": duration,
         "ramp_s": args.ramp, "chi_bo": chi_bo, "members_per_chi_bo": per_chi_bo, "client": "FastHttpUser",
         "p95_window": "after the ramp (--reset-stats)", "load_crowd": load_crowd,
         "workers": default_workers, "errors": errors, "requests": crowd["Aggregated"]["requests"],
