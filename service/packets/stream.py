@@ -98,13 +98,18 @@ def _serialize(pdf: pikepdf.Pdf, pages: list[pikepdf.Page], specials: dict[tuple
 
     out = _Serialized()
     for page in pages:
-        specials.setdefault(page.obj.Parent.objgen, PAGES)
+        parent = page.obj.get("/Parent")
+        if parent is not None and parent.is_indirect:
+            specials.setdefault(parent.objgen, PAGES)
     for page in pages:
         out.pages.append(int(number(page.obj.objgen)[1:-1]))
     extra_number = int(number(extra)[1:-1]) if extra is not None else 0
     while queue:
         obj = pdf.get_object(queue.popleft())
-        if isinstance(obj, pikepdf.Stream):
+        if obj is None:   # a reference to an object the file does not have: null, as PDF readers take it
+            out.texts.append(b"null")
+            out.datas.append(None)
+        elif isinstance(obj, pikepdf.Stream):
             data = obj.read_raw_bytes()
             meta = pikepdf.Dictionary(obj.stream_dict)
             if "/Length" in meta:
