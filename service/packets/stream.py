@@ -61,7 +61,7 @@ class Section:
 
     pdf: Path
     parts: list[Part]
-    stamped_dir: Path | None = None   # where its stamped variants are kept; None: stamped in a temp folder
+    stamped_dir: Path | None = None   # where its serialized form is kept; None: a temp folder, this packet only
     name: str = ""                    # the unit it holds ("Chi bộ số 4"), named in errors
 
 
