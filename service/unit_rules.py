@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, Text, select
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, Text, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from . import text
@@ -198,16 +198,28 @@ def in_force(session: Session, unit_id: int | None) -> InForce:
     return result
 
 
-def _lineage_values(session: Session, unit_id: int | None) -> list[tuple[int, str, dict[str, Any] | None]]:
-    """(id, name, newest change's values or None) of the unit and each unit above it, nearest first, as
-    units.lineage walks them (a loop in the tree ends the walk), in one query: every page of a document asks."""
-    if unit_id is None:
-        return []
-    up = select(Unit.id, Unit.parent_id, Unit.name).where(Unit.id == unit_id).cte("lineage", recursive=True)
+def _lineage_statement():
+    """(id, parent_id, name, newest change's values) of a unit (:unit_id) and every unit above it: built once."""
+    up = select(Unit.id, Unit.parent_id, Unit.name).where(Unit.id == bindparam("unit_id")).cte("lineage",
+                                                                                             recursive=True)
     up = up.union(select(Unit.id, Unit.parent_id, Unit.name).join(up, Unit.id == up.c.parent_id))
     newest = (select(RuleSettingChange.values).where(RuleSettingChange.unit_id == up.c.id)
               .order_by(RuleSettingChange.id.desc()).limit(1).scalar_subquery())
-    rows = {row.id: row for row in session.execute(select(up.c.id, up.c.parent_id, up.c.name, newest.label("newest")))}
+    return select(up.c.id, up.c.parent_id, up.c.name, newest.label("newest"))
+
+
+_LINEAGE = None
+
+
+def _lineage_values(session: Session, unit_id: int | None) -> list[tuple[int, str, dict[str, Any] | None]]:
+    """(id, name, newest change's values or None) of the unit and each unit above it, nearest first, as
+    units.lineage walks them (a loop in the tree ends the walk), in one query: every page of a document asks."""
+    global _LINEAGE
+    if unit_id is None:
+        return []
+    if _LINEAGE is None:
+        _LINEAGE = _lineage_statement()
+    rows = {row.id: row for row in session.execute(_LINEAGE, {"unit_id": unit_id})}
     out: list[tuple[int, str, dict[str, Any] | None]] = []
     seen: set[int] = set()
     current: int | None = unit_id

@@ -122,20 +122,13 @@ def edit(doc_id: int):
     db = session()
     doc = access.document_for(db, current(), doc_id)
     if request.method == "GET":
+        page = _view_page(db, doc)
+        # The view is recorded once the page is built: its reads and this write share one connection (a commit
+        # before them returned it to the pool, and the next read took it back with a round trip to check it).
         audit.record(db, current_actor(), "view", object_type="document", object_id=doc.id,
                      unit_id=doc.cycle.unit_id, document_id=doc.id)
         db.commit()
-        kind, form = _form_for(doc)
-        autosaved = documents.pending_autosave(db, doc)
-        if autosaved is not None and request.args.get("restore"):
-            kind, form = _form_for(doc, MultiDict([(k, v) for k, vs in autosaved.data.items() for v in vs]),
-                                   draft=True)
-            flash("Đã đưa nội dung đang gõ dở trở lại trang. Bấm “Lưu nháp” để giữ lại.", "info")
-            return _page(doc, kind, form)
-        if request.args.get("check"):  # the saved data checked as a final document, tables included
-            form = forms.form_for(kind)(data=doc.data, kind=kind, rules=_rules(doc))
-            form.validate()
-        return _page(doc, kind, form, autosaved=autosaved)
+        return page
     final = request.form.get("action") in SUBMIT_ACTIONS
     kind, form = _form_for(doc, request.form, draft=not final)
     base = _base_revision(doc)
@@ -156,6 +149,22 @@ def edit(doc_id: int):
     db.commit()
     flash("Đã nộp: đã kiểm tra đủ các mục, có thể tải văn bản." if final else "Đã lưu bản nháp.", "info")
     return redirect(url_for("pages.edit", doc_id=doc.id))
+
+
+def _view_page(db, doc) -> str:
+    """The document's page as opened: the saved data, the text typed since offered back (or put back with
+    ?restore=1), or the saved data checked as a final document (?check=1)."""
+    kind, form = _form_for(doc)
+    autosaved = documents.pending_autosave(db, doc)
+    if autosaved is not None and request.args.get("restore"):
+        kind, form = _form_for(doc, MultiDict([(k, v) for k, vs in autosaved.data.items() for v in vs]),
+                               draft=True)
+        flash("Đã đưa nội dung đang gõ dở trở lại trang. Bấm “Lưu nháp” để giữ lại.", "info")
+        return _page(doc, kind, form)
+    if request.args.get("check"):  # the saved data checked as a final document, tables included
+        form = forms.form_for(kind)(data=doc.data, kind=kind, rules=_rules(doc))
+        form.validate()
+    return _page(doc, kind, form, autosaved=autosaved)
 
 
 @bp.post("/documents/<int:doc_id>/autosave")

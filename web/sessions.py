@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from flask import Flask, Request, Response, request, session as flask_session
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import CallbackDict
 
@@ -107,20 +107,21 @@ class DatabaseSessionInterface(SessionInterface):
         new = session.token is None
         if new:
             session.token = secrets.token_urlsafe(32)
-        with db().session() as s:
-            if new:
+        user_id = session.get("_user_id")
+        values = {"data": _serializer.dumps(dict(session)), "seen_at": utcnow(),
+                  "user_id": int(user_id) if isinstance(user_id, str) and user_id.isdigit() else None}
+        if new:
+            with db().session() as s:
                 if old_key is not None:
                     s.execute(delete(WebSession).where(WebSession.key == old_key))
-                row = WebSession(key=session.key, created_at=utcnow())
-                s.add(row)
-            else:  # None when it ended meanwhile (logout elsewhere, password change): never revive it
-                row = s.get(WebSession, session.key)
-            if row is not None:
-                user_id = session.get("_user_id")
-                row.data = _serializer.dumps(dict(session))
-                row.user_id = int(user_id) if isinstance(user_id, str) and user_id.isdigit() else None
-                row.seen_at = utcnow()
-        if row is None:
+                s.add(WebSession(key=session.key, created_at=utcnow(), **values))
+            kept = True
+        else:  # one UPDATE (a flash message, a CSRF token): no row when it ended meanwhile (logout elsewhere,
+            # password change), and then it is never revived
+            with db().engine.begin() as conn:
+                kept = conn.execute(update(WebSession).where(WebSession.key == session.key).values(**values)
+                                    ).rowcount == 1
+        if not kept:
             self._drop_cookie(app, response)
         elif new:
             response.set_cookie(self.get_cookie_name(app), session.token, domain=self.get_cookie_domain(app),
