@@ -340,3 +340,18 @@ def test_error_summary_names_each_field_once(client, auth, app):
     missing = next(item for item in items if "A.I.3." in item)
     assert missing.startswith("Vui lòng nhập mục “A.I.3.") and missing.count("A.I.3.") == 1, items
     assert any(item.endswith(": Điểm phải từ 0 đến 30.") and "tiêu chí chung" in item for item in items), items
+
+
+def test_a_reopened_page_shows_each_save_and_the_same_form_as_built_afresh(client, auth, app):
+    """The fields of a page as opened are kept by their content (web.pages._opened_fields): each save shows at once,
+    going back to an earlier text shows it again, and the kept page is the one built afresh."""
+    auth.login("thao")
+    url, doc_id, page = _open(client, "/reviews/2025")
+    for text in ("Lần lưu thứ nhất của mục này", "Lần lưu thứ hai, đã sửa", "Lần lưu thứ nhất của mục này"):
+        page = _post(client, url, page, a_i_1=text).get_data(as_text=True)
+        assert text in page
+        reopened = client.get(url).get_data(as_text=True)
+        assert f">{text}</textarea>" in reopened
+    app.extensions["opened_fields"].clear()
+    afresh = client.get(url).get_data(as_text=True)
+    assert afresh.replace(csrf_token(afresh), "") == reopened.replace(csrf_token(reopened), "")

@@ -1,11 +1,17 @@
 """Pages for people: home, a document's form (drafts kept), downloads, revision history."""
 from __future__ import annotations
 
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
+from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -154,8 +160,11 @@ def edit(doc_id: int):
 def _view_page(db, doc) -> str:
     """The document's page as opened: the saved data, the text typed since offered back (or put back with
     ?restore=1), or the saved data checked as a final document (?check=1)."""
-    kind, form = _form_for(doc)
     autosaved = documents.pending_autosave(db, doc)
+    if not (autosaved is not None and request.args.get("restore")) and not request.args.get("check"):
+        kind = get_kind(doc.kind_code)
+        return _page(doc, kind, None, autosaved=autosaved, opened=_opened_fields(doc, kind, _rules(doc)))
+    kind, form = _form_for(doc)
     if autosaved is not None and request.args.get("restore"):
         kind, form = _form_for(doc, MultiDict([(k, v) for k, vs in autosaved.data.items() for v in vs]),
                                draft=True)
@@ -287,25 +296,75 @@ def _as_text(value) -> str:
 
 
 def _page(doc, kind, form, *, base_revision: int | None = None, theirs: list[dict] | None = None,
-          autosaved=None, takeup: dict | None = None):
-    for field in form:
-        if hasattr(field, "row_form"):  # spare lines to type into
-            for _ in range(3 if field.entries else 5):
-                field.append_entry()
+          autosaved=None, takeup: dict | None = None, opened: OpenedFields | None = None):
+    """The document's page with `form` in it, or with `opened`: the fields of the form as opened, already
+    rendered (_opened_fields)."""
+    if opened is None:
+        _add_spare_rows(form)
     refresh_url = None  # unit documents that take the recorded meeting and ratings can be brought up to date
     if doc.member_id is None and kind.family in UNIT_FAMILIES and kind.schema.recorded:
         refresh_url = url_for("review.refresh_unit_document", unit_id=doc.cycle.unit_id, year=doc.cycle.year,
                               family=kind.family)
     heading = member_year.document_heading(kind.title, doc.cycle.year, doc.cycle.quarter)
     return render_template("document_form.html", doc=doc, kind=kind, form=form, statuses=DOCUMENT_STATUSES,
-                           heading=heading,
+                           heading=heading, fields_html=opened.html if opened else None,
                            refresh_url=refresh_url, theirs=theirs or [],
                            base_revision=doc.revision if base_revision is None else base_revision,
-                           autosaved=autosaved, menu=section_menu(form),
-                           errors=error_summary(form), on_behalf=documents.entered_on_behalf(doc, current()),
+                           autosaved=autosaved, menu=opened.menu if opened else section_menu(form),
+                           errors=error_summary(form) if opened is None else [],
+                           on_behalf=documents.entered_on_behalf(doc, current()),
                            has_previous=documents.previous_year_answers(session(), doc) is not None,
                            takeup=takeup, quarters_url=url_for("pages.take_up_quarters", doc_id=doc.id)
                            if doc.member_id and quarterly.applies(doc.kind_code) else None)
+
+
+def _add_spare_rows(form) -> None:
+    for field in form:
+        if hasattr(field, "row_form"):  # spare lines to type into
+            for _ in range(3 if field.entries else 5):
+                field.append_entry()
+
+
+@dataclass(frozen=True)
+class OpenedFields:
+    """A form's fields as opened (the saved data, spare table rows, no error), rendered, and its section menu."""
+
+    html: Markup
+    menu: list[tuple[str, str, bool]]
+
+
+# The opened fields are a pure function of the kind, the saved data and the rule readings in force (nothing else
+# reaches _document_fields.html for a form without errors or take-up), so each app keeps them under a digest of
+# exactly those: a save changes the data and with it the key, a change of readings too. Least recently used dropped.
+_OPENED_KEPT = 256
+_opened_lock = threading.Lock()
+
+
+def _opened_fields(doc, kind, rules) -> OpenedFields:
+    """The fields of the document's form as opened, rendered once per content (members reopen their page far more
+    often than they save it: building and rendering the form was most of the page's time)."""
+    if current_app.debug or current_app.jinja_env.auto_reload:  # templates may change under a running server
+        return _render_opened(doc, kind, rules)
+    key = hashlib.blake2b(json.dumps([doc.kind_code, id(kind), doc.data, repr(rules)], sort_keys=True,
+                                     ensure_ascii=False, default=str).encode(), digest_size=20).digest()
+    kept: OrderedDict[bytes, OpenedFields] = current_app.extensions.setdefault("opened_fields", OrderedDict())
+    with _opened_lock:
+        found = kept.get(key)
+        if found is not None:
+            kept.move_to_end(key)
+            return found
+    found = _render_opened(doc, kind, rules)
+    with _opened_lock:
+        kept[key] = found
+        while len(kept) > _OPENED_KEPT:
+            kept.popitem(last=False)
+    return found
+
+
+def _render_opened(doc, kind, rules) -> OpenedFields:
+    form = forms.form_for(kind)(data=doc.data, kind=kind, rules=rules)
+    _add_spare_rows(form)
+    return OpenedFields(Markup(render_template("_document_fields.html", form=form, takeup=None)), section_menu(form))
 
 
 def section_menu(form) -> list[tuple[str, str, bool]]:
