@@ -256,9 +256,9 @@ def main() -> None:
     crowd_errors = crowd["_failures_csv"]
     errors = crowd["Aggregated"]["failures"]
     load_after = list(os.getloadavg())
-    print(f"\nLoad on {cores()} cores, {members + secretaries} people ({shape}, {len(accounts['secretaries'])} secretary "
-          f"accounts), gunicorn {default_workers} workers; arriving over {args.ramp} s, p95 over the {duration} s "
-          f"after the ramp (log-ins fall in the ramp); load average before {load_before[0]:.1f}, "
+    print(f"\nLoad on {cores()} cores, {members + secretaries} people ({shape}, "
+          f"{len(accounts['secretaries'])} secretary accounts), gunicorn {default_workers} workers; arriving over "
+          f"{args.ramp} s, p95 over the {duration} s after the ramp (log-ins fall in the ramp); load average before {load_before[0]:.1f}, "
           f"at the end of the crowd run {load_crowd[0]:.1f}, after {load_after[0]:.1f}")
     print(f"errors: {errors} of {crowd['Aggregated']['requests']} requests -> {'OK' if errors == 0 else 'FAILED'}")
     if errors:

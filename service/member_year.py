@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from .catalog import DocumentKind, get_kind
 from .documents import MEMBER_FAMILIES, QUARTERS, member_kind
@@ -105,7 +105,7 @@ def unit_documents(session: Session, unit: Unit, year: int, kinds: list[Document
     """The unit's own documents of the year (one per kind, in the order given), each with its state: the same
     states, revision and last-saved time the member's home page shows."""
     found: dict[str, Document] = {}
-    for doc in session.scalars(select(Document).join(ReviewCycle).where(
+    for doc in session.scalars(select(Document).options(defer(Document.data)).join(ReviewCycle).where(  # states only
             ReviewCycle.unit_id == unit.id, ReviewCycle.year == year, ReviewCycle.quarter == 0,
             Document.subject_key == f"unit:{unit.id}")):
         found[get_kind(doc.kind_code).family] = doc
