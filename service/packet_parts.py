@@ -229,7 +229,8 @@ def build_in_parts(ctx: JobContext, session: Session, plan_, convert, cache: Pdf
                    settings, pdfa: bool = False, timings: dict | None = None) -> tuple[list, Path, Path]:
     """The packet job's side: share the parts out, build its share, wait for the rest, assemble by streaming.
     Returns the page runs and the packet's PDF and ZIP files (in the job folder); `timings` gets seconds per
-    step (parts, front, stamp, write, zip) and how many parts this job built and how many were numbered anew."""
+    step (parts, front, stamp, write, zip), how many parts this job took (built, or found in the cache) and how
+    many sections the assembly had to serialize itself."""
     from .dossier import _page_runs, _safe  # one place for the runs and the folder names
 
     started = time.perf_counter()
@@ -265,7 +266,7 @@ def build_in_parts(ctx: JobContext, session: Session, plan_, convert, cache: Pdf
 
     ctx.progress(total, total, "Ghép hồ sơ")
     spent = timings if timings is not None else {}
-    spent["parts_s"], spent["parts_built_here"] = time.perf_counter() - started, built_here
+    spent["parts_s"], spent["parts_taken_here"] = time.perf_counter() - started, built_here
     files: list[Section] = []
     for index, (_uid, name, _start, _end) in enumerate(sections):
         home = section_dir(cache, folder, index)
