@@ -58,7 +58,14 @@ class Database:
 
     def use_seal(self, seal) -> None:
         """Sessions made from now on carry the audit seal (service.archive.seal) in `session.info`."""
-        self.sessions.configure(info={"audit_seal": seal})
+        self.sessions.configure(info={**self.sessions.kw.get("info", {}), "audit_seal": seal})
+
+    def use_view_log(self) -> None:
+        """Page views recorded in sessions made from now on are written in batches after their commit
+        (service.archive.view_log): the web app's reads then add no write to the request."""
+        from .archive.view_log import ViewLog, attach
+
+        attach(self.sessions, ViewLog(self.engine))
 
     def upgrade(self) -> None:
         """Bring the schema to the newest Alembic revision."""

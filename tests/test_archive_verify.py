@@ -197,8 +197,46 @@ def test_page_views_go_to_their_own_log_outside_the_chain(fresh_app, tmp_path):
             audit.record(s, Actor(7, "Người xem", "10.0.0.2"), "view", object_type="document", object_id=n,
                          document_id=n)
     with database.session() as s:
+        audit.view_log.flush(s)   # a web app's views wait for their batch (view_log.py)
         assert (s.get(AuditHead, 1).seq, s.get(AuditHead, 1).hash) == head_before
         assert s.scalar(select(func.count(AuditEvent.id))) == 2
         assert s.scalar(select(func.count(AuditView.id))) == 5
         assert [e.action for e in audit.history(s, document_ids=[3])] == ["view"]
         assert audit.verify_chain(s, seal) == []
+
+
+def test_page_views_are_written_after_their_request_commits_in_batches(fresh_app, tmp_path):
+    """A view adds no write to the request: it waits for its transaction to commit (a rollback drops it), then
+    the process's writer puts it in the log within a second; reading the history shows one's own view at once."""
+    import time
+
+    from service.archive import audit, view_log
+    from service.archive.audit import Actor
+    from service.archive.models import AuditView
+
+    _app, database, _seal = _sealed_log(fresh_app, tmp_path, events=1)
+    viewer = Actor(8, "Người xem", "10.0.0.3")
+
+    def count() -> int:
+        with database.engine.connect() as conn:
+            return conn.scalar(select(func.count(AuditView.id)).where(AuditView.actor_id == 8))
+
+    with database.sessions() as s:
+        audit.record(s, viewer, "view", object_type="document", object_id=41, document_id=41)
+        assert not s.new   # nothing for this request's flush to write
+        s.rollback()       # the page failed: no view
+    with database.sessions() as s:
+        s.info["view_log"].flush()
+        assert count() == 0
+        audit.record(s, viewer, "view", object_type="document", object_id=42, document_id=42)
+        s.commit()
+    deadline = time.monotonic() + 60   # the writer thread's batch (every second; generous on a busy machine)
+    while count() == 0:
+        assert time.monotonic() < deadline, "the view was never written"
+        time.sleep(0.05)
+    with database.sessions() as s:
+        audit.record(s, viewer, "view", object_type="document", object_id=43, document_id=43)
+        s.commit()
+        assert [e.document_id for e in audit.history(s, document_ids=[43])] == [43]   # flushed by the read
+    assert count() == 2
+    assert view_log.hold(database.sessions(), {}) is True

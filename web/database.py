@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     """Create the app's Database and close request sessions after each request."""
     app.extensions["db"] = Database(app.config["DATABASE_URL"])
     app.extensions["db"].use_seal(installation_seal(app.config["SETTINGS"]))
+    app.extensions["db"].use_view_log()
 
     @app.teardown_appcontext
     def _close(exc: BaseException | None) -> None:

@@ -9,7 +9,8 @@ the installation's seal (seal.py, a key outside the database, put in `session.in
 the session factory) every event and the head also carry an HMAC, and the head is checkpointed into the write-once
 store. Events written before a seal existed carry none; they may only form the start of the log.
 
-Page views (action "view") are not chained: they go to `audit_views`, appended without the chain's lock.
+Page views (action "view") are not chained: they go to `audit_views`, appended without the chain's lock, and in the
+web app in batches after their request commits (view_log.py).
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session
 from ..errors import ServiceError
 from ..text import clean
 from .models import AuditEvent, AuditHead, AuditView
+from . import view_log
 from .seal import Seal
 
 GENESIS = "0" * 64
@@ -130,12 +132,13 @@ def seal_of(session: Session) -> Seal | None:
 
 def _record_view(session: Session, actor: Actor, object_type: str, object_id: Any, unit_id: int | None,
                  document_id: int | None, details: dict[str, Any]) -> AuditView:
-    view = AuditView(recorded_at=datetime.now(timezone.utc).isoformat(timespec="microseconds"),
-                     actor_id=actor.user_id, actor=clean(actor.name)[:200], address=(actor.address or "")[:100],
-                     action="view", object_type=object_type, object_id=str(object_id)[:40], unit_id=unit_id,
-                     document_id=document_id,
-                     details=json.loads(json.dumps(details, ensure_ascii=False, default=str)))
-    session.add(view)
+    row = dict(recorded_at=datetime.now(timezone.utc).isoformat(timespec="microseconds"),
+               actor_id=actor.user_id, actor=clean(actor.name)[:200], address=(actor.address or "")[:100],
+               action="view", object_type=object_type, object_id=str(object_id)[:40], unit_id=unit_id,
+               document_id=document_id, details=json.loads(json.dumps(details, ensure_ascii=False, default=str)))
+    view = AuditView(**row)
+    if not view_log.hold(session, row):   # batched after commit where the session has a view log (the web app)
+        session.add(view)
     return view
 
 
@@ -235,6 +238,7 @@ def history(session: Session, *, document_ids: list[int] | None = None, object_r
 
     if not about(AuditEvent):
         return []
+    view_log.flush(session)   # this process's views waiting for their batch: a person sees their own view at once
     events = list(session.scalars(select(AuditEvent).where(or_(*about(AuditEvent)))
                                   .order_by(AuditEvent.seq.desc()).limit(limit)))
     views = list(session.scalars(select(AuditView).where(or_(*about(AuditView)))
