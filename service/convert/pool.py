@@ -119,7 +119,10 @@ class ConverterPool:
                 dst = job / f"out-{attempt}.pdf"
                 inst = self._checkout()
                 try:
-                    if not inst.running:
+                    # A retry follows a crash, which may have taken more than one instance (all killed, the OOM
+                    # killer): before the last attempt, make sure this one's soffice.bin is still there. Not on
+                    # every conversion: reading /proc costs a little each time.
+                    if not inst.running or (attempt == 2 and inst.soffice_bin_pid() is None):
                         self._restart(inst)
                     started = time.monotonic()
                     pdf = inst.convert(src, dst, pdfa, limit, dests)
