@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from .models import Packet, PacketEntry
@@ -26,13 +28,24 @@ def record_packet(session: Session, *, code: str, job_id: str | None, unit_id: i
     """Keep which document sits on which pages under the code printed in every QR, so scans can be matched."""
     total = max(r.first_page + r.page_count - 1 for r in runs)
     packet = session.get(Packet, code)
-    if packet is not None:  # the same job re-run (a retried worker): its layout is replaced, never mixed
+    if packet is None:
+        # Two packets holding the same document, built at the same moment (the board's button and the API), both
+        # record its own print code: the second insert waits for the first and does nothing, instead of failing
+        # its whole packet on the primary key; the row is then replaced below like a re-run's.
+        values = dict(code=code, job_id=job_id, unit_id=unit_id, year=year, scope=scope, title=title[:300],
+                      total_pages=total)
+        dialect = session.get_bind().dialect.name
+        if dialect in ("postgresql", "sqlite"):
+            upsert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(Packet)
+            session.execute(upsert.values(**values).on_conflict_do_nothing(index_elements=["code"]))
+        else:
+            session.add(Packet(**values))
+            session.flush()
+        packet = session.get(Packet, code)
+    if packet.entries:  # the same job re-run (a retried worker), or another job's: replaced, never mixed
         for entry in list(packet.entries):
             session.delete(entry)
         session.flush()
-    else:
-        packet = Packet(code=code)
-        session.add(packet)
     packet.job_id, packet.unit_id, packet.year, packet.scope = job_id, unit_id, year, scope
     packet.title, packet.total_pages = title[:300], total
     session.flush()
