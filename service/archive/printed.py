@@ -34,13 +34,8 @@ def record_packet(session: Session, *, code: str, job_id: str | None, unit_id: i
         # its whole packet on the primary key; the row is then replaced below like a re-run's.
         values = dict(code=code, job_id=job_id, unit_id=unit_id, year=year, scope=scope, title=title[:300],
                       total_pages=total)
-        dialect = session.get_bind().dialect.name
-        if dialect in ("postgresql", "sqlite"):
-            upsert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(Packet)
-            session.execute(upsert.values(**values).on_conflict_do_nothing(index_elements=["code"]))
-        else:
-            session.add(Packet(**values))
-            session.flush()
+        upsert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(upsert(Packet).values(**values).on_conflict_do_nothing(index_elements=["code"]))
         packet = session.get(Packet, code)
     if packet.entries:  # the same job re-run (a retried worker), or another job's: replaced, never mixed
         for entry in list(packet.entries):
