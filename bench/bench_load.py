@@ -2,7 +2,8 @@
 
 Creates a throwaway PostgreSQL database, seeds the demo with a generated đảng bộ whose members each get an account,
 starts gunicorn exactly as `make run` does (scripts/serve.sh) and drives it with Locust:
-  1. one member and one secretary alone (the one-user p95 of each page, measured in this run),
+  1. one member and one secretary alone (the one-user p95 of each page, measured in this run after a 10 s
+     warm-up),
   2. 150 members reading and saving their review and 50 secretaries on the board and meeting page, 1–3 s think
      time, for --duration seconds (default 180; --quick: 60) after a ramp of --ramp seconds (default 45),
   3. the board page at saturation (readers with no pause) with the default worker count, then with one worker.
@@ -34,6 +35,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -51,6 +53,7 @@ ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 YEAR = 2026
 PASSWORD = "Tai-khoan-tai-thu-2026"
 SECRETARY_ACCOUNTS = 12  # at least one per chi bộ (the bí thư and phó bí thư of six chi bộ)
+WARM_UP_S = 10  # seconds of the one-user run before its figures count
 SATURATION_USERS = 16  # board readers with no pause: enough to keep every worker thread busy
 
 MAKE_ACCOUNTS = r"""
@@ -138,6 +141,57 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
+
+
+class CpuShares:
+    """Where the machine's CPU went while the crowd was measured (after the ramp, so not the log-ins' password hashes):
+    the server's processes (gunicorn and its LibreOffice), PostgreSQL, Locust (a child of this process) and
+    everything else, in cores. On 2 shared cores this says how much head-room the server had, which is what p95
+    under the crowd is made of. Sampled from /proc by two timers, since the run itself blocks."""
+
+    def __init__(self, server_group: int, start_after: float, end_after: float) -> None:
+        self.group = server_group
+        self.samples: list[dict] = []
+        self.timers = [threading.Timer(t, lambda: self.samples.append(self._sample())) for t in (start_after, end_after)]
+        for timer in self.timers:
+            timer.daemon = True
+            timer.start()
+
+    def _sample(self) -> dict:
+        hz = os.sysconf("SC_CLK_TCK")
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        procs = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                raw = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            comm, rest = raw[raw.index("(") + 1:raw.rindex(")")], raw[raw.rindex(")") + 2:].split()
+            ppid, pgrp, cpu = int(rest[1]), int(rest[2]), (int(rest[11]) + int(rest[12])) / hz
+            group = ("server" if pgrp == self.group else "postgres" if comm.startswith("postgres")
+                     else "locust" if ppid == os.getpid() else None)
+            if group:
+                procs[int(entry)] = (comm, group, cpu)
+        return {"at": time.monotonic(), "busy": (sum(fields) - fields[3] - fields[4]) / hz, "procs": procs}
+
+    def finish(self) -> dict[str, float]:
+        for timer in self.timers:
+            timer.cancel()
+        if len(self.samples) < 2:
+            return {}
+        start, end = self.samples
+        wall = end["at"] - start["at"]
+        groups = {"server": 0.0, "postgres": 0.0, "locust": 0.0}
+        for pid, (comm, group, cpu) in end["procs"].items():
+            before = start["procs"].get(pid)
+            groups[group] += cpu - (before[2] if before and before[0] == comm else 0.0)
+        busy = end["busy"] - start["busy"]
+        groups["other"] = max(0.0, busy - sum(groups.values()))
+        shares = {k: round(v / wall, 2) for k, v in groups.items()}
+        shares["machine"] = round(busy / wall, 2)
+        return shares
 
 
 def locust(host: str, users: int, seconds: int, env: dict, label: str, ramp: int = 0) -> dict[str, dict]:
@@ -232,13 +286,17 @@ def main() -> None:
     server = Server(env, None)
     try:
         print(f">> gunicorn: {server.workers} workers; one member + one secretary for {baseline_s} s", flush=True)
+        # Counted after a warm-up, like the crowd after its ramp: a new process's first pages (templates compiled,
+        # the rule readings and LibreOffice starting) are not what one user sees.
         alone = locust(server.url, 2, baseline_s, {**people, "BENCH_MEMBERS": "1", "BENCH_SECRETARIES": "1"},
-                       "alone")
+                       "alone", ramp=WARM_UP_S)
         print(f">> {members} members + {secretaries} secretaries ({shape}): arriving over {args.ramp} s, then "
               f"measured for {duration} s", flush=True)
+        shares = CpuShares(os.getpgid(server.proc.pid), args.ramp + 5, args.ramp + duration - 3)
         crowd = locust(server.url, members + secretaries, duration,
                        {**people, "BENCH_MEMBERS": str(members), "BENCH_SECRETARIES": str(secretaries)}, "crowd",
                        ramp=args.ramp)
+        crowd_cpu = shares.finish()
         load_crowd = list(os.getloadavg())  # the 1-minute average over the end of the 200 people's run
         print(f">> board page at saturation, {server.workers} workers, {saturation_s} s "
               f"(after {server.settle():.0f} s for the backlog)", flush=True)
@@ -277,6 +335,8 @@ def main() -> None:
                           "ratio": round(ratio, 2) if ratio else None}
         print(f"{name:<24} {c['requests']:>8} {c['p95_ms']:>8.0f}ms {a['p95_ms'] if a else 0:>8.0f}ms "
               f"{ratio if ratio else 0:>5.1f}x")
+    print("CPU while the crowd was measured, in cores of " + str(cores()) + ": " +
+          ", ".join(f"{k} {v:.2f}" for k, v in crowd_cpu.items()))
     rps_default = sat_default["_steady_rps"].get("secretary: board", 0.0)
     rps_one = sat_one["_steady_rps"].get("secretary: board", 0.0)
     print(f"board page at saturation: {rps_default:.1f} req/s with {default_workers} workers, {rps_one:.1f} with 1 "
@@ -286,7 +346,7 @@ def main() -> None:
         "ramp_s": args.ramp, "chi_bo": chi_bo, "members_per_chi_bo": per_chi_bo, "client": "FastHttpUser",
         "p95_window": "after the ramp (--reset-stats)", "load_crowd": load_crowd,
         "workers": default_workers, "errors": errors, "requests": crowd["Aggregated"]["requests"],
-        "crowd_rps": crowd["Aggregated"]["rps"], "pages": per_page,
+        "crowd_rps": crowd["Aggregated"]["rps"], "crowd_cpu_cores": crowd_cpu, "pages": per_page,
         "saturation": {"board_rps_default_workers": rps_default, "board_rps_one_worker": rps_one,
                        "speedup": round(rps_default / rps_one, 2) if rps_one else None,
                        "failures": sat_default["Aggregated"]["failures"] + sat_one["Aggregated"]["failures"]},

@@ -16,6 +16,6 @@ default_workers=$(( cores + 1 > 8 ? 8 : cores + 1 ))
 workers="${WEB_WORKERS:-$default_workers}"
 export CONVERTER_SIZE="${CONVERTER_SIZE:-1}" CONVERTER_AUTOSTART=1
 echo ">> gunicorn: $workers tiến trình × ${WEB_THREADS:-4} luồng, LibreOffice $CONVERTER_SIZE/tiến trình" >&2
-exec .venv/bin/gunicorn --bind "${BIND:-127.0.0.1:${PORT:-8000}}" --worker-class gthread --workers "$workers" \
+exec .venv/bin/gunicorn --config scripts/gunicorn.conf.py --bind "${BIND:-127.0.0.1:${PORT:-8000}}" --worker-class gthread --workers "$workers" \
   --threads "${WEB_THREADS:-4}" --timeout 180 --graceful-timeout 60 --keep-alive "${WEB_KEEPALIVE:-5}" --access-logfile "${ACCESS_LOG:--}" \
   'app:create_app()'

@@ -324,7 +324,8 @@ def test_every_change_and_download_is_an_event_in_one_unbroken_chain_and_views_a
         assert [e.action for e in events][:3] == ["upload", "read", "download"]  # received, filed, downloaded
         assert all(e.actor and e.address == "127.0.0.1" and len(e.mac) == 64 for e in events)
         audit.view_log.flush(s)   # views are written in batches after their request (service/archive/view_log.py)
-        views = s.scalars(select(AuditView).where(AuditView.object_id == str(report["upload_id"]))).all()
+        views = s.scalars(select(AuditView).where(AuditView.object_type == "upload",
+                                                       AuditView.object_id == str(report["upload_id"]))).all()
         assert [(v.action, v.address) for v in views] == [("view", "127.0.0.1")]
         assert audit.verify_chain(s, audit.seal_of(s)) == []
 

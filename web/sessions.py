@@ -17,13 +17,13 @@ from datetime import datetime, timedelta, timezone
 from flask import Flask, Request, Response, request, session as flask_session
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import CallbackDict
 
 from service.accounts import session_key
 from service.errors import DatabaseUnavailable
-from service.models import WebSession, utcnow
+from service.models import User, WebSession, utcnow
 
 from .database import db
 from .database import session as request_session
@@ -69,7 +69,11 @@ class DatabaseSessionInterface(SessionInterface):
         s = None
         try:
             s = request_session()  # the request's own: one connection (and one pool check) for the whole request
-            row = s.get(WebSession, session_key(token))
+            # The row and its user in one query: Flask-Login's user_loader then finds the user in the session's
+            # identity map (one round trip less on every page).
+            found = s.execute(select(WebSession, User).outerjoin(User, User.id == WebSession.user_id)
+                              .where(WebSession.key == session_key(token))).first()
+            row = found[0] if found else None
             if row is None:
                 return ServerSession()
             if _aware(row.seen_at) < now - IDLE or _aware(row.created_at) < now - ABSOLUTE:

@@ -175,21 +175,19 @@ def unit_signed_counts(session: Session, user: User, unit_id: int, year: int) ->
     """signed_counts(document_states(…)) of one unit's year for the review board, from four columns per document
     and one per signed copy rather than every document's whole data (a board view asked for 80 of them)."""
     ids = _unit_ids(session, user, unit_id, below=False)
-    rows = session.execute(select(Document.id, Document.member_id, Document.status, Document.revision)
-                           .join(ReviewCycle, Document.cycle_id == ReviewCycle.id)
-                           .where(ReviewCycle.unit_id.in_(ids), ReviewCycle.year == year, ReviewCycle.quarter == 0)
-                           ).all()
-    copies: dict[int, int] = {}  # the latest accepted copy's revision, as uploads.signed_copies keeps it
-    if rows:
-        for document_id, revision in session.execute(
-                select(SignedCopy.document_id, SignedCopy.revision)
-                .where(SignedCopy.document_id.in_([row.id for row in rows])).order_by(SignedCopy.accepted_at)):
-            copies[document_id] = revision
+    latest: dict[int, tuple] = {}  # document id → (member id, status, revision, the latest accepted copy's revision)
+    for doc_id, member_id, status, revision, copy_revision in session.execute(  # one row per copy, oldest first
+            select(Document.id, Document.member_id, Document.status, Document.revision, SignedCopy.revision)
+            .join(ReviewCycle, Document.cycle_id == ReviewCycle.id)
+            .outerjoin(SignedCopy, SignedCopy.document_id == Document.id)
+            .where(ReviewCycle.unit_id.in_(ids), ReviewCycle.year == year, ReviewCycle.quarter == 0)
+            .order_by(SignedCopy.accepted_at)):
+        latest[doc_id] = (member_id, status, revision, copy_revision)
     counts: dict[int | None, tuple[int, int]] = {}
-    for row in rows:
-        state = _signed_state(row.status, row.revision, copies.get(row.id))
-        signed, finished = counts.get(row.member_id, (0, 0))
-        counts[row.member_id] = (signed + (state == "signed"), finished + (state != "draft"))
+    for member_id, status, revision, copy_revision in latest.values():
+        state = _signed_state(status, revision, copy_revision)
+        signed, finished = counts.get(member_id, (0, 0))
+        counts[member_id] = (signed + (state == "signed"), finished + (state != "draft"))
     return counts
 
 

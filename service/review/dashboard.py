@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..access import subtree_ids
+from ..access import subtree_units
 from ..models import Member, ReviewCycle, Unit
 from ..rules import LEVEL_LABELS, QuotaResult
 from .meeting import proposal_warnings
@@ -151,8 +151,8 @@ def _board(state: CycleState, unit: Unit, reviewed_ids: set[int], record: Meetin
 
 def boards(session: Session, root: Unit, year: int) -> list[UnitBoard]:
     """The unit's own board first, then one per unit below it (a đảng bộ sees every chi bộ), in tree order."""
-    ids = subtree_ids(session, root.id)
-    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(ids)))}
+    units = subtree_units(session, root)
+    ids = list(units)
     cycles = {c.unit_id: c for c in session.scalars(select(ReviewCycle).where(
         ReviewCycle.unit_id.in_(ids), ReviewCycle.year == year, ReviewCycle.quarter == 0))}
     all_cycles = [cycles.get(uid) or ReviewCycle(unit_id=uid, year=year, quarter=0) for uid in ids]
