@@ -37,6 +37,8 @@ class CycleState:
     statuses: dict[int, str] = field(default_factory=dict)  # member id → status on the board date
     scores: dict[int, dict[str, Any]] = field(default_factory=dict)  # document id → its SCORE_KEYS as saved
     rules: rules.RuleSettings | None = None  # the readings in force at the unit (service.unit_rules.in_force)
+    # levels() of every member, from the steps as they were (their count) when it was built
+    _latest: tuple[int, dict[int | None, dict[str, RatingStep]]] | None = field(default=None, repr=False)
 
     def year_status(self, member: Member) -> str:
         """The member's recorded status on the year's board date (service.members.MEMBER_STATUSES), not today's."""
@@ -53,11 +55,12 @@ class CycleState:
 
     def levels(self, member_id: int | None) -> dict[str, RatingStep]:
         """The latest step of each kind for a member (None: the unit itself)."""
-        latest: dict[str, RatingStep] = {}
-        for step in self.steps:
-            if step.member_id == member_id:
-                latest[step.step] = step
-        return latest
+        if self._latest is None or self._latest[0] != len(self.steps):  # built once per list of steps
+            by_member: dict[int | None, dict[str, RatingStep]] = {}
+            for step in self.steps:  # in the order taken: a later step of a kind replaces an earlier one
+                by_member.setdefault(step.member_id, {})[step.step] = step
+            self._latest = (len(self.steps), by_member)
+        return dict(self._latest[1].get(member_id, {}))
 
     def document(self, family: str, member_id: int | None = None) -> Document | None:
         """The cycle's document of a family about a member or about the unit."""
