@@ -39,6 +39,7 @@ class CycleState:
     rules: rules.RuleSettings | None = None  # the readings in force at the unit (service.unit_rules.in_force)
     # levels() of every member, from the steps as they were (their count) when it was built
     _latest: tuple[int, dict[int | None, dict[str, RatingStep]]] | None = field(default=None, repr=False)
+    _excluded: dict[tuple, str | None] = field(default_factory=dict, repr=False)  # excluded_reason's answers
 
     def year_status(self, member: Member) -> str:
         """The member's recorded status on the year's board date (service.members.MEMBER_STATUSES), not today's."""
@@ -138,6 +139,11 @@ def check(state: CycleState, step: str, override: dict[int, str] | None = None, 
 
 
 def excluded_reason(state: CycleState, member: Member) -> str | None:
-    """Why a member is not rated this year (exempted, suspended, admitted < 6 months), else None."""
-    found = exclusion_for(person(state, member, None), date(state.cycle.year, 12, 31))
-    return found[1] if found else None
+    """Why a member is not rated this year (exempted, suspended, admitted < 6 months), else None. Kept per state
+    for the member's facts as they are (a board and a meeting page ask it two or three times per member)."""
+    facts = state.facts.get(member.id)
+    key = (member.id, member.admitted_on, state.year_status(member), id(facts.facts) if facts else None)
+    if key not in state._excluded:
+        found = exclusion_for(person(state, member, None), date(state.cycle.year, 12, 31))
+        state._excluded[key] = found[1] if found else None
+    return state._excluded[key]
