@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..access import subtree_units
 from ..models import Member, ReviewCycle, Unit
@@ -161,7 +161,8 @@ def boards(session: Session, root: Unit, year: int) -> list[UnitBoard]:
     reviewed: set[int] = set()
     records: dict[int, Meeting] = {}
     if meeting_ids:
-        for meeting in session.scalars(select(Meeting).where(Meeting.cycle_id.in_(meeting_ids))):
+        for meeting in session.scalars(select(Meeting).options(joinedload(Meeting.tallies))  # one query, not two
+                                       .where(Meeting.cycle_id.in_(meeting_ids))).unique():
             reviewed.update(t.member_id for t in meeting.tallies)
             records[meeting.cycle_id] = meeting
     order = _tree_order(root.id, units)
