@@ -145,6 +145,19 @@ class Server:
                 self.proc.wait()
 
 
+def host_speed_ms() -> float:
+    """Milliseconds of a fixed pure-Python loop, best of five. This machine's two cores are shared with its
+    neighbours: the same pages took 2.2× the CPU time an hour apart in one session (board 16.5 → 37 ms in-process),
+    so the run's figures are read beside this one (lower is faster)."""
+    best = float("inf")
+    for _ in range(5):
+        started, total = time.perf_counter(), 0
+        for i in range(300_000):
+            total += i * i
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
+
+
 class CpuShares:
     """Where the machine's CPU went while the crowd was measured (after the ramp, so not the log-ins' password hashes):
     the server's processes (gunicorn and its LibreOffice), PostgreSQL, Locust (a child of this process) and
@@ -267,6 +280,7 @@ def main() -> None:
     members = per_chi_bo * chi_bo  # whole chi bộ (150 over 6: 25 each)
     shape = f"{chi_bo} chi bộ × {per_chi_bo} members" if chi_bo > 1 else f"one chi bộ of {members} members"
     load_before = list(os.getloadavg())
+    speed_before = host_speed_ms()
 
     url = args.database_url or throwaway_database(ADMIN_URL)
     data_dir = tempfile.mkdtemp(prefix="bench_load_data_")
@@ -324,10 +338,12 @@ def main() -> None:
     crowd_errors = crowd["_failures_csv"]
     errors = crowd["Aggregated"]["failures"]
     load_after = list(os.getloadavg())
+    speed_after = host_speed_ms()
     print(f"\nLoad on {cores()} cores, {members + secretaries} people ({shape}, "
           f"{len(accounts['secretaries'])} secretary accounts), gunicorn {default_workers} workers; arriving over "
           f"{args.ramp} s, p95 over the {duration} s after the ramp (log-ins fall in the ramp); load average before {load_before[0]:.1f}, "
           f"at the end of the crowd run {load_crowd[0]:.1f}, after {load_after[0]:.1f}")
+    print(f"host speed (a fixed Python loop, lower is faster): {speed_before} ms before, {speed_after} ms after")
     print(f"errors: {errors} of {crowd['Aggregated']['requests']} requests -> {'OK' if errors == 0 else 'FAILED'}")
     if errors:
         print(crowd_errors[:2000])
@@ -350,7 +366,7 @@ def main() -> None:
     print(f"board page at saturation: {rps_default:.1f} req/s with {default_workers} workers, {rps_one:.1f} with 1 "
           f"-> {rps_default / rps_one if rps_one else 0:.2f}x (target >= 1.8x on 2 cores)")
     path = write_results("load", {
-        "load_before": load_before, "quick": args.quick, "users": members + secretaries, "duration_s": duration,
+        "load_before": load_before, "host_speed_ms": [speed_before, speed_after], "quick": args.quick, "users": members + secretaries, "duration_s": duration,
         "ramp_s": args.ramp, "chi_bo": chi_bo, "members_per_chi_bo": per_chi_bo, "client": "FastHttpUser",
         "p95_window": "after the ramp (--reset-stats)", "load_crowd": load_crowd,
         "workers": default_workers, "errors": errors, "requests": crowd["Aggregated"]["requests"],
