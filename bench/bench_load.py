@@ -117,8 +117,12 @@ class Server:
                 self.stop()
                 raise SystemExit(f"the server did not become ready; log: {self.log.name}")
             time.sleep(1)
-        self.log.seek(0)
-        self.workers = int(re.search(r"gunicorn: (\d+) tiến trình", self.log.read()).group(1))
+        # Read by its path, not through the handle the server's processes write to (that read once came back empty).
+        started = re.search(r"gunicorn: (\d+) tiến trình", Path(self.log.name).read_text(encoding="utf-8"))
+        if started is None:
+            self.stop()
+            raise SystemExit(f"the server's log does not say how many workers started: {self.log.name}")
+        self.workers = int(started.group(1))
 
     def settle(self, limit: float = 300) -> float:
         """Wait until the server answers /healthz within a second (the previous run's backlog served); seconds."""
