@@ -48,6 +48,7 @@ class ServerSession(CallbackDict, SessionMixin):
         self.accessed = False
         self.rotate = False  # a new token at the end of this request (log in, log out)
         self.unavailable = False  # the database could not be asked: web.errors answers 503
+        self.user_row = None  # the session's user, loaded with it (Flask-Login's loader then needs no query)
 
     @property
     def key(self) -> str | None:
@@ -83,7 +84,9 @@ class DatabaseSessionInterface(SessionInterface):
             if _aware(row.seen_at) < now - TOUCH_EVERY:
                 row.seen_at = now
                 s.commit()
-            return ServerSession(_serializer.loads(row.data), token)
+            opened = ServerSession(_serializer.loads(row.data), token)
+            opened.user_row = found[1]  # held for the request: the identity map keeps only weak references
+            return opened
         except SQLAlchemyError:
             if s is not None:
                 s.rollback()
