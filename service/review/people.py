@@ -140,9 +140,9 @@ def check(state: CycleState, step: str, override: dict[int, str] | None = None, 
 
 def excluded_reason(state: CycleState, member: Member) -> str | None:
     """Why a member is not rated this year (exempted, suspended, admitted < 6 months), else None. Kept per state
-    for the member's facts as they are (a board and a meeting page ask it two or three times per member)."""
-    facts = state.facts.get(member.id)
-    key = (member.id, member.admitted_on, state.year_status(member), id(facts.facts) if facts else None)
+    for what it reads, the member's status that year and admission date (a board and a meeting page ask it two or
+    three times per member)."""
+    key = (member.id, member.admitted_on, state.year_status(member))
     if key not in state._excluded:
         found = exclusion_for(person(state, member, None), date(state.cycle.year, 12, 31))
         state._excluded[key] = found[1] if found else None
