@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_packet import commit, cores, write_results  # noqa: E402
+from bench_packet import commit, cores, proc_stat, write_results  # noqa: E402
 
 YEAR = 2026
 MIB = 1024
@@ -75,10 +75,8 @@ def cpu_seconds(pid: int) -> float:
 def cpu_sample(pid: int) -> tuple[int, float]:
     """(start time in clock ticks since boot, utime + stime in seconds) of one process; (0, 0.0) when it is gone.
     The start time tells a recycled LibreOffice from the one before it under a reused pid."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            fields = fh.read().rsplit(b")", 1)[1].split()
-    except OSError:
+    fields = proc_stat(pid)
+    if fields is None:
         return 0, 0.0
     return int(fields[19]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
@@ -95,13 +93,8 @@ def descendants(pid: int) -> list[int]:
     """Every process below `pid` (its LibreOffice instances), read from /proc."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", "rb") as fh:
-                    ppid = int(fh.read().rsplit(b")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
+        if entry.isdigit() and (fields := proc_stat(entry)) is not None:
+            children.setdefault(int(fields[1]), []).append(int(entry))
     out, stack = [], [pid]
     while stack:
         for child in children.get(stack.pop(), []):

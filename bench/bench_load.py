@@ -45,8 +45,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_dangbo import throwaway_database  # noqa: E402
-from bench_packet import cores, write_results  # noqa: E402
+from bench_dangbo import comm, cpu_sample, throwaway_database  # noqa: E402
+from bench_packet import cores, proc_stat, write_results  # noqa: E402
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 LOCUST = str(ROOT / ".venv" / "bin" / "locust")
@@ -55,8 +55,8 @@ YEAR = 2026
 PASSWORD = "Tai-khoan-tai-thu-2026"
 SECRETARY_ACCOUNTS = 12  # at least one per chi bộ (the bí thư and phó bí thư of six chi bộ)
 WARM_UP_S = 10  # seconds of the one-user run before its figures count
-SATURATION_USERS = 16
-SATURATION_WARM_UP_S = 15  # board readers with no pause: enough to keep every worker thread busy
+SATURATION_USERS = 16  # board readers with no pause: enough to keep every worker thread busy
+SATURATION_WARM_UP_S = 15
 
 MAKE_ACCOUNTS = r"""
 import json, sys
@@ -178,22 +178,17 @@ class CpuShares:
 
     def _sample(self) -> dict:
         hz = os.sysconf("SC_CLK_TCK")
-        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        totals = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]  # the machine's
         procs = {}
         for entry in os.listdir("/proc"):
-            if not entry.isdigit():
+            if not entry.isdigit() or (fields := proc_stat(entry)) is None:
                 continue
-            try:
-                raw = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            comm, rest = raw[raw.index("(") + 1:raw.rindex(")")], raw[raw.rindex(")") + 2:].split()
-            ppid, pgrp, cpu = int(rest[1]), int(rest[2]), (int(rest[11]) + int(rest[12])) / hz
-            group = ("server" if pgrp == self.group else "postgres" if comm.startswith("postgres")
-                     else "locust" if ppid == os.getpid() else None)
+            name = comm(int(entry))
+            group = ("server" if int(fields[2]) == self.group else "postgres" if name.startswith("postgres")
+                     else "locust" if int(fields[1]) == os.getpid() else None)
             if group:
-                procs[int(entry)] = (comm, group, cpu)
-        return {"at": time.monotonic(), "busy": (sum(fields) - fields[3] - fields[4]) / hz, "procs": procs}
+                procs[int(entry)] = (group, *cpu_sample(int(entry)))  # (group, start time, CPU seconds)
+        return {"at": time.monotonic(), "busy": (sum(totals) - totals[3] - totals[4]) / hz, "procs": procs}
 
     def finish(self) -> dict[str, float]:
         for timer in self.timers:
@@ -203,9 +198,9 @@ class CpuShares:
         start, end = self.samples
         wall = end["at"] - start["at"]
         groups = {"server": 0.0, "postgres": 0.0, "locust": 0.0}
-        for pid, (comm, group, cpu) in end["procs"].items():
-            before = start["procs"].get(pid)
-            groups[group] += cpu - (before[2] if before and before[0] == comm else 0.0)
+        for pid, (group, started, cpu) in end["procs"].items():
+            before = start["procs"].get(pid)  # the same process, not another under a reused pid
+            groups[group] += cpu - (before[2] if before and before[1] == started else 0.0)
         busy = end["busy"] - start["busy"]
         groups["other"] = max(0.0, busy - sum(groups.values()))
         shares = {k: round(v / wall, 2) for k, v in groups.items()}

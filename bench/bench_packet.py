@@ -109,6 +109,16 @@ def process_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def proc_stat(pid: int | str) -> list[bytes] | None:
+    """The fields of /proc/<pid>/stat after the command name, or None once the process is gone. Counted from the
+    state: [1] parent, [2] process group, [11] user and [12] system CPU in clock ticks, [19] start time."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def libreoffice_cpu(pool) -> float:
     """CPU seconds of the pool's LibreOffice processes (soffice.bin and its UNO worker) still running."""
     from service.convert.instance import group_pids
@@ -118,12 +128,8 @@ def libreoffice_cpu(pool) -> float:
         if inst.proc is None:
             continue
         for pid in group_pids(inst.proc.pid):
-            try:
-                with open(f"/proc/{pid}/stat", "rb") as fh:
-                    fields = fh.read().rsplit(b")", 1)[1].split()
-            except OSError:
-                continue
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            if (fields := proc_stat(pid)) is not None:
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
 
 
