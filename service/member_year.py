@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from .catalog import DocumentKind, get_kind
 from .documents import MEMBER_FAMILIES, QUARTERS, member_kind
 from .errors import NotFound
-from .models import Document, Member, ReviewCycle, Unit
+from .models import Document, Member, ReviewCycle
 from .regimes import regime_for_year
 
 QUARTER_NAMES = {1: "Quý I", 2: "Quý II", 3: "Quý III", 4: "Quý IV"}
@@ -101,12 +101,8 @@ def member_years(session: Session, member: Member, years: list[int], today: date
     return out
 
 
-def unit_documents(session: Session, unit: Unit, year: int, kinds: list[DocumentKind]) -> list[YearDocument]:
-    """The unit's own documents of the year (one per kind, in the order given), each with its state: the same
-    states, revision and last-saved time the member's home page shows."""
-    found: dict[str, Document] = {}
-    for doc in session.scalars(select(Document).options(defer(Document.data)).join(ReviewCycle).where(  # states only
-            ReviewCycle.unit_id == unit.id, ReviewCycle.year == year, ReviewCycle.quarter == 0,
-            Document.subject_key == f"unit:{unit.id}")):
-        found[get_kind(doc.kind_code).family] = doc
+def unit_documents(found: dict[str, Document], year: int, kinds: list[DocumentKind]) -> list[YearDocument]:
+    """The unit's own documents of the year (one per kind, in the order given; `found`: family → document, as the
+    board's cycle state has them), each with its state: the same states, revision and last-saved time the member's
+    home page shows."""
     return [YearDocument(kind.family, year, 0, kind.title, found.get(kind.family)) for kind in kinds]

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any, Iterable
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from . import text
@@ -216,24 +217,34 @@ class OnBoard:
     status: str
 
 
+@cache
+def _on_board_statements() -> tuple[Select, Select]:
+    """members_on's two queries, built once with parameters (:ids, :on): building a statement costs more Python than
+    running a cached one, and every board and meeting page asks."""
+    ids, on = bindparam("ids", expanding=True), bindparam("on")
+    periods = (  # columns of the period, not the entity: a big đảng bộ's board loads 2,000 of them
+        select(MemberPeriod.unit_id, MemberPeriod.status, Member).join(Member, Member.id == MemberPeriod.member_id)
+        .where(MemberPeriod.unit_id.in_(ids),
+               (MemberPeriod.start_on.is_(None)) | (MemberPeriod.start_on <= on),
+               (MemberPeriod.end_on.is_(None)) | (MemberPeriod.end_on > on),
+               MemberPeriod.status.notin_(LEFT_STATUSES)))
+    bare = select(Member).where(  # records without any history count where they are now
+        Member.unit_id.in_(ids), Member.status.notin_(LEFT_STATUSES),
+        ~exists(select(MemberPeriod.id).where(MemberPeriod.member_id == Member.id)))
+    return periods, bare
+
+
 def members_on(session: Session, unit_ids: Iterable[int], on: date) -> list[OnBoard]:
     """Who belonged to these units on a day (leavers and people admitted after it excluded), in Vietnamese order;
     records without any history count where they are now."""
     ids = list(unit_ids)
     if not ids:
         return []
-    rows = session.execute(  # columns of the period, not the entity: a big đảng bộ's board loads 2,000 of them
-        select(MemberPeriod.unit_id, MemberPeriod.status, Member).join(Member, Member.id == MemberPeriod.member_id)
-        .where(MemberPeriod.unit_id.in_(ids),
-               (MemberPeriod.start_on.is_(None)) | (MemberPeriod.start_on <= on),
-               (MemberPeriod.end_on.is_(None)) | (MemberPeriod.end_on > on),
-               MemberPeriod.status.notin_(LEFT_STATUSES))).all()
+    periods, bare = _on_board_statements()
+    rows = session.execute(periods, {"ids": ids, "on": on}).all()
     found = [OnBoard(member, unit_id, status) for unit_id, status, member in rows]
     seen = {entry.member.id for entry in found}
-    bare = session.scalars(select(Member).where(
-        Member.unit_id.in_(ids), Member.status.notin_(LEFT_STATUSES),
-        ~exists(select(MemberPeriod.id).where(MemberPeriod.member_id == Member.id)))).all()
-    found += [OnBoard(m, m.unit_id, m.status) for m in bare if m.id not in seen]
+    found += [OnBoard(m, m.unit_id, m.status) for m in session.scalars(bare, {"ids": ids}) if m.id not in seen]
     found = [entry for entry in found if entry.member.admitted_on is None or entry.member.admitted_on <= on]
     return text.sort_people(found, key=lambda entry: entry.member.full_name)
 

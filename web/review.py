@@ -65,7 +65,7 @@ def _board_page(unit: Unit, year: int, outcome: dict | None = None, status: int 
     regime = regime_for_year(year)
     boards = dashboard.boards(session(), unit, year)
     unit_kinds = [k for k in kinds_for(regime) if k.family in unit_families(unit)]
-    unit_docs = list(zip(unit_kinds, member_year.unit_documents(session(), unit, year, unit_kinds)))
+    unit_docs = list(zip(unit_kinds, member_year.unit_documents(boards[0].documents, year, unit_kinds)))
     signed = listing.unit_signed_counts(session(), current(), unit.id, year) if current().role != "member" else {}
     return render_template("review_board.html", unit=unit, year=year, regime=regime, boards=boards,
                            packets=dossier.recent_packets(session(), unit.id, year), signed=signed,

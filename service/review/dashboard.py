@@ -4,11 +4,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..access import subtree_units
-from ..models import Member, ReviewCycle, Unit
+from ..models import Document, Member, ReviewCycle, Unit
 from ..rules import LEVEL_LABELS, QuotaResult
 from .meeting import proposal_warnings
 from .models import Meeting
@@ -54,6 +54,7 @@ class UnitBoard:
     by_status: Counter = field(default_factory=Counter)
     by_level: Counter = field(default_factory=Counter)
     quota: QuotaResult | None = None  # "Hoàn thành xuất sắc" against 20 % of "Hoàn thành tốt", current levels
+    documents: dict[str, Document] = field(default_factory=dict)  # the unit's own documents of the year, by family
 
     @property
     def members_missing(self) -> int:
@@ -139,7 +140,9 @@ def _board(state: CycleState, unit: Unit, reviewed_ids: set[int], record: Meetin
         if state.members and (doc is None or doc.status != "submitted"):  # an opened draft is not done
             unit_missing.append(label)
     unit_levels = {step: LEVEL_LABELS[row.level] for step, row in state.levels(None).items()}
-    board = UnitBoard(unit, state.cycle, rows, unit_levels, unit_missing, quota=quota)
+    prefix = f"unit:{unit.id}|"
+    own = {key.removeprefix(prefix): doc for key, doc in state.docs.items() if key.startswith(prefix)}
+    board = UnitBoard(unit, state.cycle, rows, unit_levels, unit_missing, quota=quota, documents=own)
     for row in rows:
         board.by_status[row.status] += 1
         decided = state.levels(row.member.id)
@@ -149,20 +152,25 @@ def _board(state: CycleState, unit: Unit, reviewed_ids: set[int], record: Meetin
     return board
 
 
+# boards' queries, built once (building a statement costs more Python than running a cached one)
+_YEAR_CYCLES = select(ReviewCycle).where(ReviewCycle.unit_id.in_(bindparam("ids", expanding=True)),
+                                         ReviewCycle.year == bindparam("year"), ReviewCycle.quarter == 0)
+_MEETINGS = (select(Meeting).options(joinedload(Meeting.tallies))  # one query, not two
+             .where(Meeting.cycle_id.in_(bindparam("ids", expanding=True))))
+
+
 def boards(session: Session, root: Unit, year: int) -> list[UnitBoard]:
     """The unit's own board first, then one per unit below it (a đảng bộ sees every chi bộ), in tree order."""
     units = subtree_units(session, root)
     ids = list(units)
-    cycles = {c.unit_id: c for c in session.scalars(select(ReviewCycle).where(
-        ReviewCycle.unit_id.in_(ids), ReviewCycle.year == year, ReviewCycle.quarter == 0))}
+    cycles = {c.unit_id: c for c in session.scalars(_YEAR_CYCLES, {"ids": ids, "year": year})}
     all_cycles = [cycles.get(uid) or ReviewCycle(unit_id=uid, year=year, quarter=0) for uid in ids]
     states = load_cycles(session, all_cycles)
     meeting_ids = [c.id for c in cycles.values()]
     reviewed: set[int] = set()
     records: dict[int, Meeting] = {}
     if meeting_ids:
-        for meeting in session.scalars(select(Meeting).options(joinedload(Meeting.tallies))  # one query, not two
-                                       .where(Meeting.cycle_id.in_(meeting_ids))).unique():
+        for meeting in session.scalars(_MEETINGS, {"ids": meeting_ids}).unique():
             reviewed.update(t.member_id for t in meeting.tallies)
             records[meeting.cycle_id] = meeting
     order = _tree_order(root.id, units)

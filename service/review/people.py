@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, defer
 
 from .. import members, rules, unit_rules
@@ -74,6 +75,20 @@ def load_cycle(session: Session, cycle: ReviewCycle) -> CycleState:
     return load_cycles(session, [cycle])[cycle.unit_id]
 
 
+@cache
+def _cycle_statements() -> tuple[Select, Select, Select]:
+    """load_cycles' queries of the cycles' (:ids) facts, documents and rating steps, built once: building them cost
+    more Python than running them (every board and meeting page asks)."""
+    ids = bindparam("ids", expanding=True)
+    facts = select(MemberYear).where(MemberYear.cycle_id.in_(ids))
+    # The documents without their data (80 JSON documents a chi bộ of 25 for every board view): what the rules read
+    # of it, the self-review's scores, comes as columns; the rest loads on access like any deferred column.
+    docs = (select(Document, *(Document.data[key] for key in SCORE_KEYS)).options(defer(Document.data))
+            .where(Document.cycle_id.in_(ids)))
+    steps = select(RatingStep).where(RatingStep.cycle_id.in_(ids)).order_by(RatingStep.at, RatingStep.id)
+    return facts, docs, steps
+
+
 def load_cycles(session: Session, cycles: list[ReviewCycle]) -> dict[int, CycleState]:
     """Several units' cycles in five queries whatever their number (the đảng bộ dashboard needs 80 at once)."""
     states = {c.unit_id: CycleState(c, [], rules=unit_rules.settings_for(session, c.unit_id)) for c in cycles}
@@ -84,18 +99,15 @@ def load_cycles(session: Session, cycles: list[ReviewCycle]) -> dict[int, CycleS
             states[entry.unit_id].members.append(entry.member)
             states[entry.unit_id].statuses[entry.member.id] = entry.status
     if by_cycle:
-        for row in session.scalars(select(MemberYear).where(MemberYear.cycle_id.in_(by_cycle))):
+        facts, docs, steps = _cycle_statements()
+        ids = {"ids": list(by_cycle)}
+        for row in session.scalars(facts, ids):
             by_cycle[row.cycle_id].facts[row.member_id] = row
-        # Without their data (80 JSON documents a chi bộ of 25 for every board view): what the rules read of it,
-        # the self-review's scores, comes as columns; the rest loads on access like any deferred column.
-        for doc, *scores in session.execute(
-                select(Document, *(Document.data[key] for key in SCORE_KEYS)).options(defer(Document.data))
-                .where(Document.cycle_id.in_(by_cycle))):
+        for doc, *scores in session.execute(docs, ids):
             state = by_cycle[doc.cycle_id]
             state.docs[f"{doc.subject_key}|{get_kind(doc.kind_code).family}"] = doc
             state.scores[doc.id] = dict(zip(SCORE_KEYS, scores))
-        for step in session.scalars(select(RatingStep).where(RatingStep.cycle_id.in_(by_cycle))
-                                    .order_by(RatingStep.at, RatingStep.id)):
+        for step in session.scalars(steps, ids):
             by_cycle[step.cycle_id].steps.append(step)
     return states
 
