@@ -12,6 +12,9 @@ _PARENTS = bindparam("parents", expanding=True)
 # Built once (building a statement costs more Python than running a cached one): every office request asks.
 _CHILD_IDS = select(Unit.id).where(Unit.parent_id.in_(_PARENTS))
 _CHILDREN = select(Unit).where(Unit.parent_id.in_(_PARENTS))
+# A document with its member and cycle in the same query: every check of document_for and every page reads them.
+_DOCUMENT = (select(Document).options(joinedload(Document.member), joinedload(Document.cycle))
+             .where(Document.id == bindparam("id")))
 
 
 def subtree_ids(session: Session, root_id: int) -> set[int]:
@@ -63,8 +66,7 @@ def member_for(session: Session, user: User, member_id: int) -> Member:
 
 def document_for(session: Session, user: User, document_id: int) -> Document:
     """The document, or NotFound when missing or not the user's to see."""
-    # its member and cycle in the same query: every check below and every page of the document reads them
-    doc = session.get(Document, document_id, options=[joinedload(Document.member), joinedload(Document.cycle)])
+    doc = session.execute(_DOCUMENT, {"id": document_id}).scalar_one_or_none()
     if doc is None:
         raise NotFound("Không tìm thấy văn bản.")
     if doc.member is not None and can_see_member(session, user, doc.member):

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from . import bounds, packet_parts, render, templates, text, unit_rules
@@ -569,11 +569,15 @@ def packet_label(params: dict, unit_name: str, member_name: str | None) -> str:
     return label + (", PDF/A" if params.get("pdfa") else "")
 
 
+# recent_packets' query, built once: every board view asks
+_RECENT_PACKETS = (select(Job).where(Job.dedupe_key.like(bindparam("pattern")))
+                   .order_by(Job.created_at.desc()).limit(bindparam("limit")))
+
+
 def recent_packets(session: Session, unit_id: int, year: int, limit: int = 5) -> list[RecentPacket]:
     """The unit's latest packet jobs of the year (found by their dedupe key), so users can come back to them, each
     saying what it covers (a member's packet names the member)."""
-    jobs = list(session.scalars(select(Job).where(Job.dedupe_key.like(f"packet:{unit_id}:{year}:%"))
-                                .order_by(Job.created_at.desc()).limit(limit)))
+    jobs = list(session.scalars(_RECENT_PACKETS, {"pattern": f"packet:{unit_id}:{year}:%", "limit": limit}))
     member_ids = {(j.params or {}).get("member_id") for j in jobs} - {None}
     names = dict(session.execute(select(Member.id, Member.full_name).where(Member.id.in_(member_ids))).all()) \
         if member_ids else {}

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from flask import Flask, Request, Response, request, session as flask_session
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import CallbackDict
 
@@ -32,6 +32,9 @@ IDLE = timedelta(hours=2)
 ABSOLUTE = timedelta(hours=12)
 TOUCH_EVERY = timedelta(minutes=1)  # seen_at is refreshed at most this often (one UPDATE, not one per request)
 _serializer = TaggedJSONSerializer()
+# Every request's first query, built once (building a statement costs more Python than running a cached one).
+_SESSION_AND_USER = (select(WebSession, User).outerjoin(User, User.id == WebSession.user_id)
+                     .where(WebSession.key == bindparam("key")))
 
 
 class ServerSession(CallbackDict, SessionMixin):
@@ -72,8 +75,7 @@ class DatabaseSessionInterface(SessionInterface):
             s = request_session()  # the request's own: one connection (and one pool check) for the whole request
             # The row and its user in one query: Flask-Login's user_loader then finds the user in the session's
             # identity map (one round trip less on every page).
-            found = s.execute(select(WebSession, User).outerjoin(User, User.id == WebSession.user_id)
-                              .where(WebSession.key == session_key(token))).first()
+            found = s.execute(_SESSION_AND_USER, {"key": session_key(token)}).first()
             row = found[0] if found else None
             if row is None:
                 return ServerSession()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from .. import members as member_records, text
@@ -171,17 +171,22 @@ def _signed_state(status: str, revision: int, copy_revision: int | None) -> str:
     return "unsigned" if status == "submitted" else "draft"
 
 
+# unit_signed_counts' query, built once (building a statement costs more Python than running a cached one)
+_SIGNED_STATES = (select(Document.id, Document.member_id, Document.status, Document.revision, SignedCopy.revision)
+                  .join(ReviewCycle, Document.cycle_id == ReviewCycle.id)
+                  .outerjoin(SignedCopy, SignedCopy.document_id == Document.id)
+                  .where(ReviewCycle.unit_id.in_(bindparam("ids", expanding=True)),
+                         ReviewCycle.year == bindparam("year"), ReviewCycle.quarter == 0)
+                  .order_by(SignedCopy.accepted_at))
+
+
 def unit_signed_counts(session: Session, user: User, unit_id: int, year: int) -> dict[int | None, tuple[int, int]]:
     """signed_counts(document_states(…)) of one unit's year for the review board, from four columns per document
     and one per signed copy rather than every document's whole data (a board view asked for 80 of them)."""
     ids = _unit_ids(session, user, unit_id, below=False)
     latest: dict[int, tuple] = {}  # document id → (member id, status, revision, the latest accepted copy's revision)
     for doc_id, member_id, status, revision, copy_revision in session.execute(  # one row per copy, oldest first
-            select(Document.id, Document.member_id, Document.status, Document.revision, SignedCopy.revision)
-            .join(ReviewCycle, Document.cycle_id == ReviewCycle.id)
-            .outerjoin(SignedCopy, SignedCopy.document_id == Document.id)
-            .where(ReviewCycle.unit_id.in_(ids), ReviewCycle.year == year, ReviewCycle.quarter == 0)
-            .order_by(SignedCopy.accepted_at)):
+            _SIGNED_STATES, {"ids": list(ids), "year": year}):
         latest[doc_id] = (member_id, status, revision, copy_revision)
     counts: dict[int | None, tuple[int, int]] = {}
     for member_id, status, revision, copy_revision in latest.values():
