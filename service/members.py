@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from typing import Any, Iterable
 
-from sqlalchemy import Select, bindparam, exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from . import text
@@ -217,21 +216,17 @@ class OnBoard:
     status: str
 
 
-@cache
-def _on_board_statements() -> tuple[Select, Select]:
-    """members_on's two queries, built once with parameters (:ids, :on): building a statement costs more Python than
-    running a cached one, and every board and meeting page asks."""
-    ids, on = bindparam("ids", expanding=True), bindparam("on")
-    periods = (  # columns of the period, not the entity: a big đảng bộ's board loads 2,000 of them
-        select(MemberPeriod.unit_id, MemberPeriod.status, Member).join(Member, Member.id == MemberPeriod.member_id)
-        .where(MemberPeriod.unit_id.in_(ids),
-               (MemberPeriod.start_on.is_(None)) | (MemberPeriod.start_on <= on),
-               (MemberPeriod.end_on.is_(None)) | (MemberPeriod.end_on > on),
-               MemberPeriod.status.notin_(LEFT_STATUSES)))
-    bare = select(Member).where(  # records without any history count where they are now
-        Member.unit_id.in_(ids), Member.status.notin_(LEFT_STATUSES),
-        ~exists(select(MemberPeriod.id).where(MemberPeriod.member_id == Member.id)))
-    return periods, bare
+# members_on's two queries, built once with parameters (:ids, :on): building a statement costs more Python than
+# running a cached one, and every board and meeting page asks.
+_ON_BOARD_PERIODS = (  # columns of the period, not the entity: a big đảng bộ's board loads 2,000 of them
+    select(MemberPeriod.unit_id, MemberPeriod.status, Member).join(Member, Member.id == MemberPeriod.member_id)
+    .where(MemberPeriod.unit_id.in_(bindparam("ids", expanding=True)),
+           (MemberPeriod.start_on.is_(None)) | (MemberPeriod.start_on <= bindparam("on")),
+           (MemberPeriod.end_on.is_(None)) | (MemberPeriod.end_on > bindparam("on")),
+           MemberPeriod.status.notin_(LEFT_STATUSES)))
+_WITHOUT_HISTORY = select(Member).where(  # records without any history count where they are now
+    Member.unit_id.in_(bindparam("ids", expanding=True)), Member.status.notin_(LEFT_STATUSES),
+    ~exists(select(MemberPeriod.id).where(MemberPeriod.member_id == Member.id)))
 
 
 def members_on(session: Session, unit_ids: Iterable[int], on: date) -> list[OnBoard]:
@@ -240,11 +235,11 @@ def members_on(session: Session, unit_ids: Iterable[int], on: date) -> list[OnBo
     ids = list(unit_ids)
     if not ids:
         return []
-    periods, bare = _on_board_statements()
-    rows = session.execute(periods, {"ids": ids, "on": on}).all()
+    rows = session.execute(_ON_BOARD_PERIODS, {"ids": ids, "on": on}).all()
     found = [OnBoard(member, unit_id, status) for unit_id, status, member in rows]
     seen = {entry.member.id for entry in found}
-    found += [OnBoard(m, m.unit_id, m.status) for m in session.scalars(bare, {"ids": ids}) if m.id not in seen]
+    found += [OnBoard(m, m.unit_id, m.status) for m in session.scalars(_WITHOUT_HISTORY, {"ids": ids})
+              if m.id not in seen]
     found = [entry for entry in found if entry.member.admitted_on is None or entry.member.admitted_on <= on]
     return text.sort_people(found, key=lambda entry: entry.member.full_name)
 

@@ -208,17 +208,14 @@ def _lineage_statement():
     return select(up.c.id, up.c.parent_id, up.c.name, newest.label("newest"))
 
 
-_LINEAGE = None
+_LINEAGE = _lineage_statement()
 
 
 def _lineage_values(session: Session, unit_id: int | None) -> list[tuple[int, str, dict[str, Any] | None]]:
     """(id, name, newest change's values or None) of the unit and each unit above it, nearest first, as
     units.lineage walks them (a loop in the tree ends the walk), in one query: every page of a document asks."""
-    global _LINEAGE
     if unit_id is None:
         return []
-    if _LINEAGE is None:
-        _LINEAGE = _lineage_statement()
     rows = {row.id: row for row in session.execute(_LINEAGE, {"unit_id": unit_id})}
     out: list[tuple[int, str, dict[str, Any] | None]] = []
     seen: set[int] = set()

@@ -140,9 +140,8 @@ def _board(state: CycleState, unit: Unit, reviewed_ids: set[int], record: Meetin
         if state.members and (doc is None or doc.status != "submitted"):  # an opened draft is not done
             unit_missing.append(label)
     unit_levels = {step: LEVEL_LABELS[row.level] for step, row in state.levels(None).items()}
-    prefix = f"unit:{unit.id}|"
-    own = {key.removeprefix(prefix): doc for key, doc in state.docs.items() if key.startswith(prefix)}
-    board = UnitBoard(unit, state.cycle, rows, unit_levels, unit_missing, quota=quota, documents=own)
+    board = UnitBoard(unit, state.cycle, rows, unit_levels, unit_missing, quota=quota,
+                      documents=state.unit_documents())
     for row in rows:
         board.by_status[row.status] += 1
         decided = state.levels(row.member.id)

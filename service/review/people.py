@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, defer
 
 from .. import members, rules, unit_rules
@@ -69,24 +68,26 @@ class CycleState:
         key = f"member:{member_id}" if member_id else f"unit:{self.cycle.unit_id}"
         return self.docs.get(f"{key}|{family}")
 
+    def unit_documents(self) -> dict[str, Document]:
+        """The unit's own documents of the cycle, by family (what document(family) finds for each)."""
+        prefix = f"unit:{self.cycle.unit_id}|"
+        return {key.removeprefix(prefix): doc for key, doc in self.docs.items() if key.startswith(prefix)}
+
 
 def load_cycle(session: Session, cycle: ReviewCycle) -> CycleState:
     """Members in Vietnamese order with their facts, documents and rating steps."""
     return load_cycles(session, [cycle])[cycle.unit_id]
 
 
-@cache
-def _cycle_statements() -> tuple[Select, Select, Select]:
-    """load_cycles' queries of the cycles' (:ids) facts, documents and rating steps, built once: building them cost
-    more Python than running them (every board and meeting page asks)."""
-    ids = bindparam("ids", expanding=True)
-    facts = select(MemberYear).where(MemberYear.cycle_id.in_(ids))
-    # The documents without their data (80 JSON documents a chi bộ of 25 for every board view): what the rules read
-    # of it, the self-review's scores, comes as columns; the rest loads on access like any deferred column.
-    docs = (select(Document, *(Document.data[key] for key in SCORE_KEYS)).options(defer(Document.data))
-            .where(Document.cycle_id.in_(ids)))
-    steps = select(RatingStep).where(RatingStep.cycle_id.in_(ids)).order_by(RatingStep.at, RatingStep.id)
-    return facts, docs, steps
+# load_cycles' queries of the cycles' (:ids) facts, documents and rating steps, built once: building them cost more
+# Python than running them (every board and meeting page asks).
+_FACTS = select(MemberYear).where(MemberYear.cycle_id.in_(bindparam("ids", expanding=True)))
+# The documents without their data (80 JSON documents a chi bộ of 25 for every board view): what the rules read of
+# it, the self-review's scores, comes as columns; the rest loads on access like any deferred column.
+_DOCUMENTS = (select(Document, *(Document.data[key] for key in SCORE_KEYS)).options(defer(Document.data))
+              .where(Document.cycle_id.in_(bindparam("ids", expanding=True))))
+_STEPS = (select(RatingStep).where(RatingStep.cycle_id.in_(bindparam("ids", expanding=True)))
+          .order_by(RatingStep.at, RatingStep.id))
 
 
 def load_cycles(session: Session, cycles: list[ReviewCycle]) -> dict[int, CycleState]:
@@ -99,15 +100,14 @@ def load_cycles(session: Session, cycles: list[ReviewCycle]) -> dict[int, CycleS
             states[entry.unit_id].members.append(entry.member)
             states[entry.unit_id].statuses[entry.member.id] = entry.status
     if by_cycle:
-        facts, docs, steps = _cycle_statements()
         ids = {"ids": list(by_cycle)}
-        for row in session.scalars(facts, ids):
+        for row in session.scalars(_FACTS, ids):
             by_cycle[row.cycle_id].facts[row.member_id] = row
-        for doc, *scores in session.execute(docs, ids):
+        for doc, *scores in session.execute(_DOCUMENTS, ids):
             state = by_cycle[doc.cycle_id]
             state.docs[f"{doc.subject_key}|{get_kind(doc.kind_code).family}"] = doc
             state.scores[doc.id] = dict(zip(SCORE_KEYS, scores))
-        for step in session.scalars(steps, ids):
+        for step in session.scalars(_STEPS, ids):
             by_cycle[step.cycle_id].steps.append(step)
     return states
 
