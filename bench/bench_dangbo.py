@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_packet import commit, cores, proc_stat, write_results  # noqa: E402
+from bench_packet import commit, cores, proc_stat, stat_cpu, write_results  # noqa: E402
 
 YEAR = 2026
 MIB = 1024
@@ -76,9 +76,7 @@ def cpu_sample(pid: int) -> tuple[int, float]:
     """(start time in clock ticks since boot, utime + stime in seconds) of one process; (0, 0.0) when it is gone.
     The start time tells a recycled LibreOffice from the one before it under a reused pid."""
     fields = proc_stat(pid)
-    if fields is None:
-        return 0, 0.0
-    return int(fields[19]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return (0, 0.0) if fields is None else stat_cpu(fields)
 
 
 def comm(pid: int) -> str:

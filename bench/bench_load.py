@@ -45,8 +45,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_dangbo import comm, cpu_sample, throwaway_database  # noqa: E402
-from bench_packet import cores, proc_stat, write_results  # noqa: E402
+from bench_dangbo import comm, throwaway_database  # noqa: E402
+from bench_packet import cores, proc_stat, stat_cpu, write_results  # noqa: E402
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 LOCUST = str(ROOT / ".venv" / "bin" / "locust")
@@ -187,7 +187,7 @@ class CpuShares:
             group = ("server" if int(fields[2]) == self.group else "postgres" if name.startswith("postgres")
                      else "locust" if int(fields[1]) == os.getpid() else None)
             if group:
-                procs[int(entry)] = (group, *cpu_sample(int(entry)))  # (group, start time, CPU seconds)
+                procs[int(entry)] = (group, *stat_cpu(fields))  # (group, start time, CPU seconds): one read
         return {"at": time.monotonic(), "busy": (sum(totals) - totals[3] - totals[4]) / hz, "procs": procs}
 
     def finish(self) -> dict[str, float]:

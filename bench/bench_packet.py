@@ -119,6 +119,11 @@ def proc_stat(pid: int | str) -> list[bytes] | None:
         return None
 
 
+def stat_cpu(fields: list[bytes]) -> tuple[int, float]:
+    """(start time in clock ticks since boot, user + system CPU seconds) from proc_stat's fields."""
+    return int(fields[19]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def libreoffice_cpu(pool) -> float:
     """CPU seconds of the pool's LibreOffice processes (soffice.bin and its UNO worker) still running."""
     from service.convert.instance import group_pids
@@ -129,7 +134,7 @@ def libreoffice_cpu(pool) -> float:
             continue
         for pid in group_pids(inst.proc.pid):
             if (fields := proc_stat(pid)) is not None:
-                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+                total += stat_cpu(fields)[1]
     return total
 
 
