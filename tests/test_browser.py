@@ -47,10 +47,31 @@ def chi_bo(app):
     return {"id": unit_id, "titles": titles}
 
 
+class _BufferedResponses:
+    """Reads each response whole and closes it before werkzeug's dev server writes it.
+
+    When the browser drops a connection (a favicon still loading as a context closes), werkzeug 3.1's
+    `run_wsgi` reads the dead socket in a `finally` before it closes the response, so a file response
+    (static files, downloads) is left open and its ResourceWarning surfaces in some later test. gunicorn,
+    which serves production, closes it; the app streams nothing, so buffering changes no page.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        body = self.app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+
 @pytest.fixture(scope="module")
 def live_server(app):
     """The real app over HTTP on 127.0.0.1 and a free port, served by threads like gunicorn's gthread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _BufferedResponses(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="browser-test-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
