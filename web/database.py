@@ -17,9 +17,7 @@ def init_app(app: Flask) -> None:
     def _close(exc: BaseException | None) -> None:
         session: Session | None = g.pop("db_session", None)
         if session is not None:
-            if exc is not None:
-                session.rollback()
-            session.close()
+            Database.close_request_session(session, failed=exc is not None)
 
 
 def installation_seal(settings):

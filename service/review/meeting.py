@@ -5,8 +5,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, selectinload
 
 from .. import text
 from ..errors import InvalidInput
@@ -20,9 +20,15 @@ MAJORITY_PCT = 50.0  # a level is carried by more than half of the official memb
 VOTE_SOURCE = "Điều 3 Điều lệ Đảng: đảng viên dự bị không biểu quyết"
 
 
+# With its attendance and votes, read in the same transaction: the meeting page commits (a meeting made on first
+# use) before it reads them, and a lazy load after that took a second connection and transaction from the pool.
+_MEETING = (select(Meeting).where(Meeting.cycle_id == bindparam("cycle_id"))
+            .options(selectinload(Meeting.attendance), selectinload(Meeting.tallies)))
+
+
 def meeting_for(session: Session, cycle: ReviewCycle) -> Meeting:
-    """The cycle's meeting, created empty on first use."""
-    meeting = session.scalar(select(Meeting).where(Meeting.cycle_id == cycle.id))
+    """The cycle's meeting with its attendance and votes, created empty on first use."""
+    meeting = session.scalar(_MEETING, {"cycle_id": cycle.id})
     if meeting is None:
         meeting = Meeting(cycle_id=cycle.id)
         session.add(meeting)
