@@ -258,10 +258,9 @@ def _steady_rps(history: str) -> dict[str, float]:
 def saturation_figures(saturated: dict[str, list[dict]]) -> dict:
     """The board's requests/s with the default workers and with one, each the mean of its runs, their ratio, and
     per run the CPU shares (so a ratio below 2 can be read against what PostgreSQL and Locust took of the cores)."""
-    runs: dict[str, list[dict]] = {}
-    for label, key in (("sat-default", "default"), ("sat-one", "one")):
-        runs[key] = []
-        for run in saturated[label]:
+    runs: dict[str, list[dict]] = {key: [] for key in saturated}
+    for key, measured in saturated.items():
+        for run in measured:
             rps = run["_steady_rps"].get("secretary: board", 0.0)
             server = run["_cpu"].get("server", 0.0)
             runs[key].append({"workers": run["_workers"], "rps": round(rps, 1), "cpu_cores": run["_cpu"],
@@ -342,9 +341,9 @@ def main() -> None:
     # (the first run used to follow the crowd's backlog and the second a cold start). Default and one worker take
     # turns, twice: this host's speed drifts by minutes (see host_speed_ms), and one pair run in order would read
     # the drift as scaling. The CPU each run used is sampled over the same window as its requests/s.
-    saturated: dict[str, list[dict]] = {"sat-default": [], "sat-one": []}
+    saturated: dict[str, list[dict]] = {"default": [], "one": []}
     for _round in range(SATURATION_ROUNDS):
-        for workers, label in ((None, "sat-default"), (1, "sat-one")):
+        for workers, key in ((None, "default"), (1, "one")):
             server = Server(env, workers)
             try:
                 print(f">> board page at saturation, {server.workers} worker(s), {saturation_s} s after "
@@ -352,10 +351,10 @@ def main() -> None:
                 window = (SATURATION_WARM_UP_S + saturation_s / 2, SATURATION_WARM_UP_S + saturation_s - 2)
                 shares = CpuShares(os.getpgid(server.proc.pid), *window)  # what _steady_rps counts: the second half
                 run = locust(server.url, SATURATION_USERS, saturation_s, {**people, "BENCH_BOARD_ONLY": "1"},
-                             label, ramp=SATURATION_WARM_UP_S)
+                             f"sat-{key}", ramp=SATURATION_WARM_UP_S)
                 run["_cpu"] = shares.finish()  # type: ignore[assignment]
                 run["_workers"] = server.workers  # type: ignore[assignment]
-                saturated[label].append(run)
+                saturated[key].append(run)
             finally:
                 server.stop()
     pages = sorted(k for k in crowd if not k.startswith("_") and k != "Aggregated" and crowd[k]["requests"])
@@ -386,11 +385,10 @@ def main() -> None:
           ", ".join(f"{k} {v:.2f}" for k, v in crowd_cpu.items()) +
           f"; the server's CPU per request {server_ms:.1f} ms at {crowd['Aggregated']['rps']:.0f} requests/s")
     saturation = saturation_figures(saturated)
-    for label, runs in (("default", saturated["sat-default"]), ("one", saturated["sat-one"])):
-        for run, figures in zip(runs, saturation["runs"][label]):
-            print(f"  board at saturation, {run['_workers']} worker(s): {figures['rps']:.1f} req/s; CPU in cores: " +
-                  ", ".join(f"{k} {v:.2f}" for k, v in run["_cpu"].items()) +
-                  f"; the server's CPU per board page {figures['server_cpu_ms_per_request']:.1f} ms")
+    for figures in saturation["runs"]["default"] + saturation["runs"]["one"]:
+        print(f"  board at saturation, {figures['workers']} worker(s): {figures['rps']:.1f} req/s; CPU in cores: " +
+              ", ".join(f"{k} {v:.2f}" for k, v in figures["cpu_cores"].items()) +
+              f"; the server's CPU per board page {figures['server_cpu_ms_per_request']:.1f} ms")
     rps_default, rps_one = saturation["board_rps_default_workers"], saturation["board_rps_one_worker"]
     print(f"board page at saturation (mean of {SATURATION_ROUNDS} alternating runs each): {rps_default:.1f} req/s "
           f"with {default_workers} workers, {rps_one:.1f} with 1 -> {saturation['speedup'] or 0:.2f}x "

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from sqlalchemy import create_engine, event, exc
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from . import bounds
@@ -34,6 +34,8 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
+    if make_url(url).get_driver_name() != "psycopg":  # the socket check below reads psycopg 3's connection
+        return create_engine(url, pool_pre_ping=True)
     engine = create_engine(url)
     check_liveness_on_checkout(engine)
     return engine
