@@ -12,8 +12,10 @@ _PARENTS = bindparam("parents", expanding=True)
 # Built once (building a statement costs more Python than running a cached one): every office request asks.
 _CHILD_IDS = select(Unit.id).where(Unit.parent_id.in_(_PARENTS))
 _CHILDREN = select(Unit).where(Unit.parent_id.in_(_PARENTS))
-# A document with its member and cycle in the same query: every check of document_for and every page reads them.
-_DOCUMENT = (select(Document).options(joinedload(Document.member), joinedload(Document.cycle))
+# A document with its member, cycle and text typed since the last save in the same query: every check of
+# document_for and every page reads them.
+_DOCUMENT = (select(Document).options(joinedload(Document.member), joinedload(Document.cycle),
+                                      joinedload(Document.autosave))
              .where(Document.id == bindparam("id")))
 
 

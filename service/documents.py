@@ -225,10 +225,9 @@ def autosave(session: Session, doc: Document, fields: dict[str, list[str]], user
             > AUTOSAVE_MAX_CHARS:
         raise InvalidInput("Nội dung quá dài để tự động lưu; hãy bấm “Lưu nháp”.")
     fields = {text.clean(k): [text.clean(v) for v in values] for k, values in fields.items()}
-    row = session.get(DocumentAutosave, doc.id)
+    row = doc.autosave
     if row is None:
-        row = DocumentAutosave(document_id=doc.id)
-        session.add(row)
+        row = doc.autosave = DocumentAutosave(document_id=doc.id)
     row.data, row.base_revision, row.saved_at = fields, doc.revision, utcnow()
     row.saved_by_id = user.id if user else None
     session.flush()
@@ -237,14 +236,13 @@ def autosave(session: Session, doc: Document, fields: dict[str, list[str]], user
 
 def pending_autosave(session: Session, doc: Document) -> DocumentAutosave | None:
     """Text typed since the last revision and not saved (an explicit save drops it), or None."""
-    return session.get(DocumentAutosave, doc.id)
+    return doc.autosave
 
 
 def discard_autosave(session: Session, doc: Document) -> None:
     """Forget the text kept while typing."""
-    row = session.get(DocumentAutosave, doc.id)
-    if row is not None:
-        session.delete(row)
+    if doc.autosave is not None:
+        doc.autosave = None  # the orphan is deleted (Document.autosave's cascade)
         session.flush()
 
 

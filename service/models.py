@@ -184,6 +184,9 @@ class Document(Base):
     member: Mapped[Optional[Member]] = relationship()
     revisions: Mapped[list["DocumentRevision"]] = relationship(
         back_populates="document", order_by="DocumentRevision.number")
+    # The text typed since the last save, if any (service.documents.autosave): loaded with the document by
+    # access.document_for, so a document's page needs no query of its own for it.
+    autosave: Mapped[Optional["DocumentAutosave"]] = relationship(cascade="all, delete-orphan")
 
 
 class DocumentRevision(Base):
