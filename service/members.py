@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable
 
-from sqlalchemy import bindparam, exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Integer, String, bindparam, cast, exists, select, union_all
+from sqlalchemy.orm import Session, aliased
 
 from . import text
 from .errors import InvalidInput
@@ -216,17 +216,24 @@ class OnBoard:
     status: str
 
 
-# members_on's two queries, built once with parameters (:ids, :on): building a statement costs more Python than
-# running a cached one, and every board and meeting page asks.
-_ON_BOARD_PERIODS = (  # columns of the period, not the entity: a big đảng bộ's board loads 2,000 of them
-    select(MemberPeriod.unit_id, MemberPeriod.status, Member).join(Member, Member.id == MemberPeriod.member_id)
+# members_on's query, built once with parameters (:ids, :on): building a statement costs more Python than running a
+# cached one, and every board and meeting page asks. Two parts in one round trip: the periods that cover the day
+# (their unit and status, not the period entity: a big đảng bộ's board loads 2,000 of them), then the records
+# without any history, which count where they are now.
+_ON_BOARD = union_all(
+    select(MemberPeriod.unit_id.label("on_unit"), MemberPeriod.status.label("on_status"), *Member.__table__.c)
+    .join(Member, Member.id == MemberPeriod.member_id)
     .where(MemberPeriod.unit_id.in_(bindparam("ids", expanding=True)),
            (MemberPeriod.start_on.is_(None)) | (MemberPeriod.start_on <= bindparam("on")),
            (MemberPeriod.end_on.is_(None)) | (MemberPeriod.end_on > bindparam("on")),
-           MemberPeriod.status.notin_(LEFT_STATUSES)))
-_WITHOUT_HISTORY = select(Member).where(  # records without any history count where they are now
-    Member.unit_id.in_(bindparam("ids", expanding=True)), Member.status.notin_(LEFT_STATUSES),
-    ~exists(select(MemberPeriod.id).where(MemberPeriod.member_id == Member.id)))
+           MemberPeriod.status.notin_(LEFT_STATUSES)),
+    # the unit and status where they are now, as values of their own: as plain labels of Member's columns, the
+    # union would stand for Member.unit_id and Member.status, and every member would load with the period's
+    select(cast(Member.unit_id, Integer).label("on_unit"), cast(Member.status, String).label("on_status"),
+           *Member.__table__.c)
+    .where(Member.unit_id.in_(bindparam("ids", expanding=True)), Member.status.notin_(LEFT_STATUSES),
+           ~exists(select(MemberPeriod.id).where(MemberPeriod.member_id == Member.id)))).subquery("on_board")
+_ON_BOARD_MEMBERS = select(_ON_BOARD.c.on_unit, _ON_BOARD.c.on_status, aliased(Member, _ON_BOARD))
 
 
 def members_on(session: Session, unit_ids: Iterable[int], on: date) -> list[OnBoard]:
@@ -235,12 +242,9 @@ def members_on(session: Session, unit_ids: Iterable[int], on: date) -> list[OnBo
     ids = list(unit_ids)
     if not ids:
         return []
-    rows = session.execute(_ON_BOARD_PERIODS, {"ids": ids, "on": on}).all()
-    found = [OnBoard(member, unit_id, status) for unit_id, status, member in rows]
-    seen = {entry.member.id for entry in found}
-    found += [OnBoard(m, m.unit_id, m.status) for m in session.scalars(_WITHOUT_HISTORY, {"ids": ids})
-              if m.id not in seen]
-    found = [entry for entry in found if entry.member.admitted_on is None or entry.member.admitted_on <= on]
+    found = [OnBoard(member, unit_id, status)
+             for unit_id, status, member in session.execute(_ON_BOARD_MEMBERS, {"ids": ids, "on": on})
+             if member.admitted_on is None or member.admitted_on <= on]
     return text.sort_people(found, key=lambda entry: entry.member.full_name)
 
 
