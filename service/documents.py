@@ -82,20 +82,20 @@ def unit_facts(unit: Unit, year: int, default_place: str) -> dict[str, Any]:
     return facts
 
 
-# A subject's documents of a unit's year, built once: every document page asks for last year's (previous_data).
-_SUBJECT_DOCUMENTS = select(Document).join(ReviewCycle).where(
+# A subject's documents of a unit's year (their kind and data, not the entities), built once: every document page
+# asks for last year's (previous_data).
+_SUBJECT_DOCUMENTS = select(Document.kind_code, Document.data).join(ReviewCycle).where(
     Document.subject_key == bindparam("subject"), ReviewCycle.year == bindparam("year"),
     ReviewCycle.unit_id == bindparam("unit"))
 
 
 def previous_data(session: Session, kind_code: str, cycle: ReviewCycle, subject_key: str) -> dict[str, Any]:
     """The same subject's document of the previous year (any regime), e.g. to carry shortcomings into section III."""
-    rows = session.scalars(_SUBJECT_DOCUMENTS, {"subject": subject_key, "year": cycle.year - 1,
-                                                "unit": cycle.unit_id}).all()
     family = get_kind(kind_code).family
-    for doc in rows:
-        if get_kind(doc.kind_code).family == family:
-            return dict(doc.data)
+    for code, data in session.execute(_SUBJECT_DOCUMENTS, {"subject": subject_key, "year": cycle.year - 1,
+                                                           "unit": cycle.unit_id}):
+        if get_kind(code).family == family:
+            return dict(data)
     return {}
 
 
