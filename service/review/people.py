@@ -1,8 +1,10 @@
 """A cycle's members as the rule engine sees them: member record + facts of the year + levels + self-review scores."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import bindparam, case, or_, select
@@ -117,6 +119,11 @@ def load_cycles(session: Session, cycles: list[ReviewCycle]) -> dict[int, CycleS
 
 def person(state: CycleState, member: Member, level: str | None) -> rules.Person:
     """The rule engine's view of a member, proposing `level`."""
+    return _as_person(_person_data(state, member, level))
+
+
+def _person_data(state: CycleState, member: Member, level: str | None) -> dict[str, Any]:
+    """What the rule engine reads of a member (rules.person_from_dict's input), as plain JSON values."""
     data: dict[str, Any] = {"id": str(member.id), "official": member.official, "status": state.status_of(member),
                             "leader": member.leader, "in_political_system": member.in_political_system}
     if member.admitted_on:
@@ -134,6 +141,10 @@ def person(state: CycleState, member: Member, level: str | None) -> rules.Person
                 data[key] = saved[key]
     if level:
         data["proposed"] = level
+    return data
+
+
+def _as_person(data: dict[str, Any]) -> rules.Person:
     try:
         return rules.person_from_dict(data)
     except InvalidInput as exc:  # a draft's out-of-range score must not break the dashboard: leave it unknown
@@ -141,16 +152,35 @@ def person(state: CycleState, member: Member, level: str | None) -> rules.Person
 
 
 def check(state: CycleState, step: str, override: dict[int, str] | None = None, quota_pct: float = 20) -> rules.CheckResult:
-    """Run the rules over the whole chi bộ at one step, with some levels replaced (the one being recorded)."""
+    """Run the rules over the whole chi bộ at one step, with some levels replaced (the one being recorded).
+
+    The engine is a function of what it reads, so its answer is kept for the same input (every board view checks
+    the whole chi bộ, and between two views its members' facts, scores and levels rarely change): the result is
+    shared between callers, to be read and never changed."""
     override = override or {}
     people = []
     for member in state.members:
         latest = state.levels(member.id)
         level = override.get(member.id) or (latest[step].level if step in latest else None)
-        people.append(person(state, member, level))
+        people.append(_person_data(state, member, level))
     regime = regime_for_year(state.cycle.year).code
-    return rules.check_group(regime, people, on=date(state.cycle.year, 12, 31), quota_pct=quota_pct,
-                             settings=state.rules)
+    settings = state.rules or rules.configured()
+    try:
+        read = json.dumps(people, sort_keys=True, ensure_ascii=False)
+    except (TypeError, ValueError):  # a value JSON cannot hold (a state built by hand): checked afresh
+        return _check_people(regime, state.cycle.year, quota_pct, settings, people)
+    return _checked(regime, state.cycle.year, quota_pct, settings, read)
+
+
+@lru_cache(maxsize=512)  # a few answers per chi bộ; thread-safe
+def _checked(regime: str, year: int, quota_pct: float, settings: rules.RuleSettings, people: str) -> rules.CheckResult:
+    return _check_people(regime, year, quota_pct, settings, json.loads(people))
+
+
+def _check_people(regime: str, year: int, quota_pct: float, settings: rules.RuleSettings,
+                  people: list[dict[str, Any]]) -> rules.CheckResult:
+    return rules.check_group(regime, [_as_person(data) for data in people], on=date(year, 12, 31),
+                             quota_pct=quota_pct, settings=settings)
 
 
 def excluded_reason(state: CycleState, member: Member) -> str | None:
