@@ -172,7 +172,8 @@ def check(state: CycleState, step: str, override: dict[int, str] | None = None, 
     return _checked(regime, state.cycle.year, quota_pct, settings, read)
 
 
-@lru_cache(maxsize=256)  # a few answers per chi bộ (a đảng bộ of 80 asks 80 per view), about 20 kB each for 25 members; thread-safe
+# A few answers per chi bộ (a đảng bộ of 80 asks 80 per view), about 20 kB each for 25 members; thread-safe.
+@lru_cache(maxsize=256)
 def _checked(regime: str, year: int, quota_pct: float, settings: rules.RuleSettings, people: str) -> rules.CheckResult:
     return _check_people(regime, year, quota_pct, settings, json.loads(people))
 
