@@ -64,3 +64,22 @@ def test_the_archive_filter_lists_the_year_s_members_and_those_gone_apart(app, c
     assert f'value="{dung.id}"' in gone_group and "Phạm Thị Dung (chuyển sinh hoạt đảng đi)" in gone_group
     assert f'value="{dung.id}"' not in year_group
     assert f'value="{gam.id}"' not in select  # left before the year, no document of it: not offered
+
+
+def test_a_member_who_moved_is_on_last_year_s_board_where_they_were_and_belongs_where_they_are(app, chi_bo):
+    """members_on reads the periods and the records without history in one query: An, moved in January 2026, is on
+    the 2025 board of the chi bộ he left, and his record still says where he is now (read in a fresh session, so
+    nothing loaded before answers for the query)."""
+    ids = _history(app, chi_bo)
+    s = app.extensions["db"].sessions()
+    try:
+        on_2025 = {e.member.id: e for e in member_records.members_on(s, [chi_bo], member_records.board_date(2025))}
+        an = on_2025[ids["Nguyễn Văn An"]]
+        assert an.unit_id == chi_bo and an.status == "active"
+        assert an.member.unit_id != chi_bo and s.get(Unit, an.member.unit_id).name.startswith("Chi bộ Nhận chuyển")
+        assert on_2025[ids["Lê Văn Cường"]].member.status == "deceased"  # today's record, the year's status apart
+        assert on_2025[ids["Lê Văn Cường"]].status == "active"
+        on_2026 = {e.member.id for e in member_records.members_on(s, [chi_bo], member_records.board_date(2026))}
+        assert ids["Nguyễn Văn An"] not in on_2026
+    finally:
+        s.close()

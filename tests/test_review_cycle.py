@@ -239,3 +239,23 @@ def test_366_gap_is_recorded_for_the_committee_and_shown_undetermined_with_its_c
     page = client.get(f"/units/{chi_bo}/review/2026").get_data(as_text=True)
     assert "Chưa xác định được mức theo quy định: cấp có thẩm quyền xem xét, quyết định." in page
     assert "khoản 4 điểm 4.2 Quy định 366-QĐ/TW" in page
+
+
+def test_a_rule_check_is_kept_until_anything_it_reads_changes(app, chi_bo):
+    """The board checks the whole chi bộ on every view: the answer is kept while nothing it reads changes, and a
+    fact recorded afterwards (a discipline) gives a new answer with the rule's clause, not the kept one."""
+    s, unit, cycle, members, users = _ctx(app, chi_bo)
+    binh = members["Trần Thị Bình"]
+    _submit_review(s, binh, users["admin"], score_general=30, score_tasks=68, proposed_level="xuat_sac")
+    first = people.check(people.load_cycle(s, cycle), "proposal", {binh.id: "xuat_sac"})
+    assert people.check(people.load_cycle(s, cycle), "proposal", {binh.id: "xuat_sac"}) is first
+    before = next(p for p in first.people if p.id == str(binh.id))
+    s.add(MemberYear(cycle_id=cycle.id, member_id=binh.id, facts={"disciplined": True}))
+    s.flush()
+    after = people.check(people.load_cycle(s, cycle), "proposal", {binh.id: "xuat_sac"})
+    verdict = next(p for p in after.people if p.id == str(binh.id))
+    assert after is not first
+    assert before.highest_allowed == "xuat_sac" and verdict.highest_allowed != "xuat_sac"
+    assert any("366-QĐ/TW" in v.source for v in verdict.violations if v.binding)
+    assert people.check(people.load_cycle(s, cycle), "decision", {binh.id: "tot"}) is not after  # another level
+    s.close()
