@@ -66,18 +66,6 @@ def check_liveness_on_checkout(engine: Engine, ping_after_idle_s: float = PING_A
             raise exc.InvalidatePoolError("no answer to a ping after a long idle")
 
 
-_WROTE = "wrote_uncommitted"
-
-
-def _wrote(session: Session, _flush_context: Any) -> None:
-    session.info[_WROTE] = True
-
-
-def _ended(session: Session, transaction: Any) -> None:
-    if transaction.parent is None:  # the whole transaction, not a savepoint within it
-        session.info.pop(_WROTE, None)
-
-
 def _answers_ping(engine: Engine, dbapi_connection: Any) -> bool:
     try:
         return engine.dialect.do_ping(dbapi_connection)
@@ -95,6 +83,19 @@ def _has_news(dbapi_connection: Any) -> bool:
         return bool(poller.poll(0))
     except Exception:  # noqa: BLE001 - a connection that cannot even say this is not one to use
         return True
+
+
+# Whether a session flushed since its transaction began (Database.close_request_session reads it).
+_WROTE = "wrote_uncommitted"
+
+
+def _wrote(session: Session, _flush_context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+def _ended(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:  # the whole transaction, not a savepoint within it
+        session.info.pop(_WROTE, None)
 
 
 class Database:

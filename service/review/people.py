@@ -86,7 +86,7 @@ def load_cycle(session: Session, cycle: ReviewCycle) -> CycleState:
 _FACTS = select(MemberYear).where(MemberYear.cycle_id.in_(bindparam("ids", expanding=True)))
 # The documents without their data (80 JSON documents a chi bộ of 25 for every board view): what the rules read of
 # it, the self-review's scores, comes as columns, read out of the self-reviews only (the database parses a JSON
-# document for each value it extracts: extracting from all 80 was 4.5 ms of PostgreSQL per board, this 0.6); the
+# document for each value it extracts: extracting from all 80 was 4.8 ms of PostgreSQL per board, this 1.5); the
 # rest loads on access like any deferred column.
 _IS_SELF_REVIEW = or_(*(Document.kind_code.startswith(f"{base}-") for base in PERSONAL_REVIEWS.values()))
 _DOCUMENTS = (select(Document, *(case((_IS_SELF_REVIEW, Document.data[key])) for key in SCORE_KEYS))
