@@ -1,7 +1,8 @@
 """Locust users for bench/bench_load.py: members reading and saving their review, secretaries on the board and
 the meeting page of their chi bộ, each logged in through the login form with an account of their own
 (BENCH_ACCOUNTS, a JSON file written by bench_load.py). BENCH_MEMBERS / BENCH_SECRETARIES fix how many of each;
-BENCH_BOARD_ONLY=1 runs only board readers with no think time (the saturation run).
+BENCH_BOARD_ONLY=1 runs only board readers with no think time (the saturation run); BENCH_NO_PAUSE=1 takes the
+think time away from members and secretaries (the warm-up before the one-user run).
 
 FastHttpUser (geventhttpclient) rather than HttpUser (requests): the same requests, cookies and kept-alive
 connections, for a fraction of the client's CPU, which on a small machine is taken from the server measured."""
@@ -75,7 +76,7 @@ def _csrf(html: str) -> str:
 
 class _Person(FastHttpUser):
     abstract = True
-    wait_time = between(1, 3)
+    wait_time = constant(0) if os.environ.get("BENCH_NO_PAUSE") == "1" else between(1, 3)
     role = ""
 
     def on_start(self) -> None:
