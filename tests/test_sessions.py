@@ -1,15 +1,23 @@
 """Sessions and login under attack: replayed cookies, stale CSRF tokens, password guessing, open redirects."""
 from __future__ import annotations
 
+import html
 import logging
+import random
+import re
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, select, update
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import delete, event, select, update
+
+import web.pages
 
 from service import accounts
 from service.models import LoginThrottle, User, WebSession, utcnow
 from tests.conftest import csrf_token
+from tests.test_document_page import _FormValues
 
 COOKIE = "session"
 
@@ -204,3 +212,62 @@ def test_changing_ones_password_ends_the_other_sessions_only(app, forget_failure
     finally:
         with app.extensions["db"].session() as s:
             accounts.set_password(s, s.scalar(select(User).where(User.username == "thao")), old)
+
+
+
+@contextmanager
+def _session_writes(app):
+    """The statements that write the web_sessions table while the block runs."""
+    writes: list[str] = []
+
+    def seen(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith(("UPDATE WEB_SESSIONS", "INSERT INTO WEB_SESSIONS")):
+            writes.append(statement)
+    engine = app.extensions["db"].engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield writes
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+
+def _open_own_review(client) -> tuple[str, str]:
+    url = client.get("/reviews/2025").headers["Location"]
+    return url, client.get(url).get_data(as_text=True)
+
+
+def test_a_saved_draft_says_so_once_without_writing_the_session(app, client, auth):
+    auth.login("thao")
+    url, page = _open_own_review(client)
+    form = _FormValues()
+    form.feed(page)
+    with _session_writes(app) as writes:
+        saved = client.post(url, data={**form.values, "action": "draft", "csrf_token": csrf_token(page)})
+        assert saved.status_code == 302 and client.get_cookie("flash") is not None
+        assert "Đã lưu bản nháp." in client.get(saved.headers["Location"]).get_data(as_text=True)
+        assert client.get_cookie("flash") is None  # shown: the next page does not repeat it
+        assert "Đã lưu bản nháp." not in client.get(url).get_data(as_text=True)
+    assert writes == []  # the session row was written neither to put the message in nor to take it out
+
+
+def test_a_flash_cookie_not_signed_with_the_key_is_not_shown(client, auth):
+    auth.login("thao")
+    url, _ = _open_own_review(client)
+    forged = URLSafeTimedSerializer("not-the-key", salt="flash-messages").dumps([["info", "Tài khoản của bạn bị khóa"]])
+    client.set_cookie("flash", forged)
+    assert "Tài khoản của bạn bị khóa" not in client.get(url).get_data(as_text=True)
+    client.set_cookie("flash", "r%C3%A1c")
+    assert client.get(url).status_code == 200
+
+
+def test_a_message_too_long_for_a_cookie_is_still_shown_once(client, auth, monkeypatch):
+    auth.login("thao")
+    url, _ = _open_own_review(client)
+    doc_id = re.search(r"/documents/(\d+)", url).group(1)
+    letters = random.Random(7).choices("àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệ ôồốổỗộơờớởỡợ", k=4000)
+    long_reasons = "Còn thiếu: " + "".join(letters)  # 10 kB that do not compress: more than a cookie holds
+    monkeypatch.setattr(web.pages, "readable_errors", lambda kind, fields: long_reasons)
+    refused = client.get(f"/documents/{doc_id}/download/pdf")  # her draft is not complete enough to print
+    assert refused.status_code == 302 and client.get_cookie("flash") is None
+    assert long_reasons in html.unescape(client.get(refused.headers["Location"]).get_data(as_text=True))
+    assert long_reasons not in html.unescape(client.get(url).get_data(as_text=True))
