@@ -30,7 +30,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    from web import init_app
+    from sqlalchemy.orm import configure_mappers
 
+    from web import init_app  # imports every model
+
+    configure_mappers()  # here, in one thread: not raced by the job threads and the first requests of a new worker
     init_app(app)
     return app

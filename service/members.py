@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any, Iterable
 
 from sqlalchemy import Integer, String, bindparam, cast, exists, select, union_all
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from . import text
 from .errors import InvalidInput
@@ -217,23 +217,29 @@ class OnBoard:
 
 
 # members_on's query, built once with parameters (:ids, :on): building a statement costs more Python than running a
-# cached one, and every board and meeting page asks. Two parts in one round trip: the periods that cover the day
-# (their unit and status, not the period entity: a big đảng bộ's board loads 2,000 of them), then the records
-# without any history, which count where they are now.
+# cached one, and every board and meeting page asks. One round trip: which member was where on the day, as (member
+# id, unit, status) rows of two parts (the periods that cover the day, not the period entities: a big đảng bộ's board
+# has 2,000 of them; then the records without any history, which count where they are now), joined to the members.
+# The members are the plain entity, not an alias over the union: an alias is adapted column by column when the
+# statement is first compiled, and once in a fresh worker under concurrent first requests that adaptation came out
+# without the alias (a SELECT from members × on_board, "cartesian product"), was cached, and every later board of
+# that process failed with NoSuchColumnError.
 _ON_BOARD = union_all(
-    select(MemberPeriod.unit_id.label("on_unit"), MemberPeriod.status.label("on_status"), *Member.__table__.c)
-    .join(Member, Member.id == MemberPeriod.member_id)
+    select(MemberPeriod.member_id.label("member_id"), MemberPeriod.unit_id.label("on_unit"),
+           MemberPeriod.status.label("on_status"))
     .where(MemberPeriod.unit_id.in_(bindparam("ids", expanding=True)),
            (MemberPeriod.start_on.is_(None)) | (MemberPeriod.start_on <= bindparam("on")),
            (MemberPeriod.end_on.is_(None)) | (MemberPeriod.end_on > bindparam("on")),
            MemberPeriod.status.notin_(LEFT_STATUSES)),
     # the unit and status where they are now, as values of their own: as plain labels of Member's columns, the
-    # union would stand for Member.unit_id and Member.status, and every member would load with the period's
-    select(cast(Member.unit_id, Integer).label("on_unit"), cast(Member.status, String).label("on_status"),
-           *Member.__table__.c)
+    # union's columns would stand for Member.unit_id and Member.status in the result, and a member who moved would
+    # load with the period's unit
+    select(cast(Member.id, Integer).label("member_id"), cast(Member.unit_id, Integer).label("on_unit"),
+           cast(Member.status, String).label("on_status"))
     .where(Member.unit_id.in_(bindparam("ids", expanding=True)), Member.status.notin_(LEFT_STATUSES),
            ~exists(select(MemberPeriod.id).where(MemberPeriod.member_id == Member.id)))).subquery("on_board")
-_ON_BOARD_MEMBERS = select(_ON_BOARD.c.on_unit, _ON_BOARD.c.on_status, aliased(Member, _ON_BOARD))
+_ON_BOARD_MEMBERS = (select(_ON_BOARD.c.on_unit, _ON_BOARD.c.on_status, Member)
+                     .join(_ON_BOARD, _ON_BOARD.c.member_id == Member.id))
 
 
 def members_on(session: Session, unit_ids: Iterable[int], on: date) -> list[OnBoard]:
