@@ -11,8 +11,8 @@ replaces the token (no fixation, a copied cookie dies with the logout) and empti
 
 Flash messages ("Đã lưu bản nháp.") ride in a cookie of their own, signed with the app's key, from the request
 that sets them to the page that shows them: every save used to write the row twice (the message put in, then taken
-out by the next page), a third of a draft save's work. The row is written only when what it stores changes. A
-message too long for a cookie stays in the row as before.
+out by the next page), two transactions beside the save's own. The row is written only when what it stores
+changes. A message too long for a cookie stays in the row as before.
 """
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ from datetime import datetime, timedelta, timezone
 from flask import Flask, Request, Response, request, session as flask_session
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import CallbackDict
 
 from service.accounts import session_key
@@ -150,8 +150,10 @@ class DatabaseSessionInterface(SessionInterface):
                     s.execute(delete(WebSession).where(WebSession.key == old_key))
                 self._drop_cookie(app, response)
             return
+        if session.token is not None and not session.modified:  # untouched: nothing to compare
+            return
         data = _serializer.dumps(stored)
-        if session.token is not None and data == session.stored:
+        if session.token is not None and data == session.stored:  # only the messages changed
             return
         new = session.token is None
         if new:
