@@ -56,7 +56,7 @@ YEAR = 2026
 PASSWORD = "Tai-khoan-tai-thu-2026"
 SECRETARY_ACCOUNTS = 12  # at least one per chi bộ (the bí thư and phó bí thư of six chi bộ)
 WARM_UP_S = 10  # seconds of the one-user run before its figures count
-WARM_UP_USERS, WARM_UP_PAUSELESS_S = 12, 15  # before it: as many people as worker threads, no pause, not counted
+WARM_UP_PAUSELESS_S = 15  # before it: as many people as the server has worker threads, no pause, not counted
 # The load generator stands in for 200 people's own devices: it is started at a higher priority (when this process
 # may: root or CAP_SYS_NICE), so that the times it records are the server's and not its own wait for a core on a
 # saturated machine. It takes the same CPU either way (its share is printed).
@@ -338,11 +338,12 @@ def main() -> None:
 
     server = Server(env, None)
     try:
-        print(f">> gunicorn: {server.workers} workers; warm-up: {WARM_UP_USERS} people without pause for "
+        warm_up_users = server.workers * int(os.environ.get("WEB_THREADS", "4"))  # serve.sh's default threads
+        print(f">> gunicorn: {server.workers} workers; warm-up: {warm_up_users} people without pause for "
               f"{WARM_UP_PAUSELESS_S} s (not counted); then one member + one secretary for {baseline_s} s", flush=True)
-        locust(server.url, WARM_UP_USERS, WARM_UP_PAUSELESS_S,
-               {**people, "BENCH_MEMBERS": str(WARM_UP_USERS * 2 // 3), "BENCH_NO_PAUSE": "1",
-                "BENCH_SECRETARIES": str(WARM_UP_USERS - WARM_UP_USERS * 2 // 3)}, "warm-up")
+        locust(server.url, warm_up_users, WARM_UP_PAUSELESS_S,
+               {**people, "BENCH_MEMBERS": str(warm_up_users * 2 // 3), "BENCH_NO_PAUSE": "1",
+                "BENCH_SECRETARIES": str(warm_up_users - warm_up_users * 2 // 3)}, "warm-up")
         # Counted after a warm-up, like the crowd after its ramp: a new process's first pages (templates compiled,
         # the rule readings and LibreOffice starting) are not what one user sees.
         alone = locust(server.url, 2, baseline_s, {**people, "BENCH_MEMBERS": "1", "BENCH_SECRETARIES": "1"},

@@ -214,7 +214,6 @@ def test_changing_ones_password_ends_the_other_sessions_only(app, forget_failure
             accounts.set_password(s, s.scalar(select(User).where(User.username == "thao")), old)
 
 
-
 @contextmanager
 def _session_writes(app):
     """The statements that write the web_sessions table while the block runs."""
